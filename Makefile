@@ -1,0 +1,31 @@
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: site test unit notebooks check-site serve bench clean
+
+# The isolated environment: created when missing, refreshed when the pins change.
+.venv/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+## make site: build the website into _build/html (executes every notebook that needs it)
+site: .venv/.installed
+	$(PY) scripts/build_site.py
+
+## make test: every test — package, notebooks, build with warnings as errors, built site
+test: .venv/.installed
+	bash scripts/test.sh
+
+## make serve: preview the built site on http://localhost:8000
+serve:
+	@test -f _build/html/index.html || { echo "Build first: make site"; exit 1; }
+	$(PY) -m http.server --directory _build/html 8000
+
+## make bench: speed and size benchmarks (prints tables)
+bench: .venv/.installed
+	$(PY) benchmarks/build_times.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test of the course, in order of cost. Called by `make test` and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+echo "== 1/4 unit tests of the package and checks of the tree"
+$PY -m pytest tests -m "not site" -q
+
+echo "== 2/4 every notebook runs top to bottom (nbval, lax)"
+$PY -m pytest --nbval-lax book -q -p no:cacheprovider
+
+echo "== 3/4 the site builds with warnings as errors"
+$PY scripts/build_site.py --quiet
+
+echo "== 4/4 checks of the built site"
+$PY -m pytest tests -m site -q
