@@ -21,6 +21,7 @@ __all__ = [
     "plot_values",
     "plot_difference_errors",
     "plot_gradient_field",
+    "plot_loss_contours",
 ]
 
 #: The rcParams that :func:`use_style` applies. Opaque white backgrounds keep figures
@@ -198,5 +199,64 @@ def plot_gradient_field(f, grad, *, xlim, ylim, ax=None, levels=15, num_arrows=9
     ax.quiver(ax_, ay_, u, v, color="C3", angles="xy", scale_units="xy", pivot="tail", width=0.004,
               scale=np.max(np.hypot(u, v)) / (0.9 * (xlim[1] - xlim[0]) / num_arrows))
     ax.set(xlabel="x", ylabel="y", aspect="equal", xlim=xlim, ylim=ylim)
+    ax.grid(False)
+    return ax
+
+
+def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled=True, path=None,
+                       start=None, minimum=None, path_label="gradient descent", path_color="C3",
+                       colorbar=True):
+    """Contour map of a loss over a grid of ``(b, w)``, optionally with a path, start and minimum.
+
+    Introduced in chapter 3; used by every later chapter that draws a path on a loss surface.
+
+    Parameters
+    ----------
+    b_values, w_values : array_like, 1-D
+        Grid axes, as given to :func:`descentkit.surfaces.loss_grid`.
+    losses : array_like, shape (len(w_values), len(b_values))
+    ax : Axes, optional
+    levels : int or array_like, default 20
+    filled : bool, default True
+        Filled contours (viridis) with thin lines on top; False for lines only.
+    path : array_like, shape (k, 2), optional
+        Points ``(b, w)`` visited by an optimiser, drawn as a line with markers.
+    start, minimum : (float, float), optional
+        Marked with a black square and a white-edged star.
+    path_label, path_color : str
+    colorbar : bool, default True
+
+    Returns
+    -------
+    Axes
+    """
+    b_values = check_finite_array(b_values, "b_values", ndim=1, min_size=2)
+    w_values = check_finite_array(w_values, "w_values", ndim=1, min_size=2)
+    losses = check_finite_array(losses, "losses", ndim=2)
+    if losses.shape != (w_values.size, b_values.size):
+        raise ValueError(
+            f"losses must have shape (len(w_values), len(b_values)) = {(w_values.size, b_values.size)}, "
+            f"got {losses.shape}"
+        )
+    ax = _axes(ax)
+    if filled:
+        filled_set = ax.contourf(b_values, w_values, losses, levels=levels, cmap="viridis")
+        ax.contour(b_values, w_values, losses, levels=filled_set.levels, colors="white", linewidths=0.4, alpha=0.6)
+        if colorbar:
+            ax.figure.colorbar(filled_set, ax=ax, label="loss (MSE)")
+    else:
+        line_set = ax.contour(b_values, w_values, losses, levels=levels, cmap="viridis")
+        ax.clabel(line_set, fontsize=8, fmt="%.3g")
+    if path is not None:
+        path = check_finite_array(path, "path", ndim=2)
+        if path.shape[1] != 2:
+            raise ValueError(f"path must have shape (k, 2) of (b, w) points, got {path.shape}")
+        ax.plot(path[:, 0], path[:, 1], "o-", color=path_color, markersize=3, linewidth=1.2, label=path_label)
+    if start is not None:
+        ax.plot(*start, "s", color="black", markersize=8, label="start")
+    if minimum is not None:
+        ax.plot(*minimum, "*", color="white", markeredgecolor="black", markersize=15, label="minimum")
+    ax.set(xlabel="b (intercept)", ylabel="w (slope)", xlim=(b_values[0], b_values[-1]),
+           ylim=(w_values[0], w_values[-1]))
     ax.grid(False)
     return ax
