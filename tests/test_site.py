@@ -1,0 +1,105 @@
+"""Checks of the built site (_build/html): pages, links, anchors, images.
+
+Run after the build (scripts/test.sh does). Point them at another build with
+SITE_DIR=/path/to/html.
+"""
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
+IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
+
+
+def toc_entries():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"]]
+    for part in toc.get("parts", []):
+        entries += [c["file"] for c in part.get("chapters", [])]
+    return entries
+
+
+def pages():
+    if not SITE.is_dir():
+        pytest.fail(f"no built site at {SITE}: run `make site` first", pytrace=False)
+    skip = {"genindex.html", "search.html"}
+    return sorted(p for p in SITE.rglob("*.html") if p.name not in skip and "_static" not in p.parts
+                  and "_sources" not in p.parts and "_downloads" not in p.parts)
+
+
+@lru_cache(maxsize=None)
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@lru_cache(maxsize=None)
+def anchors(path: Path) -> frozenset:
+    s = soup(path)
+    return frozenset(el["id"] for el in s.find_all(id=True)) | frozenset(
+        el["name"] for el in s.find_all("a", attrs={"name": True}))
+
+
+@pytest.mark.parametrize("entry", toc_entries())
+def test_every_toc_entry_was_built(entry):
+    page = SITE / f"{entry}.html"
+    assert page.is_file(), f"_toc.yml lists {entry!r} but the site has no {page.relative_to(SITE)}"
+    title = soup(page).find("h1")
+    assert title is not None and title.get_text(strip=True), f"{page.name} has no title"
+
+
+def test_site_has_an_index_that_leads_to_the_first_page():
+    assert (SITE / "index.html").is_file()
+
+
+def test_no_broken_internal_links_or_anchors():
+    broken = []
+    for page in pages():
+        for a in soup(page).find_all("a", href=True):
+            href = a["href"]
+            parsed = urlparse(href)
+            if parsed.scheme or href.startswith(("mailto:", "javascript:", "//")):
+                continue
+            url, fragment = urldefrag(href)
+            target = page if not url else (page.parent / unquote(url)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(SITE)}: link to missing {href}")
+            elif fragment and target.suffix == ".html" and unquote(fragment) not in anchors(target):
+                broken.append(f"{page.relative_to(SITE)}: anchor #{fragment} not found in {target.relative_to(SITE)}")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_every_image_has_meaningful_alt_text():
+    bad = []
+    for page in pages():
+        for img in soup(page).find_all("img"):
+            src = img.get("src", "")
+            if "_static" in src:  # theme logos and icons
+                continue
+            alt = (img.get("alt") or "").strip()
+            if not alt or IMAGE_NAME.match(alt) or alt.lower() in {"image", "figure", "png", "_images"}:
+                bad.append(f"{page.relative_to(SITE)}: <img src={src!r}> has alt={alt!r}")
+    assert not bad, "images without meaningful alt text:\n" + "\n".join(bad)
+
+
+def test_every_image_file_exists():
+    missing = []
+    for page in pages():
+        for img in soup(page).find_all("img"):
+            src = img.get("src", "")
+            if src.startswith(("data:", "http:", "https:")):
+                continue
+            if not (page.parent / unquote(src)).resolve().exists():
+                missing.append(f"{page.relative_to(SITE)}: {src}")
+    assert not missing, "images that are referenced but missing:\n" + "\n".join(missing)
