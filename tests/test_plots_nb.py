@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 import descentkit  # noqa: E402
 from descentkit import plots  # noqa: E402
-from descentkit.nb import glue  # noqa: E402
+from descentkit.nb import glue, plain  # noqa: E402
 
 
 def test_import_does_not_change_matplotlib_style():
@@ -65,8 +65,10 @@ def test_bad_input_names_the_argument(call, argument):
 
 
 def test_glue_turns_numpy_scalars_into_python_numbers():
-    value = glue("test_value", np.float64(1.5))
+    value = plain(np.float64(1.5))
     assert type(value) is float and value == 1.5
+    assert plain("text") == "text"
+    assert glue("test_value", np.float64(1.5)) is None  # returns nothing: no stray cell output
     with pytest.raises(ValueError, match="name"):
         glue("", 1.0)
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import check_finite_array, check_finite_scalar, check_int
 
-__all__ = ["LinearData", "make_linear_data", "train_val_split", "reference_initial_params"]
+__all__ = ["LinearData", "make_linear_data", "train_val_split", "reference_initial_params", "make_roller_coaster"]
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,40 @@ def _check_xy(x, y):
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
     return x, y
+
+
+def make_roller_coaster(num_seconds=20, a=0.75, t_min=9.5, v_min=1.0, noise=3.0, seed=0):
+    """Speed of a roller coaster over the top of a hump, measured once a second, with noise.
+
+    Introduced in chapter 2. The speed is the quadratic ``a (t - t_min)^2 + v_min`` in the
+    time ``t = 0, 1, ..., num_seconds - 1`` (slowest, ``v_min``, at ``t_min``) plus Gaussian
+    noise of standard deviation ``noise``, drawn from ``np.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    num_seconds : int, default 20
+        Number of measurements, at least 3 (a quadratic has three coefficients).
+    a : float, default 0.75
+        Curvature of the quadratic.
+    t_min, v_min : float
+        Time and value of the quadratic's lowest point.
+    noise : float, default 3.0
+        Standard deviation of the measurement noise, >= 0.
+    seed : int, default 0
+
+    Returns
+    -------
+    t, speed : ndarray, shape (num_seconds,)
+    """
+    num_seconds = check_int(num_seconds, "num_seconds", minimum=3)
+    a = check_finite_scalar(a, "a")
+    t_min = check_finite_scalar(t_min, "t_min")
+    v_min = check_finite_scalar(v_min, "v_min")
+    noise = check_finite_scalar(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    t = np.arange(num_seconds, dtype=float)
+    speed = a * (t - t_min) ** 2 + v_min + noise * rng.standard_normal(num_seconds)
+    return t, speed

@@ -7,11 +7,22 @@ running anywhere else (Jupyter, Colab) it is simply shown.
 
 from __future__ import annotations
 
-__all__ = ["glue"]
+__all__ = ["glue", "plain"]
 
 
-def glue(name: str, value, display: bool = False):
-    """Record ``value`` under ``name`` for the book's ``{glue:text}`` roles, and return it.
+def plain(value):
+    """Turn a numpy scalar into the plain Python number it holds; leave anything else alone.
+
+    Numpy scalars print as ``np.float64(...)`` under numpy 2, which the book's
+    ``{glue:text}`key:.2f``` formatting cannot parse; plain Python numbers can.
+    """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Record ``value`` under ``name`` for the book's ``{glue:text}`` roles.
 
     Numpy scalars are turned into plain Python numbers first.
 
@@ -20,14 +31,10 @@ def glue(name: str, value, display: bool = False):
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
-    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
-        # numpy scalars print as ``np.float64(...)`` under numpy 2, which the book's
-        # ``{glue:text}`key:.2f``` formatting cannot parse; plain Python numbers can.
-        value = value.item()
+    value = plain(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:
         print(f"{name} = {value}")
     else:
         _glue(name, value, display=display)
-    return value
