@@ -1,8 +1,8 @@
 """Build a quick preview of some chapters, away from the main _build/.
 
-Copies the repository (without _build and .venv) to a temporary folder, trims _toc.yml to
-the chosen chapters plus every page that is not a numbered chapter (introduction, glossary,
-...), and builds it with warnings as errors. Useful when several chapters are being written
+Copies the repository (without _build and .venv) to a temporary folder, replaces every
+numbered chapter not chosen by a one-cell stub with the same title (so links still resolve
+and nothing else executes), and builds it with warnings as errors. Useful when several chapters are being written
 at once and one wants to see one's own pages.
 
 Usage: python scripts/preview.py book/03_linear_regression [more chapters] [--out DIR]
@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +37,19 @@ def main() -> int:
     if out.exists():
         shutil.rmtree(out / "book", ignore_errors=True)
     shutil.copytree(ROOT, out, ignore=ignore, dirs_exist_ok=True)
+    # Chapters not asked for become one-cell stubs with the same title, so that links to them
+    # still resolve and nothing in them executes.
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    parts = []
     for part in toc["parts"]:
-        kept = [c for c in part["chapters"] if not NUMBERED.match(c["file"]) or c["file"] in wanted]
-        if kept:
-            parts.append({**part, "chapters": kept})
-    toc["parts"] = parts
-    (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+        for chapter in part["chapters"]:
+            if NUMBERED.match(chapter["file"]) and chapter["file"] not in wanted:
+                path = out / f"{chapter['file']}.ipynb"
+                nb = nbformat.read(path, as_version=4)
+                title = next((c.source.splitlines()[0] for c in nb.cells
+                              if c.cell_type == "markdown" and c.source.startswith("# ")), "# Chapter")
+                stub = nbformat.v4.new_notebook(metadata=nb.metadata)
+                stub.cells = [nbformat.v4.new_markdown_cell(f"{title}\n\n(Left out of this preview.)")]
+                nbformat.write(stub, path)
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(out), "-W", "-n", "--keep-going"]
     result = subprocess.run(cmd, cwd=out)
     print(f"[preview] {'OK' if result.returncode == 0 else 'FAILED'}: {out / '_build' / 'html' / 'index.html'}")

@@ -1,0 +1,306 @@
+"""Steps after Sphinx: the downloads that let a learner run the course anywhere.
+
+Run by scripts/build_site.py after a successful `jupyter-book build`. Writes, under
+_build/html/downloads/ (a folder Sphinx does not manage, without a leading underscore so
+that static hosts such as GitHub Pages serve it as is):
+
+* ``descentkit-<version>-py3-none-any.whl``: the course package, installed by the hidden
+  setup cell of every chapter notebook (see scripts/add_setup_cell.py);
+* ``student/NN_name.ipynb``: the student version of every chapter: the same notebook with
+  the solutions taken out (solution prose removed, solution code replaced by a placeholder
+  that raises ``NotImplementedError`` with a hint; self-check lines are kept);
+* ``gradient-descent-course.zip``: every chapter notebook (full and student versions), the
+  package wheel, the requirements and a README with the two steps to run them;
+
+and adds a "Student version" entry next to ".ipynb" in the download menu of every chapter
+page. Everything is derived from book/NN_*.ipynb, so new chapters are picked up with no
+change here.
+
+Usage: python scripts/post_build.py [--html _build/html]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+ARCHIVE_NAME = "gradient-descent-course"
+#: Packages of requirements.txt that only build or test the website: not in the archive.
+BUILD_ONLY = re.compile(
+    r"^(jupyter-book|sphinx.*|myst-.*|pydata-sphinx-theme|accessible-pygments|alabaster|docutils|"
+    r"latexcodec|pybtex.*|playwright|greenlet|pytest.*|nbval|hypothesis|coverage|execnet|"
+    r"jupyter-cache|sqlalchemy|linkify-it-py|uc-micro-py|snowballstemmer|imagesize|babel)$",
+    re.IGNORECASE,
+)
+#: The front end the archive's README opens, pinned (it is not in the book's requirements).
+FRONT_END = "jupyterlab==4.6.6"
+
+SOLUTION_START = re.compile(r"^\s*```+\s*\{solution-start\}\s*(\S*)")
+SOLUTION_END = re.compile(r"^\s*```+\s*\{solution-end\}")
+EXERCISE_START = re.compile(r"^\s*```+\s*\{exercise-start\}")
+EXERCISE_END = re.compile(r"^\s*```+\s*\{exercise-end\}")
+FENCE_CLOSE = re.compile(r"^\s*```+\s*$")
+OPTION = re.compile(r"^\s*:(\w[\w-]*):\s*(.*)$")
+#: Lines of a solution cell that call a self-check: kept in the student version.
+CHECK_LINE = re.compile(r"^\s*(?:(?:dk\.)?checks\.)?check_\w+\(")
+
+
+def version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def chapters() -> list[Path]:
+    return sorted(p for p in (ROOT / "book").glob("*.ipynb") if CHAPTER.match(p.name))
+
+
+# --------------------------------------------------------------------------- student versions
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def check_statements(code: str) -> list[str]:
+    """The top-level self-check calls (``check_...(...)``, possibly over several lines) in ``code``."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # IPython syntax, say: fall back to single lines
+        return [line for line in code.splitlines() if CHECK_LINE.match(line)]
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name.startswith("check_"):
+                found.append(ast.get_source_segment(code, node))
+    return found
+
+
+def placeholder(label: str, hint: str | None, original: str) -> str:
+    """The code a student sees instead of a solution: a hint that raises, then the checks."""
+    hint = hint or "write your solution here"
+    message = f"Exercise {label}: {hint}" if label else hint
+    checks = check_statements(original)
+    lines = [f"# Your code here: replace the `raise` line with your solution{' to ' + label if label else ''}.",
+             f"raise NotImplementedError({message!r})"]
+    if checks:
+        lines += ["", "# Then this self-check tells you whether your answer is right:", *checks]
+    return "\n".join(lines)
+
+
+def _student_markdown(text: str, state: dict) -> str:
+    """Remove solution prose and turn exercise directives into plain Markdown headings."""
+    out, lines, i = [], text.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        for pattern, kind in ((SOLUTION_START, "solution-start"), (SOLUTION_END, "solution-end"),
+                              (EXERCISE_START, "exercise-start"), (EXERCISE_END, "exercise-end")):
+            match = pattern.match(line)
+            if match:
+                break
+        else:
+            if not state["in_solution"]:
+                out.append(line)
+            i += 1
+            continue
+        # a gated directive: its option lines, then a closing fence
+        options, i = {}, i + 1
+        while i < len(lines) and OPTION.match(lines[i]):
+            key, value = OPTION.match(lines[i]).groups()
+            options[key] = value
+            i += 1
+        if i < len(lines) and FENCE_CLOSE.match(lines[i]):
+            i += 1
+        if kind == "exercise-start":
+            state["label"] = options.get("label", "")
+            out.append(f"**Exercise {state['label']}**".rstrip() if state["label"] else "**Exercise**")
+            out.append("")
+        elif kind == "solution-start":
+            state["in_solution"] = True
+            state["label"] = match.group(1) or state.get("label", "")
+            out.append("*Your answer: write it in the next cell, then run the check if there is one.*")
+        elif kind == "solution-end":
+            state["in_solution"] = False
+    return "\n".join(out).strip("\n")
+
+
+def student_notebook(nb: dict) -> dict:
+    """The student version of a chapter notebook (a new dict; ``nb`` is not changed).
+
+    Code cells inside a solution (between ``solution-start`` and ``solution-end``) get a
+    placeholder raising ``NotImplementedError``; its hint is the cell's
+    ``metadata.descentkit.hint`` if present. Solution prose is dropped. Outputs are cleared.
+    """
+    nb = copy.deepcopy(nb)
+    state = {"in_solution": False, "label": ""}
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = _student_markdown(_source(cell), state)
+            if text.strip():
+                cells.append({**cell, "source": text})
+            continue
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            if state["in_solution"]:
+                hint = cell.get("metadata", {}).get("descentkit", {}).get("hint")
+                cell["source"] = placeholder(state["label"], hint, _source(cell))
+                cell["metadata"] = {"descentkit": {"placeholder": True, "exercise": state["label"]}}
+        cells.append(cell)
+    nb["cells"] = cells
+    nb.setdefault("metadata", {})["descentkit"] = {"student_version": True}
+    return nb
+
+
+# --------------------------------------------------------------------------- wheel and archive
+
+def build_wheel(dest: Path) -> Path:
+    """Build the descentkit wheel into ``dest`` from a clean copy of the package (no build/ left in the repo)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("descentkit-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        shutil.copytree(ROOT / "src", tmp / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, tmp / name)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(tmp), "-w", str(dest)],
+                       check=True, cwd=tmp)
+    wheel = dest / f"descentkit-{version()}-py3-none-any.whl"
+    if not wheel.exists():
+        raise SystemExit(f"[post_build] expected {wheel.name}, found {[p.name for p in dest.glob('*.whl')]}")
+    return wheel
+
+
+def archive_requirements(wheel_name: str) -> str:
+    """The archive's requirements: the course's runtime pins, a pinned Jupyter, the package wheel."""
+    lines = ["# Exact pins of the course environment (from the book's requirements.txt, without",
+             "# the website-building tools), a Jupyter front end, and the course package itself.",
+             f"{FRONT_END}"]
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("-e"):
+            continue
+        name = re.split(r"[=<>!~\[ ]", line, maxsplit=1)[0]
+        if not BUILD_ONLY.match(name):
+            lines.append(line)
+    lines.append(f"./{wheel_name}")
+    return "\n".join(lines) + "\n"
+
+
+ARCHIVE_README = """\
+# Gradient Descent, Step by Step: the whole course
+
+This folder has every chapter of the course as a Jupyter notebook, the course's Python
+package `descentkit` ({wheel}), and the exact versions of everything they need
+(`requirements.txt`).
+
+- `NN_name.ipynb`: the chapters, with the solutions of the exercises.
+- `student/NN_name.ipynb`: the same chapters without the solutions, for working the
+  exercises yourself. Each exercise has a placeholder cell that stops with a hint, and
+  most have a self-check that tells you whether your answer is right.
+
+## Run it: two steps
+
+You need Python {python} or newer. Open a terminal in this folder, then
+
+1. create an environment with everything installed (a few minutes, once):
+
+   ```bash
+   python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt
+   ```
+
+2. open the notebooks:
+
+   ```bash
+   .venv/bin/jupyter lab
+   ```
+
+On Windows, write `py -m venv .venv` and `.venv\\Scripts\\python` (and `.venv\\Scripts\\jupyter`)
+instead. Run each notebook from the top (*Run > Run All Cells*).
+
+Code under the MIT licence; text under CC BY 4.0. Course version {version}.
+"""
+
+
+def build_archive(html: Path, wheel: Path, students: dict[str, dict]) -> Path:
+    """Zip the chapters, their student versions, the wheel, the requirements and a README."""
+    out = html / "downloads" / f"{ARCHIVE_NAME}.zip"
+    top = ARCHIVE_NAME
+    py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get("requires-python", ">=3.10")
+    readme = ARCHIVE_README.format(wheel=wheel.name, python=py.lstrip(">="), version=version())
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{top}/README.md", readme)
+        zf.writestr(f"{top}/requirements.txt", archive_requirements(wheel.name))
+        zf.write(wheel, f"{top}/{wheel.name}")
+        for path in chapters():
+            zf.write(path, f"{top}/{path.name}")
+            zf.writestr(f"{top}/student/{path.name}", json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
+    return out
+
+
+# --------------------------------------------------------------------------- chapter pages
+
+MENU_MARK = "descentkit-student-download"
+
+
+def link_student_versions(html: Path) -> int:
+    """Add a "Student version" entry after ".ipynb" in the download menu of every chapter page."""
+    count = 0
+    for path in chapters():
+        page = html / "book" / (path.stem + ".html")
+        if not page.exists():
+            continue
+        text = page.read_text()
+        if MENU_MARK in text:
+            count += 1
+            continue
+        # the theme's download menu item for the source notebook: <li><a href="../_sources/book/NN.ipynb" ...>...</li>
+        pattern = re.compile(r'(<li><a href="[^"]*_sources/book/' + re.escape(path.name) + r'"[^>]*>.*?</a>\s*</li>)', re.S)
+        item = (f'<li class="{MENU_MARK}"><a href="../downloads/student/{path.name}" download '
+                f'class="btn btn-sm dropdown-item" title="Student version: exercises without solutions" '
+                f'data-bs-placement="left" data-bs-toggle="tooltip"><span class="btn__icon-container">'
+                f'<i class="fas fa-pencil-alt"></i></span><span class="btn__text-container">student .ipynb</span></a></li>')
+        new, n = pattern.subn(lambda m: m.group(1) + item, text, count=1)
+        if n:
+            page.write_text(new)
+            count += 1
+        else:
+            print(f"[post_build] warning: no download menu found in {page.name}", file=sys.stderr)
+    return count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    args = parser.parse_args()
+    html = args.html
+    downloads = html / "downloads"
+    shutil.rmtree(downloads / "student", ignore_errors=True)
+    (downloads / "student").mkdir(parents=True)
+    wheel = build_wheel(downloads)
+    students = {}
+    for path in chapters():
+        students[path.name] = student_notebook(json.loads(path.read_text()))
+        (downloads / "student" / path.name).write_text(json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
+    archive = build_archive(html, wheel, students)
+    linked = link_student_versions(html)
+    print(f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "
+          f"{archive.relative_to(html)} ({archive.stat().st_size / 1e6:.1f} MB), student links on {linked} pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
