@@ -26,6 +26,9 @@ serve:
 ## make bench: speed and size benchmarks (prints tables)
 bench: .venv/.installed
 	$(PY) benchmarks/build_times.py
+	$(PY) benchmarks/loss_surface.py
+	bash scripts/install_browser.sh
+	$(PY) benchmarks/site_weight.py
 
 clean:
 	rm -rf _build

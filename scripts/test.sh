@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
 echo "== 1/4 unit tests of the package and checks of the tree"
-$PY -m pytest tests -m "not site" -q
+$PY -m pytest tests -m "not site" -q -p no:cacheprovider
 
 echo "== 2/4 every notebook runs top to bottom (nbval, lax)"
 $PY -m pytest --nbval-lax book -q -p no:cacheprovider
@@ -13,5 +13,6 @@ $PY -m pytest --nbval-lax book -q -p no:cacheprovider
 echo "== 3/4 the site builds with warnings as errors"
 $PY scripts/build_site.py --quiet
 
-echo "== 4/4 checks of the built site"
-$PY -m pytest tests -m site -q
+echo "== 4/4 checks of the built site, also in headless Chromium (tests/test_browser.py)"
+bash scripts/install_browser.sh  # Debian's chromium; Playwright cannot download its own
+$PY -m pytest tests -m site -q -p no:cacheprovider

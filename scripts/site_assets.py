@@ -1,0 +1,197 @@
+"""Sphinx extension: a site that loads nothing from other hosts, and loads little.
+
+Loaded through _config.yml (sphinx: local_extensions: site_assets). tests/test_browser.py
+checks the result in a real browser (no request may leave the machine, no console error),
+and benchmarks/site_weight.py measures it (page weight, Lighthouse).
+
+Nothing from other hosts:
+
+- **thebe**: Jupyter Book always loads sphinx-thebe, whose inline script names a copy of
+  thebe on unpkg.com and which, with this Sphinx, is added twice to every page (a
+  JavaScript error: "Identifier 'THEBE_JS_URL' has already been declared"). The course has
+  no Live Code button (launch_buttons has no ``thebe: true``), so thebe's script and
+  stylesheet are left out of every page. Turn ``thebe`` on and they stay.
+- **matplotlib JS animations** (``FuncAnimation.to_jshtml()``): the widget's HTML links
+  Font Awesome 4 from a CDN for its button icons. The theme already ships Font Awesome, so
+  the link is dropped. The frame ``<img>`` has no alt text: it gets the cell's
+  ``mystnb.image.alt`` (or, failing that, the figure caption from ``mystnb.figure``).
+- MathJax itself is served locally by the sphinx-mathjax-offline package (see _config.yml).
+
+Little to load (page weight and Lighthouse):
+
+- **Font Awesome twice**: pydata-sphinx-theme loads Font Awesome as web fonts through its
+  stylesheet *and* as a 1.5 MB script (``fontawesome.js``, 0.54 MB gzipped, "so that users
+  can add custom icons") that redraws every icon as SVG. The course adds no custom icons;
+  the web fonts draw every icon, so the script tag is removed from the pages.
+- **Scripts deferred**: the theme's and extensions' scripts are loaded with ``defer``
+  (in the same order, after the page is parsed) instead of blocking the first paint;
+  ``documentation_options.js`` stays as it is because inline scripts read it at once.
+- **MathJax only where there is math**: myst-nb asks Sphinx to put every asset on every
+  page; MathJax (0.26 MB gzipped) is left out of Markdown pages that have no equation.
+  Notebook pages keep it (their outputs may carry LaTeX).
+
+For search engines: every page gets a ``<meta name="description">`` made from its first
+paragraph, unless it sets one itself (MyST front matter ``html_meta``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.builders.html._assets import _JavaScript
+
+FONT_AWESOME_CDN = re.compile(r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>\s*', re.IGNORECASE)
+ANIMATION_IMG = re.compile(r'<img id="(_anim_img[0-9a-f]+)"(?![^>]*\balt=)')
+FONT_AWESOME_JS = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+DESCRIPTION_CHARS = 155
+# Inline scripts on every page read DOCUMENTATION_OPTIONS as the page is parsed.
+# The theme's search scripts, in every page's head: deferred too (their order is kept).
+SEARCH_JS = re.compile(r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js[^"]*)"></script>')
+KEEP_BLOCKING = ("documentation_options.js",)
+
+
+def _filename(asset) -> str:
+    return str(getattr(asset, "filename", asset) or "")
+
+
+def _body(asset) -> str:
+    return str(getattr(asset, "attributes", {}).get("body", ""))
+
+
+def _thebe_enabled(app) -> bool:
+    launch = (app.config.html_theme_options or {}).get("launch_buttons", {}) or {}
+    return bool(launch.get("thebe"))
+
+
+def _page_needs_mathjax(app, pagename: str) -> bool:
+    if pagename not in app.env.all_docs:
+        return True  # generated pages (search, genindex): leave as they are
+    if Path(app.env.doc2path(pagename)).suffix == ".ipynb":
+        return True
+    # The math domain's has_equations() also counts the pages in a page's toctree; only this page counts here.
+    return bool(app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False))
+
+
+def _description(doctree) -> str | None:
+    if doctree is None:
+        return None
+    for para in doctree.findall(nodes.paragraph):
+        if any(isinstance(a, (nodes.Admonition, nodes.container, nodes.table, nodes.footnote, nodes.citation))
+               for a in _ancestors(para)):
+            continue
+        text = " ".join(_plain_text(para).split())
+        if len(text) < 40:
+            continue
+        if len(text) > DESCRIPTION_CHARS:
+            text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return None
+
+
+GREEK = {name: chr(code) for name, code in [
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
+    ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC),
+    ("nabla", 0x2207), ("partial", 0x2202), ("sigma", 0x3C3), ("infty", 0x221E), ("cdot", 0xB7),
+    ("to", 0x2192), ("le", 0x2264), ("ge", 0x2265), ("approx", 0x2248), ("times", 0xD7)]}
+
+
+def _tex_to_text(tex: str) -> str:
+    """Inline TeX as plain text for a description: \\eta -> η, braces and other commands dropped."""
+    text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", tex)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: GREEK.get(m.group(1), ""), text)
+    return re.sub(r"[{}\\]", "", text)
+
+
+def _plain_text(node) -> str:
+    if isinstance(node, nodes.math):
+        return _tex_to_text(node.astext())
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(_plain_text(child) for child in node.children)
+
+
+def _ancestors(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _deferred(js):
+    """The same script, loaded with ``defer`` so that it does not hold up the first paint."""
+    name = _filename(js)
+    attributes = dict(getattr(js, "attributes", {}) or {})
+    if (not name or "async" in attributes or "defer" in attributes or "body" in attributes
+            or name.endswith(KEEP_BLOCKING) or not hasattr(js, "priority")):
+        return js
+    return _JavaScript(name, priority=js.priority, **attributes, defer="defer")
+
+
+def _lean_page(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts is not None:
+        keep = []
+        drop_math = not _page_needs_mathjax(app, pagename)
+        for js in scripts:
+            name, body = _filename(js), _body(js)
+            if not _thebe_enabled(app) and (name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body):
+                continue
+            if drop_math and (name.endswith(str(app.config.mathjax_path)) or body.startswith("window.MathJax =")):
+                continue
+            keep.append(_deferred(js))
+        context["script_files"] = keep
+    if "css_files" in context and not _thebe_enabled(app):
+        context["css_files"] = [css for css in context["css_files"] if not _filename(css).endswith("sphinx-thebe.css")]
+    metatags = context.get("metatags", "")
+    if 'name="description"' not in metatags:
+        description = _description(doctree)
+        if description:
+            context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description)}" />'
+
+
+def _cell_metadata(node) -> dict:
+    while node is not None:
+        if isinstance(node, nodes.Element) and node.get("cell_metadata") is not None:
+            return node["cell_metadata"] or {}
+        node = node.parent
+    return {}
+
+
+def _animation_alt(node) -> str:
+    options = _cell_metadata(node).get("mystnb", {}) or {}
+    image = options.get("image", {}) or {}
+    figure = options.get("figure", {}) or {}
+    return str(image.get("alt") or figure.get("caption") or "").strip()
+
+
+def _fix_animations(app, doctree, docname):
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "") or 'class="animation"' not in raw.astext():
+            continue
+        text = FONT_AWESOME_CDN.sub("", raw.astext())
+        alt = _animation_alt(raw)
+        if alt:
+            text = ANIMATION_IMG.sub(lambda m: f'<img id="{m.group(1)}" alt="{html.escape(alt)}"', text)
+        if text != raw.astext():
+            raw.replace(raw.children[0], nodes.Text(text))
+
+
+def _rewrite_pages(app, exception):
+    """Edits the theme's templates make directly (not through Sphinx's asset lists)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lean = SEARCH_JS.sub(r'<script defer src="\1"></script>', FONT_AWESOME_JS.sub("", text))
+        if lean != text:
+            page.write_text(lean, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("doctree-resolved", _fix_animations)
+    app.connect("html-page-context", _lean_page, priority=900)
+    app.connect("build-finished", _rewrite_pages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

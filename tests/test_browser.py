@@ -1,0 +1,463 @@
+"""The built site in a real browser: headless Chromium driven by Playwright.
+
+Every page listed in _toc.yml (found automatically, so pages added later are covered) is
+served from a thread-based http.server on 127.0.0.1 and loaded in light and in dark mode.
+For every page: no console errors, no failed request and no request that leaves the
+machine, math rendered by the site's own MathJax (no raw TeX left), every image loaded
+with meaningful alt text and inside a captioned figure, headings that do not skip levels,
+opaque figure images (they read on the dark theme), a download button that gives a valid
+notebook, and play controls on every animation. The site's search is checked once.
+A full-page screenshot of every page, light and dark, is saved under _build/screenshots/
+(next to the html folder) for a person to review.
+
+Run after the build (scripts/test.sh does). Point them at another build with
+SITE_DIR=/path/to/_build/html; the _toc.yml next to that build (two folders up) is used
+when there is one, so a preview build (scripts/preview.py) is checked against its own
+table of contents. CHROMIUM=/path/to/chromium overrides the browser
+(default /usr/bin/chromium, installed by scripts/install_browser.sh).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import numpy as np
+import pytest
+import yaml
+from PIL import Image
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
+BOOK = SITE.parent.parent if (SITE.parent.parent / "_toc.yml").is_file() else ROOT
+SHOTS = SITE.parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The flags the machine's closed network needs: no background calls home, no sync, no
+# component updates (each would be a refused connection at start-up).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+SEARCH_WORD = "gradient"
+# A word in the prose counts as a hit for Sphinx's search if it is the word or a simple
+# inflection of it (the search stems words the same way for the index and the query).
+SEARCH_HIT = re.compile(rf"\b{SEARCH_WORD}s?\b", re.IGNORECASE)
+GENERIC_ALT = {"image", "figure", "png", "svg", "plot", "picture", "graph", "chart", "_images", "output"}
+IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
+# TeX that MathJax should have turned into math: delimiters and common commands.
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\b|\\nabla\b|\\partial\b|\\sum\b|\\theta\b|"
+                     r"\$[^$\s][^$\n]{0,80}\$")
+
+
+def toc_pages() -> list[str]:
+    """Every document of the table of contents (root, chapters and nested sections)."""
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
+    docs = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                docs.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [d.removesuffix(".md").removesuffix(".ipynb") for d in docs]
+
+
+PAGES = toc_pages()
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """The built site, served on 127.0.0.1 on a free port for the whole session."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, through Playwright (Playwright's own browsers are not used)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
+    with sync_playwright() as p:
+        # Playwright gives every launch a new, empty temporary profile (user-data-dir).
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """What one page did and showed when loaded in one colour scheme."""
+
+    doc: str
+    scheme: str
+    url: str = ""
+    console_errors: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    off_machine: list = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    screenshot: Path | None = None
+
+
+# Everything about a page is read in one pass in the browser, then checked by separate tests.
+PAGE_FACTS_JS = r"""
+async () => {
+  const main = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  // Images: make lazy ones load, then wait for every image to finish.
+  const imgs = [...document.images];
+  imgs.forEach(img => { img.loading = "eager"; });
+  await Promise.all(imgs.map(img => img.complete ? null :
+      new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); setTimeout(r, 5000); })));
+  const images = imgs.map(img => {
+    const fig = img.closest("figure");
+    const cap = fig ? fig.querySelector("figcaption") : null;
+    return {
+      src: img.getAttribute("src") || "", resolved: img.currentSrc || img.src,
+      alt: img.getAttribute("alt"), loaded: img.complete && img.naturalWidth > 0,
+      inMain: main.contains(img), inTheme: (img.getAttribute("src") || "").includes("_static/"),
+      animation: !!img.closest(".animation"),
+      // textContent, not innerText: a figure inside a closed solution drop-down is not
+      // rendered, and innerText of an unrendered element can be empty.
+      caption: cap ? cap.textContent.trim() : null,
+    };
+  });
+  // Math: every Sphinx math element holds a MathJax rendering without errors.
+  const mathEls = [...main.querySelectorAll(".math")];
+  // (MathJax's lazy mode would leave <mjx-lazy> placeholders, unreadable to screen readers.)
+  const unrendered = mathEls.filter(el => !el.querySelector("mjx-container mjx-math") || el.querySelector("mjx-lazy"))
+      .map(el => el.textContent.slice(0, 80));
+  const mathErrors = [...main.querySelectorAll("mjx-merror, mjx-container [data-mjx-error]")].map(el =>
+      (el.getAttribute("data-mjx-error") || el.textContent).slice(0, 80));
+  // Text a reader sees, without code and without rendered math, to look for raw TeX.
+  const clone = main.cloneNode(true);
+  clone.querySelectorAll("pre, code, mjx-container, script, style, .cell_input, .cell_output, textarea").forEach(el => el.remove());
+  const prose = clone.textContent;
+  // Headings in document order (what a screen reader lists).
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h =>
+      ({level: +h.tagName[1], text: h.textContent.replace(/[#¶]\s*$/, "").trim().slice(0, 60)}));
+  // Download menu of the theme.
+  const downloads = [...document.querySelectorAll(".dropdown-download-buttons a[href]")].map(a => a.getAttribute("href"));
+  // Animations: matplotlib's JS widget (div.animation) and HTML5 videos.
+  const animations = [...document.querySelectorAll(".animation")].map(el => ({
+    hasImage: !!el.querySelector("img"),
+    slider: !!el.querySelector("input[type=range]"),
+    buttons: [...el.querySelectorAll("button")].filter(b => b.offsetParent !== null)
+        .map(b => b.getAttribute("aria-label") || b.title || b.textContent.trim()),
+  }));
+  const videos = [...document.querySelectorAll("video")].map(v => ({src: v.currentSrc, controls: v.controls}));
+  return {
+    title: document.title, lang: document.documentElement.lang,
+    theme: document.documentElement.dataset.theme,
+    images, mathCount: mathEls.length, unrendered, mathErrors,
+    rawTex: (prose.match(new RegExp(RAW_TEX_SOURCE, "g")) || []).slice(0, 5),
+    headings, downloads, animations, videos,
+  };
+}
+"""
+
+
+def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
+    visit = Visit(doc=doc, scheme=scheme, url=f"{base_url}{doc}.html")
+    context = browser.new_context(color_scheme=scheme, viewport=VIEWPORT, accept_downloads=True)
+    page = context.new_page()
+    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: visit.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+
+    def on_request(request):
+        scheme_ = urlparse(request.url).scheme
+        if scheme_ in ("http", "https", "ws", "wss") and not request.url.startswith(base_url):
+            visit.off_machine.append(request.url)
+
+    page.on("request", on_request)
+    page.goto(visit.url, wait_until="load")
+    # MathJax typesets after load: wait for it, and for the web fonts it loads.
+    page.evaluate("""async () => {
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+        await document.fonts.ready;
+    }""")
+    visit.facts = page.evaluate(PAGE_FACTS_JS.replace("RAW_TEX_SOURCE", json.dumps(RAW_TEX.pattern)))
+    shot_dir = SHOTS / scheme
+    shot_dir.mkdir(parents=True, exist_ok=True)
+    visit.screenshot = shot_dir / f"{doc.replace('/', '__')}.png"
+    page.screenshot(path=str(visit.screenshot), full_page=True)
+    if scheme == "light":  # interactions, after the screenshot so that it shows the page as loaded
+        visit.facts["download_checks"] = _check_downloads(page, base_url, doc, visit.facts["downloads"])
+        visit.facts["animation_plays"] = _check_animations_play(page)
+    context.close()
+    return visit
+
+
+def _check_downloads(page, base_url: str, doc: str, hrefs: list[str]) -> dict:
+    """Open the download menu and click each notebook entry, as a reader would."""
+    result = {"statuses": {}, "notebooks": {}}
+    for href in hrefs:
+        absolute = page.evaluate("h => new URL(h, location.href).href", href)
+        result["statuses"][href] = page.request.get(absolute).status
+    for href in [h for h in hrefs if h.endswith(".ipynb")]:
+        # The entry has target=_blank; the browser turns it into a download, as for a reader.
+        try:
+            page.click(".dropdown-download-buttons button.dropdown-toggle")
+            with page.expect_download(timeout=10000) as info:
+                page.locator(f'.dropdown-download-buttons a[href="{href}"]').click()
+            nb = nbformat.read(info.value.path(), as_version=4)
+            nbformat.validate(nb)
+            result["notebooks"][href] = {
+                "code_cells": sum(c.cell_type == "code" for c in nb.cells),
+                "language": nb.metadata.get("kernelspec", {}).get("language", ""),
+            }
+        except Exception as exc:  # reported by the test
+            result["notebooks"][href] = {"error": f"{type(exc).__name__}: {exc}"}
+        page.keyboard.press("Escape")
+    return result
+
+
+def _check_animations_play(page) -> list:
+    """Press Play on every animation widget and see the frame slider move."""
+    moved = []
+    widgets = page.locator(".animation")
+    for i in range(widgets.count()):
+        widget = widgets.nth(i)
+        slider = widget.locator("input[type=range]")
+        play = widget.locator("button[aria-label=Play], button[title=Play]")
+        if slider.count() == 0 or play.count() == 0:
+            moved.append(False)
+            continue
+        before = slider.first.input_value()
+        play.first.click()
+        try:
+            page.wait_for_function(
+                "([el, v]) => el.value !== v", arg=[slider.first.element_handle(), before], timeout=5000)
+            moved.append(True)
+        except Exception:
+            moved.append(False)
+        pause = widget.locator("button[aria-label=Pause], button[title=Pause]")
+        if pause.count():
+            pause.first.click()
+    return moved
+
+
+@pytest.fixture(scope="session")
+def visits(browser, base_url):
+    """Load pages lazily, once per colour scheme, and remember what they did."""
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    cache: dict[tuple[str, str], Visit] = {}
+
+    def get(doc: str, scheme: str = "light") -> Visit:
+        if (doc, scheme) not in cache:
+            cache[doc, scheme] = _load(browser, base_url, doc, scheme)
+        return cache[doc, scheme]
+
+    return get
+
+
+def _where(visit: Visit) -> str:
+    return f"{visit.doc} ({visit.scheme})"
+
+
+# --------------------------------------------------------------------------- per page
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_loads_cleanly_and_stays_on_the_machine(visits, doc, scheme):
+    visit = visits(doc, scheme)
+    assert visit.screenshot is not None and visit.screenshot.stat().st_size > 0
+    assert visit.facts["theme"] == scheme, f"{_where(visit)}: the theme did not follow the reader's {scheme} preference"
+    assert not visit.console_errors, f"{_where(visit)}: console errors:\n" + "\n".join(visit.console_errors)
+    assert not visit.failed, f"{_where(visit)}: failed requests:\n" + "\n".join(visit.failed)
+    assert not visit.off_machine, (
+        f"{_where(visit)}: requests that leave the machine (the site must serve everything itself):\n"
+        + "\n".join(visit.off_machine))
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_math_is_rendered(visits, doc):
+    facts = visits(doc).facts
+    assert not facts["unrendered"], f"{doc}: math left unrendered: {facts['unrendered'][:5]}"
+    assert not facts["mathErrors"], f"{doc}: MathJax errors: {facts['mathErrors'][:5]}"
+    assert not facts["rawTex"], f"{doc}: raw TeX left in the text: {facts['rawTex']}"
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_images_load_with_meaningful_alt_text_and_captions(visits, doc):
+    problems = []
+    for img in visits(doc).facts["images"]:
+        name = "the frame image of an animation widget" if img["animation"] else img["src"][-60:]
+        alt = (img["alt"] or "").strip()
+        if not img["loaded"]:
+            problems.append(f"not loaded: {name}")
+        if img["inTheme"]:
+            continue
+        if len(alt) < 15 or IMAGE_NAME.match(alt) or alt.lower() in GENERIC_ALT:
+            problems.append(f"alt text {alt!r} does not describe {name}")
+        if img["inMain"] and not img["caption"]:
+            problems.append(f"figure without a caption (use mystnb figure metadata): {name}")
+    assert not problems, f"{doc}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_figures_are_opaque_so_they_read_in_dark_mode(visits, doc):
+    """A transparent figure shows the dark page through it: black text on near-black."""
+    see_through = []
+    for img in visits(doc).facts["images"]:
+        if img["inTheme"] or not img["inMain"]:
+            continue
+        path = urlparse(img["resolved"]).path.lstrip("/")
+        file = SITE / unquote(path)
+        if file.suffix.lower() not in {".png", ".gif", ".webp"} or not file.is_file():
+            continue
+        with Image.open(file) as im:
+            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+                alpha = np.asarray(im.convert("RGBA"))[..., 3]
+                if (alpha < 250).mean() > 0.01:
+                    see_through.append(f"{file.name}: {100 * (alpha < 250).mean():.0f}% transparent")
+    assert not see_through, (
+        f"{doc}: figures with transparent backgrounds (call descentkit.plots.use_style()):\n" + "\n".join(see_through))
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_headings_do_not_skip_levels(visits, doc):
+    headings = visits(doc).facts["headings"]
+    assert headings, f"{doc}: no headings"
+    assert headings[0]["level"] == 1, f"{doc}: the first heading is {headings[0]}, not an h1"
+    jumps = [f"h{a['level']} {a['text']!r} -> h{b['level']} {b['text']!r}"
+             for a, b in zip(headings, headings[1:]) if b["level"] > a["level"] + 1]
+    assert not jumps, f"{doc}: headings skip a level:\n" + "\n".join(jumps)
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_has_language_and_title(visits, doc):
+    facts = visits(doc).facts
+    assert facts["lang"], f"{doc}: <html> has no lang attribute"
+    assert facts["title"].strip(), f"{doc}: empty <title>"
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_download_button_gives_a_valid_notebook(visits, doc):
+    facts = visits(doc).facts
+    checks = facts["download_checks"]
+    assert facts["downloads"], f"{doc}: no download button"
+    broken = {href: status for href, status in checks["statuses"].items() if status != 200}
+    assert not broken, f"{doc}: download links that fail: {broken}"
+    if not (BOOK / f"{doc}.ipynb").is_file():
+        return  # a Markdown page downloads as .md (and prints to PDF); checked above
+    assert checks["notebooks"], f"{doc}: the download menu has no .ipynb entry"
+    for href, nb in checks["notebooks"].items():
+        assert "error" not in nb, f"{doc}: {href} is not a valid notebook: {nb['error']}"
+        assert nb["code_cells"] > 0, f"{doc}: {href} has no code"
+        assert nb["language"] == "python", f"{doc}: {href} has kernel language {nb['language']!r}"
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_every_animation_has_play_controls(visits, doc):
+    facts = visits(doc).facts
+    for i, anim in enumerate(facts["animations"]):
+        assert anim["hasImage"], f"{doc}: animation {i} has no frame image"
+        assert anim["slider"], f"{doc}: animation {i} has no frame slider"
+        labels = {b.lower() for b in anim["buttons"]}
+        assert {"play", "pause"} <= labels, f"{doc}: animation {i} lacks visible play/pause buttons: {anim['buttons']}"
+        assert facts["animation_plays"][i], f"{doc}: animation {i} does not advance when Play is pressed"
+    for i, video in enumerate(facts["videos"]):
+        assert video["controls"], f"{doc}: video {i} ({video['src']}) has no controls"
+
+
+# --------------------------------------------------------------------------- site-wide
+
+
+def test_search_finds_the_pages_that_use_a_word(browser, base_url):
+    """Sphinx's client-side search, as a reader uses it, for a word the chapters use."""
+    expected = set()
+    for doc in PAGES:
+        html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
+        article = re.search(r'<article class="bd-article">(.*?)</article>', html, re.S)
+        text = re.sub(r"<[^>]+>", " ", article.group(1) if article else html)
+        if SEARCH_HIT.search(text):
+            expected.add(doc)
+    assert expected, f"no page uses the word {SEARCH_WORD!r}: pick another SEARCH_WORD"
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base_url}{PAGES[0]}.html", wait_until="load")
+    # The theme's search box: open it (Ctrl+K), type, press Enter.
+    page.keyboard.press("Control+k")
+    box = page.locator("input[name=q]:visible").first
+    box.fill(SEARCH_WORD)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q="))
+    page.wait_for_selector("#search-results .search-summary, #search-results p", timeout=15000)
+    page.wait_for_function("() => !document.querySelector('#search-results h2')?.textContent.includes('Searching')",
+                           timeout=15000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    context.close()
+    found = {urlparse(h).path.lstrip("/").removesuffix(".html") for h in hrefs}
+    assert found, f"searching {SEARCH_WORD!r} found nothing"
+    missing = expected - found
+    assert not missing, f"searching {SEARCH_WORD!r} misses pages that use it: {sorted(missing)} (found {sorted(found)})"
+    assert not errors, "console errors on the search page:\n" + "\n".join(errors)
+
+
+def test_every_page_has_its_screenshots(visits):
+    """Screenshots for review: _build/screenshots/{light,dark}/<page>.png."""
+    for doc in PAGES:
+        for scheme in ("light", "dark"):
+            shot = visits(doc, scheme).screenshot
+            assert shot.is_file(), shot
+            with Image.open(shot) as im:
+                assert im.width >= VIEWPORT["width"] and im.height >= VIEWPORT["height"] // 2
+
+
+BAD_COLOUR_MAPS = re.compile(r"""["'](jet|rainbow|gist_rainbow|hsv|nipy_spectral|gist_ncar|spectral|prism|flag)(_r)?["']""")
+
+
+def test_colour_maps_are_perceptually_uniform():
+    """No rainbow colour maps (jet & co.) in the chapters or the package: viridis/cividis family."""
+    offenders = []
+    sources = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "book").glob("*.ipynb"))
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "code")
+        offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in BAD_COLOUR_MAPS.finditer(text)]
+    assert not offenders, "colour maps that are not perceptually uniform or colour-blind safe:\n" + "\n".join(offenders)
