@@ -247,14 +247,7 @@ def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled
     -------
     Axes
     """
-    b_values = check_finite_array(b_values, "b_values", ndim=1, min_size=2)
-    w_values = check_finite_array(w_values, "w_values", ndim=1, min_size=2)
-    losses = check_finite_array(losses, "losses", ndim=2)
-    if losses.shape != (w_values.size, b_values.size):
-        raise ValueError(
-            f"losses must have shape (len(w_values), len(b_values)) = {(w_values.size, b_values.size)}, "
-            f"got {losses.shape}"
-        )
+    b_values, w_values, losses = _check_grid(b_values, w_values, losses)
     ax = _axes(ax)
     if filled:
         filled_set = ax.contourf(b_values, w_values, losses, levels=levels, cmap="viridis", norm=norm)
