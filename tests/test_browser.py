@@ -33,8 +33,9 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import numpy as np
 import pytest
-import yaml
 from PIL import Image
+
+from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -65,24 +66,7 @@ RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\b|\\nabla\b|\\p
                      r"\$[^$\s][^$\n]{0,80}\$")
 
 
-def toc_pages() -> list[str]:
-    """Every document of the table of contents (root, chapters and nested sections)."""
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [d.removesuffix(".md").removesuffix(".ipynb") for d in docs]
-
-
-PAGES = toc_pages()
+PAGES = toc_documents(BOOK)
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -11,22 +11,15 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+
+from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
 
 pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
 IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
-
-
-def toc_entries():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-    for part in toc.get("parts", []):
-        entries += [c["file"] for c in part.get("chapters", [])]
-    return entries
 
 
 def pages():
@@ -49,7 +42,7 @@ def anchors(path: Path) -> frozenset:
         el["name"] for el in s.find_all("a", attrs={"name": True}))
 
 
-@pytest.mark.parametrize("entry", toc_entries())
+@pytest.mark.parametrize("entry", toc_documents())
 def test_every_toc_entry_was_built(entry):
     page = SITE / f"{entry}.html"
     assert page.is_file(), f"_toc.yml lists {entry!r} but the site has no {page.relative_to(SITE)}"

@@ -4,18 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
+
+from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part.get("chapters", [])]
-    return files
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -31,20 +24,20 @@ def test_notebook_committed_without_outputs(notebook):
     )
 
 
-@pytest.mark.parametrize("entry", toc_files())
+@pytest.mark.parametrize("entry", toc_documents())
 def test_every_toc_entry_has_a_source_file(entry):
     candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb")] + [ROOT / entry]
     assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry!r} but no such .md or .ipynb exists"
 
 
 def test_chapter_files_follow_the_naming_convention():
-    for entry in toc_files():
+    for entry in toc_documents():
         name = Path(entry).name
         if name[:2].isdigit():
             assert name[2] == "_" and name[3:].replace("_", "").isalnum() and name == name.lower(), name
 
 
 def test_every_chapter_notebook_is_in_the_toc():
-    listed = set(toc_files())
+    listed = set(toc_documents())
     for nb in NOTEBOOKS:
         assert str(nb.relative_to(ROOT).with_suffix("")) in listed, f"{nb.name} is not in _toc.yml"
