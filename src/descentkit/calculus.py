@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_callable, check_finite_array, check_finite_scalar, check_positive
+from .validation import check_callable, check_finite_array, check_finite_scalar, check_positive
 
 __all__ = [
     "secant_slope",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_callable, check_finite_array, check_finite_scalar
+from .validation import check_callable, check_finite_array, check_finite_scalar
 from .calculus import central_difference, numerical_gradient
 
 __all__ = [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_finite_array, check_finite_scalar, check_positive
+from .validation import check_finite_array, check_finite_scalar, check_positive
 from .data import _check_xy
 
 __all__ = [

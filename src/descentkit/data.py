@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_finite_array, check_finite_scalar, check_int
+from .validation import check_finite_array, check_finite_scalar, check_int
 
 __all__ = ["LinearData", "make_linear_data", "train_val_split", "reference_initial_params", "make_roller_coaster"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_finite_array, check_finite_scalar
+from .validation import check_finite_array, check_finite_scalar
 from .data import _check_xy
 
 __all__ = ["predict", "mse", "rmse", "mse_gradient", "mse_hessian"]

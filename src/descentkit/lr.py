@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_callable, check_finite_array, check_finite_scalar, check_int, check_positive
+from .validation import check_callable, check_finite_array, check_finite_scalar, check_int, check_positive
 
 __all__ = [
     "LRFinderResult",

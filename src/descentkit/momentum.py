@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_finite_array, check_int, check_positive
+from .validation import check_finite_array, check_int, check_positive
 from .stochastic import check_momentum
 
 __all__ = [

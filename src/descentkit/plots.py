@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
 
-from ._validate import check_callable, check_finite_array, check_int
+from .validation import check_callable, check_finite_array, check_int
 
 __all__ = [
     "STYLE",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_callable, check_finite_array, check_finite_scalar, check_int, check_positive
+from .validation import check_callable, check_finite_array, check_finite_scalar, check_int, check_positive
 from .data import _check_xy
 from .optim import COMPLETED, CONVERGED, DIVERGED, DivergenceError, Trajectory
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_finite_array, check_finite_scalar, check_int, check_positive
+from .validation import check_finite_array, check_finite_scalar, check_int, check_positive
 from .data import _check_xy
 
 __all__ = ["grid_around", "loss_grid", "naive_loss_grid", "cross_sections", "sufficient_statistics"]
