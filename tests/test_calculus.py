@@ -71,5 +71,14 @@ def test_numerical_gradient_matches_torch_autograd(values):
     ],
 )
 def test_bad_input_names_the_argument(call, argument):
-    with pytest.raises(ValueError, match=argument):
+    with pytest.raises((TypeError, ValueError), match=argument):
         call()
+
+
+def test_loglog_slope():
+    from descentkit.calculus import loglog_slope
+
+    x = np.array([1.0, 10.0, 100.0])
+    assert loglog_slope(x, 5 * x**0.5) == pytest.approx(0.5, rel=1e-12)
+    with pytest.raises(ValueError, match="positive"):
+        loglog_slope(x, -x)

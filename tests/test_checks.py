@@ -122,7 +122,7 @@ def test_check_mse():
 
 
 def test_check_mse_gradient_agrees_with_the_package():
-    from descentkit.linreg import mse_gradient
+    from descentkit.losses import mse_gradient
     assert checks.check_mse_gradient(mse_gradient)
     assert checks.check_mse_gradient(grad_ok)
 

@@ -1,10 +1,12 @@
-"""Tests for descentkit.curvature (chapters 4 and 5)."""
+"""Tests for descentkit.curvature (chapters 4, 5 and 7) and descentkit.models."""
 
 import numpy as np
 import pytest
 
 from descentkit import curvature as cv
-from descentkit.linreg import mse, mse_gradient, mse_hessian
+from descentkit import models
+from descentkit.functions import double_well, double_well_derivative
+from descentkit.losses import mse, mse_gradient, mse_hessian
 
 
 def test_eigen_of_diagonal_and_rotated_matrix():
@@ -50,7 +52,7 @@ def test_stable_rate_bound_is_sharp_for_gradient_descent():
     y = 1 + 2 * x + 0.1 * rng.normal(size=50)
     H = mse_hessian(x)
     bound = cv.max_stable_lr(H)
-    star = cv.least_squares_line(x, y)
+    star = models.least_squares_line(x, y)
     for factor, should_converge in [(0.98, True), (1.02, False)]:
         theta = np.array([0.0, 0.0])
         for _ in range(3000):
@@ -61,7 +63,7 @@ def test_stable_rate_bound_is_sharp_for_gradient_descent():
 def test_least_squares_line_is_the_minimum_and_matches_polyfit():
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=40), rng.normal(size=40)
-    b, w = cv.least_squares_line(x, y)
+    b, w = models.least_squares_line(x, y)
     w_ref, b_ref = np.polyfit(x, y, 1)
     np.testing.assert_allclose([b, w], [b_ref, w_ref], rtol=1e-10)
     np.testing.assert_allclose(mse_gradient(b, w, x, y), [0, 0], atol=1e-12)
@@ -99,7 +101,7 @@ def test_unscale_params_gives_the_same_predictions():
     x = rng.uniform(0, 10, 20)
     mean, scale = x.mean(), x.std()
     b_s, w_s = 1.7, -0.4
-    b, w = cv.unscale_params(b_s, w_s, mean, scale)
+    b, w = models.unscale_params(b_s, w_s, mean, scale)
     np.testing.assert_allclose(b + w * x, b_s + w_s * (x - mean) / scale, rtol=1e-12)
 
 
@@ -116,12 +118,57 @@ def test_unscale_params_gives_the_same_predictions():
         (lambda: cv.classify_lr(0.1, -2.0), "curvature_value"),
         (lambda: cv.predicted_steps(0.1, 2.0, 5.0, 0.0), "tol"),
         (lambda: cv.predicted_steps(0.1, 2.0, np.inf, 1e-6), "initial_error"),
-        (lambda: cv.least_squares_line([1.0, 1.0], [0.0, 2.0]), "x"),
-        (lambda: cv.least_squares_line([1.0, 2.0], [0.0]), "x and y"),
-        (lambda: cv.unscale_params(1.0, 2.0, 0.0, 0.0), "scale"),
-        (lambda: cv.unscale_params(1.0, "a", 0.0, 1.0), "w_scaled"),
+        (lambda: models.least_squares_line([1.0, 1.0], [0.0, 2.0]), "x"),
+        (lambda: models.least_squares_line([1.0, 2.0], [0.0]), "x and y"),
+        (lambda: models.unscale_params(1.0, 2.0, 0.0, 0.0), "scale"),
+        (lambda: models.unscale_params(1.0, "a", 0.0, 1.0), "w_scaled"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((TypeError, ValueError), match=name):
         call()
+
+
+def heavy_ball_radius(lr, beta, lam):
+    """Spectral radius of the heavy-ball iteration on the 1-D quadratic with curvature lam."""
+    m = np.array([[1 + beta - lr * lam, -beta], [1.0, 0.0]])
+    return np.max(np.abs(np.linalg.eigvals(m)))
+
+
+@pytest.mark.parametrize("mu, L", [(1.0, 10.0), (0.5, 64.0), (2.0, 2000.0)])
+def test_gd_optimal_factor_is_the_worst_contraction(mu, L):
+    lr, factor = cv.gd_optimal(mu, L)
+    lams = np.linspace(mu, L, 1001)
+    np.testing.assert_allclose(np.max(np.abs(1 - lr * lams)), factor, rtol=1e-12)
+    for other in (0.9 * lr, 1.1 * lr):  # nearby rates are worse
+        assert np.max(np.abs(1 - other * lams)) > factor
+
+
+@pytest.mark.parametrize("mu, L", [(1.0, 10.0), (0.5, 64.0), (2.0, 2000.0)])
+def test_heavy_ball_optimal_factor_is_the_worst_spectral_radius(mu, L):
+    lr, beta, factor = cv.heavy_ball_optimal(mu, L)
+    lams = np.linspace(mu, L, 401)
+    worst = max(heavy_ball_radius(lr, beta, lam) for lam in lams)
+    np.testing.assert_allclose(worst, factor, rtol=1e-5)  # double roots: eigvals lose accuracy
+    for dlr, dbeta in [(1.05, 1.0), (0.95, 1.0), (1.0, 0.97), (1.0, 1.02)]:
+        other = max(heavy_ball_radius(lr * dlr, min(beta * dbeta, 0.999), lam) for lam in lams)
+        assert other > factor
+
+
+def test_bad_curvatures_raise():
+    with pytest.raises(ValueError, match="mu"):
+        cv.gd_optimal(3.0, 1.0)
+    with pytest.raises(ValueError, match="mu"):
+        cv.heavy_ball_optimal(0.0, 1.0)
+    assert cv.best_fixed_lr(np.diag([1.0, 3.0])) == cv.gd_optimal(1.0, 3.0)[0]
+
+
+def test_double_well_derivative_and_minima():
+    xs = np.linspace(-2.5, 2.5, 11)
+    h = 1e-6
+    np.testing.assert_allclose(double_well_derivative(xs), (double_well(xs + h) - double_well(xs - h)) / (2 * h),
+                               rtol=1e-6, atol=1e-6)
+    roots = np.sort(np.roots([4.0, 0.0, -8.0, 1.0]).real)
+    left, bump, right = roots
+    assert left < -1.4 and 0 < bump < 0.2 and 1.3 < right < 1.4
+    assert double_well(left) < double_well(right) < double_well(bump)

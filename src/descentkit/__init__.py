@@ -1,14 +1,26 @@
 """descentkit: the toolbox behind the open course *Gradient Descent, Step by Step*.
 
-Each chapter of the course is a story; this package is the toolbox the stories use.
-Its modules follow the course's ideas rather than its chapters, for example:
+Each chapter of the course is a story; this package is the toolbox the stories use. Its
+modules follow the course's ideas, not its chapters:
 
-``calculus``  numerical derivatives and gradients (chapter 1)
-``optim``     gradient descent and its variants, recording their paths (chapter 1 on)
-``plots``     the course's figure style and plot helpers (every chapter)
-``nb``        small conveniences for the chapter notebooks (chapter 1)
-``data``      synthetic data sets and splits (chapter 3)
-``linreg``    linear regression: predictions, MSE, gradients, Hessian (chapters 3 and 4)
+==============  ==========================================================================
+``calculus``    numerical derivatives and gradients, log-log slopes (chapter 1)
+``optim``       the one descent loop, its stopping rules and the ``Trajectory`` it returns
+``rules``       update rules: gradient step, heavy ball, Nesterov, AdaGrad, RMSProp, Adam
+``schedules``   learning-rate schedules and the learning-rate finder (chapters 4, 6, 8)
+``stochastic``  mini-batches (the gradient source of SGD) and the noise ball (chapter 6)
+``data``        synthetic data sets and splits (chapters 2 and 3)
+``models``      the line ``b + w x`` and its least-squares fit (chapters 3 to 5)
+``losses``      the mean squared error, its gradient and Hessian (chapters 3, 4, 6)
+``surfaces``    loss surfaces over a grid of parameters (chapter 3)
+``curvature``   the theory of quadratics: eigenvalues, kappa, stable and best rates
+``functions``   test functions that are not a bowl (chapter 7)
+``checks``      the exercises' self-checks (every chapter)
+``plots``       the figure style and the figure helpers (every chapter)
+``animation``   animations for the web pages (chapter 3)
+``nb``          small conveniences for the chapter notebooks
+``validation``  the argument checks every public function uses
+==============  ==========================================================================
 
 Submodules are imported on first use (``descentkit.optim`` works after
 ``import descentkit``), so importing the package is cheap and changes nothing global: call
@@ -16,7 +28,6 @@ Submodules are imported on first use (``descentkit.optim`` works after
 """
 
 import importlib
-import pkgutil
 from importlib import metadata as _metadata
 
 try:
@@ -24,8 +35,11 @@ try:
 except _metadata.PackageNotFoundError:  # a source tree that was not installed
     __version__ = "0+unknown"
 
-#: Every public submodule, found on disk so that a new module needs no edit here.
-SUBMODULES = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+#: The public submodules, in the order of the table above.
+SUBMODULES = (
+    "calculus", "optim", "rules", "schedules", "stochastic", "data", "models", "losses",
+    "surfaces", "curvature", "functions", "checks", "plots", "animation", "nb", "validation",
+)
 
 
 def __getattr__(name):
@@ -35,7 +49,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + SUBMODULES)
+    return sorted(list(globals()) + list(SUBMODULES))
 
 
 __all__ = ["__version__", *SUBMODULES]

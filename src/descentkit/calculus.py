@@ -1,6 +1,8 @@
-"""Numerical derivatives and gradients.
+"""Numerical derivatives and gradients, and the log-log slope that measures their orders.
 
-Defined in chapter 1 (Derivatives and the idea of descent).
+Defined in chapter 1 (Derivatives and the idea of descent); chapters 6 and 7 fit log-log
+slopes of measured quantities with :func:`loglog_slope` as chapter 1 does for the errors of
+finite differences.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ __all__ = [
     "central_difference",
     "numerical_gradient",
     "difference_errors",
+    "loglog_slope",
 ]
 
 
@@ -129,3 +132,23 @@ def difference_errors(f, df, x, hs):
     forward = np.array([abs(forward_difference(f, x, h) - exact) for h in hs])
     central = np.array([abs(central_difference(f, x, h) - exact) for h in hs])
     return forward, central
+
+
+def loglog_slope(x, y) -> float:
+    """Least-squares slope of ``log y`` against ``log x``: the exponent ``p`` in ``y ~ x**p``.
+
+    Introduced in chapter 1 (the order of a finite difference); used again in chapters 6
+    and 7.
+
+    Examples
+    --------
+    >>> round(loglog_slope([1.0, 10.0, 100.0], [3.0, 300.0, 30000.0]), 12)
+    2.0
+    """
+    x = check_finite_array(x, "x", ndim=1, min_size=2)
+    y = check_finite_array(y, "y", ndim=1, min_size=2)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("x and y must be positive to take logarithms")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])

@@ -1,8 +1,9 @@
-"""Curvature of quadratic losses: Hessian eigenvalues, condition number, stable learning rates,
-and the feature-scaling helpers that change them.
+"""The theory of descent on quadratics: Hessian eigenvalues, the condition number, the
+stable and best learning rates, and Polyak's momentum parameters.
 
-Defined in chapter 4 (eigenvalues of the Hessian and the largest stable learning rate) and
-chapter 5 (condition number, closed-form least squares, undoing a standardization).
+Defined in chapter 4 (eigenvalues of the Hessian and the largest stable learning rate),
+chapter 5 (condition number, the best fixed rate) and chapter 7 (the best heavy-ball rate
+and momentum).
 
 For a quadratic loss ``L(theta) = L* + 1/2 (theta - theta*)^T H (theta - theta*)`` one step
 of gradient descent with learning rate ``lr`` maps the error ``e = theta - theta*`` to
@@ -17,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_finite_array, check_finite_scalar, check_positive
-from .data import _check_xy
+from .validation import check_finite_array, check_finite_scalar, check_hessian, check_positive
 
 __all__ = [
     "Curvature",
@@ -30,20 +30,9 @@ __all__ = [
     "contraction_factor",
     "classify_lr",
     "predicted_steps",
-    "least_squares_line",
-    "unscale_params",
+    "gd_optimal",
+    "heavy_ball_optimal",
 ]
-
-
-def _check_hessian(H) -> np.ndarray:
-    H = check_finite_array(H, "H")
-    if H.ndim == 0:
-        H = H.reshape(1, 1)
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ValueError(f"H must be a square matrix, got shape {H.shape}")
-    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12 * max(1.0, float(np.max(np.abs(H))))):
-        raise ValueError("H must be symmetric (a Hessian is), got a non-symmetric matrix")
-    return H
 
 
 def hessian_eigen(H):
@@ -64,7 +53,7 @@ def hessian_eigen(H):
     eigenvectors : ndarray, shape (d, d)
         ``eigenvectors[:, i]`` goes with ``eigenvalues[i]``.
     """
-    H = _check_hessian(H)
+    H = check_hessian(H)
     values, vectors = np.linalg.eigh(H)
     idx = np.argmax(np.abs(vectors), axis=0)
     signs = np.sign(vectors[idx, np.arange(vectors.shape[1])])
@@ -126,7 +115,7 @@ def curvature(H) -> Curvature:
     (2.0, 8.0, 4.0, 0.25)
     """
     values, vectors = hessian_eigen(H)
-    return Curvature(hessian=_check_hessian(H), eigenvalues=values, eigenvectors=vectors)
+    return Curvature(hessian=check_hessian(H), eigenvalues=values, eigenvectors=vectors)
 
 
 def _positive_definite_eigenvalues(H) -> np.ndarray:
@@ -167,7 +156,7 @@ def best_fixed_lr(H) -> float:
     factor, ``(kappa - 1) / (kappa + 1)``, in size (with opposite signs).
     """
     values = _positive_definite_eigenvalues(H)
-    return float(2.0 / (values[0] + values[-1]))
+    return gd_optimal(values[0], values[-1])[0]
 
 
 def contraction_factor(lr, curvature_value):
@@ -228,45 +217,51 @@ def predicted_steps(lr, curvature_value, initial_error, tol):
     return int(np.floor(np.log(tol / e0) / np.log(r))) + 1
 
 
-def least_squares_line(x, y):
-    """The minimum ``(b*, w*)`` of the MSE of ``b + w x``: ``w* = cov(x, y) / var(x)``, ``b* = mean(y) - w* mean(x)``.
+def _check_mu_l(mu, L):
+    mu = check_positive(mu, "mu")
+    L = check_positive(L, "L")
+    if mu > L:
+        raise ValueError(f"mu must be <= L, got mu={mu!r} > L={L!r}")
+    return mu, L
 
-    Introduced in chapter 4 as the known minimum that runs are measured against.
+
+def gd_optimal(mu, L):
+    """Best fixed rate of gradient descent on a quadratic with curvatures in ``[mu, L]``.
+
+    Introduced in chapter 5 (as :func:`best_fixed_lr`) and chapter 7. Returns
+    ``(lr, factor)`` with ``lr = 2 / (mu + L)`` and ``factor = (kappa - 1) / (kappa + 1)``,
+    ``kappa = L / mu``: the amount the error shrinks by per step in the worst direction.
+
+    Examples
+    --------
+    >>> gd_optimal(1.0, 3.0)
+    (0.5, 0.5)
+    """
+    mu, L = _check_mu_l(mu, L)
+    kappa = L / mu
+    return 2.0 / (mu + L), (kappa - 1.0) / (kappa + 1.0)
+
+
+def heavy_ball_optimal(mu, L):
+    """Polyak's best heavy-ball parameters for a quadratic with curvatures in ``[mu, L]``.
+
+    Introduced in chapter 7. In :class:`torch.optim.SGD`'s convention (``v <- beta v + g``,
+    ``p <- p - lr v``) heavy ball is ``p_{t+1} = p_t - lr g_t + beta (p_t - p_{t-1})``, and
+    the best choice is ``lr = 4 / (sqrt(L) + sqrt(mu))**2``,
+    ``beta = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))**2``, which makes the error shrink
+    like ``factor**t`` (up to a factor growing linearly in ``t``) with
+    ``factor = (sqrt(kappa) - 1) / (sqrt(kappa) + 1)``.
 
     Returns
     -------
-    ndarray, shape (2,)
-        ``(b*, w*)``.
+    lr, momentum, factor : float
+
+    Examples
+    --------
+    >>> heavy_ball_optimal(1.0, 9.0)
+    (0.25, 0.25, 0.5)
     """
-    x, y = _check_xy(x, y)
-    xc = x - x.mean()
-    var = float(np.mean(xc * xc))
-    if var == 0:
-        raise ValueError("x must not be constant: with one x value the line's slope is not determined")
-    w = float(np.mean(xc * (y - y.mean())) / var)
-    return np.array([float(y.mean()) - w * float(x.mean()), w])
-
-
-def unscale_params(b_scaled, w_scaled, mean, scale):
-    """Turn a line fitted on standardized ``z = (x - mean) / scale`` back into the units of ``x``.
-
-    Introduced in chapter 5. From ``b_s + w_s (x - mean) / scale = b + w x``:
-    ``w = w_s / scale`` and ``b = b_s - w_s mean / scale``.
-
-    Parameters
-    ----------
-    b_scaled, w_scaled : float
-        Intercept and slope found on the standardized feature.
-    mean, scale : float
-        The standardization's statistics (``StandardScaler.mean_[0]`` and ``.scale_[0]``).
-
-    Returns
-    -------
-    b, w : float
-    """
-    b_scaled = check_finite_scalar(b_scaled, "b_scaled")
-    w_scaled = check_finite_scalar(w_scaled, "w_scaled")
-    mean = check_finite_scalar(mean, "mean")
-    scale = check_positive(scale, "scale")
-    w = w_scaled / scale
-    return b_scaled - w * mean, w
+    mu, L = _check_mu_l(mu, L)
+    root = np.sqrt(L / mu)
+    factor = float((root - 1.0) / (root + 1.0))
+    return float(4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2), factor**2, factor

@@ -1,7 +1,8 @@
 """Synthetic data sets and train/validation splits. Nothing is downloaded: every data set is
 generated from an explicit seed.
 
-Defined in chapter 3 (the linear-regression data of the reference walk-through).
+Defined in chapter 2 (the roller coaster's speed) and chapter 3 (the linear-regression data of
+the reference walk-through).
 """
 
 from __future__ import annotations
@@ -128,15 +129,6 @@ def reference_initial_params(seed=42):
     b = float(np.random.randn(1)[0])
     w = float(np.random.randn(1)[0])
     return b, w
-
-
-def _check_xy(x, y):
-    """Validate a pair of 1-D data arrays of the same, non-zero length (used by other modules)."""
-    x = check_finite_array(x, "x", ndim=1)
-    y = check_finite_array(y, "y", ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
-    return x, y
 
 
 def make_roller_coaster(num_seconds=20, a=0.75, t_min=9.5, v_min=1.0, noise=3.0, seed=0):

@@ -1,60 +1,208 @@
-"""Gradient descent that records where it went and says when it diverged.
+"""The one descent loop of the course, and the record it returns.
 
-Defined in chapter 1 (Derivatives and the idea of descent); later chapters add
-stochastic and momentum variants that return the same :class:`Trajectory`.
+Defined in chapter 1, where the loop is first written out in three lines; every later
+chapter runs the same loop, :func:`descend`, with other parts plugged in:
+
+- an **update rule** (:mod:`descentkit.rules`: the plain gradient step, heavy ball,
+  Nesterov, AdaGrad, RMSProp, Adam), which turns a gradient into a move;
+- a **gradient source**: the full gradient ``grad(x)``, or mini-batches
+  (:class:`descentkit.stochastic.MiniBatches`, or any list of epochs of batches), for which
+  the gradient is ``grad(x, batch)``;
+- a **learning rate**: a number, or a schedule ``lr(t)`` (:mod:`descentkit.schedules`);
+- a **stopping rule**: :class:`Tolerance` (the run has *converged* once its error is below
+  a tolerance and *stays* there) or :class:`LossBlowUp` (the learning-rate finder's rule);
+- **divergence detection**, written once: a step that leaves the finite numbers or grows
+  past ``divergence_threshold`` is not taken, and the run says so.
+
+It returns one :class:`Trajectory`. Numbers and arrays work alike: with a number for
+``x0`` the gradient receives and returns numbers, and ``Trajectory.params`` is 1-D.
+
+:func:`gradient_descent`, :func:`momentum_descent`, :func:`minibatch_sgd` and
+:func:`run_to_tolerance` are one-line conveniences that call :func:`descend`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_callable, check_finite_array, check_finite_scalar, check_int, check_positive
+from .rules import GradientStep, HeavyBall, Nesterov, Rule
+from .validation import (
+    check_callable,
+    check_choice,
+    check_finite_array,
+    check_finite_scalar,
+    check_int,
+    check_positive,
+)
 
-__all__ = ["Trajectory", "DivergenceError", "gradient_descent", "run_to_tolerance"]
+__all__ = [
+    "Trajectory",
+    "DivergenceError",
+    "Tolerance",
+    "LossBlowUp",
+    "descend",
+    "steps_to_tolerance",
+    "gradient_descent",
+    "momentum_descent",
+    "minibatch_sgd",
+    "run_to_tolerance",
+]
 
 #: Status values a :class:`Trajectory` can have.
-COMPLETED, CONVERGED, DIVERGED = "completed", "converged", "diverged"
+COMPLETED, CONVERGED, DIVERGED, STOPPED = "completed", "converged", "diverged", "stopped"
 
 
 class DivergenceError(ArithmeticError):
-    """Raised by an optimiser called with ``on_divergence="raise"`` when the iterates blow up."""
+    """Raised by a run with ``on_divergence="raise"`` when the iterates blow up."""
+
+
+def steps_to_tolerance(errors, tol):
+    """The first step from which a run stays within ``tol``, or None if it ends outside.
+
+    Introduced in chapter 4; chapter 7 shows why "stays" matters. ``errors[t]`` is the
+    run's error after ``t`` steps (a distance to the minimum, an excess loss, a gradient
+    norm). The answer is the smallest ``t`` with ``errors[s] < tol`` for *every* recorded
+    ``s >= t``: a run that dips below the tolerance and swings back out (as momentum does)
+    has not converged at the dip. ``None`` when the last error is not below ``tol``.
+
+    Examples
+    --------
+    >>> steps_to_tolerance([5.0, 0.5, 2.0, 0.4, 0.1], tol=1.0)
+    3
+    >>> steps_to_tolerance([5.0, 0.5, 2.0], tol=1.0) is None
+    True
+    """
+    errors = check_finite_array(errors, "errors", ndim=1)
+    tol = check_positive(tol, "tol")
+    outside = np.flatnonzero(~(errors < tol))
+    if outside.size and outside[-1] == errors.size - 1:
+        return None
+    return int(outside[-1] + 1) if outside.size else 0
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Stopping rule: the run has converged once its error is below ``tol`` and stays there.
+
+    Introduced in chapter 4. The error is chosen by what is known:
+
+    - ``minimum`` given: the distance ``||x - minimum||``;
+    - else ``f_min`` given: the excess loss ``f(x) - f_min`` (the run needs ``f``);
+    - else: the gradient norm ``||grad(x)||`` (full-batch runs only).
+
+    ``patience`` is how many consecutive points within ``tol`` end the run early; ``None``
+    (the default) never ends it early, so "stays" is checked over the whole budget. Early
+    stopping is exact whenever the error cannot grow again, as for gradient descent on a
+    convex quadratic with a stable rate (every eigen-component of the error shrinks at every
+    step, chapter 4); for momentum, whose error swings, leave ``patience=None``.
+    The step count is :attr:`Trajectory.converged_at` (see :func:`steps_to_tolerance`).
+    """
+
+    tol: float = 1e-6
+    minimum: object = None
+    f_min: float | None = None
+    patience: int | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "tol", check_positive(self.tol, "tol"))
+        if self.minimum is not None:
+            object.__setattr__(self, "minimum", check_finite_array(self.minimum, "minimum"))
+        if self.f_min is not None:
+            object.__setattr__(self, "f_min", check_finite_scalar(self.f_min, "f_min"))
+        if self.patience is not None:
+            object.__setattr__(self, "patience", check_int(self.patience, "patience", minimum=1))
+
+    @property
+    def needs_gradient(self) -> bool:
+        return self.minimum is None and self.f_min is None
+
+    def error(self, x, loss, g):
+        """The error of point ``x`` (with loss ``loss`` and gradient ``g``)."""
+        if self.minimum is not None:
+            return float(np.linalg.norm(x - self.minimum))
+        if self.f_min is not None:
+            return loss - self.f_min
+        return float(np.linalg.norm(g))
+
+    def describe(self) -> str:
+        what = ("distance to the minimum" if self.minimum is not None
+                else "excess loss" if self.f_min is not None else "gradient norm")
+        return f"{what} below tol={self.tol:g}"
+
+
+@dataclass(frozen=True)
+class LossBlowUp:
+    """Stopping rule of the learning-rate finder: stop once the loss exceeds ``factor`` times
+    the lowest loss seen so far (the starting loss included).
+
+    Introduced in chapter 4. The point whose loss blew up is recorded, then the run stops.
+    """
+
+    factor: float = 4.0
+    needs_gradient = False
+
+    def __post_init__(self):
+        factor = check_positive(self.factor, "factor")
+        if factor <= 1:
+            raise ValueError(f"factor must be > 1, got {factor:g}")
+        object.__setattr__(self, "factor", factor)
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """The record of one optimisation run.
+    """The record of one run of :func:`descend`.
 
     Attributes
     ----------
     params : ndarray, shape (num_steps + 1, ...)
         The starting point followed by the point after each step. Always finite: a step
-        that would leave the finite numbers is not recorded.
-    losses : ndarray or None, shape (num_steps + 1,)
-        The function value at each recorded point, when a function was given.
-    lr : float
-        The learning rate used.
-    status : {"completed", "converged", "diverged"}
-        ``"completed"`` ran every step asked for; ``"converged"`` stopped early because the
-        gradient norm fell below the tolerance (for :func:`run_to_tolerance`: because its
-        stopping rule was met); ``"diverged"`` stopped because the iterates
-        grew past the divergence threshold or stopped being finite numbers.
+        that would leave the finite numbers is not recorded. 1-D for a scalar problem.
+    losses : ndarray, shape (num_steps + 1,), or None
+        The loss ``f`` at each recorded point, when ``f`` was given.
+    lrs : ndarray, shape (num_steps,)
+        The learning rate of each step taken.
+    status : {"completed", "converged", "diverged", "stopped"}
+        ``"converged"``: a :class:`Tolerance` was given and the run ended within it (and
+        stayed within it from ``converged_at`` on); ``"diverged"``: a step blew up;
+        ``"stopped"``: another stopping rule ended the run; ``"completed"``: the budget of
+        steps or batches ran out otherwise.
     message : str
         One sentence saying what happened, in words.
+    converged_at : int or None
+        With a :class:`Tolerance`: the first step from which the run stayed within it
+        (:func:`steps_to_tolerance`), or None.
+    rule : Rule
+        The update rule used.
+    state : dict
+        The rule's state after the last step (e.g. ``state["velocity"]`` for momentum).
+    epochs : ndarray of int, shape (num_steps,), or None
+        For mini-batch runs: the epoch of each step.
+    batch_sizes : ndarray of int, shape (num_steps,), or None
+        For mini-batch runs: the number of examples in each step's batch.
     """
 
     params: np.ndarray
     losses: np.ndarray | None
-    lr: float
+    lrs: np.ndarray
     status: str
     message: str
-    extra: dict = field(default_factory=dict)
+    converged_at: int | None = None
+    rule: Rule | None = None
+    state: dict | None = None
+    epochs: np.ndarray | None = None
+    batch_sizes: np.ndarray | None = None
 
     @property
     def num_steps(self) -> int:
         """How many steps were taken (recorded points minus the start)."""
         return len(self.params) - 1
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the first step (the rate, for a fixed rate)."""
+        return float(self.lrs[0]) if self.lrs.size else float("nan")
 
     @property
     def diverged(self) -> bool:
@@ -63,7 +211,7 @@ class Trajectory:
 
     @property
     def converged(self) -> bool:
-        """True if the run stopped early because the gradient became small enough."""
+        """True if the run ended within its tolerance, having stayed there from ``converged_at``."""
         return self.status == CONVERGED
 
     @property
@@ -72,92 +220,228 @@ class Trajectory:
         last = self.params[-1]
         return float(last) if np.ndim(last) == 0 else last
 
+    @property
+    def grad_evals(self) -> np.ndarray | None:
+        """For mini-batch runs: per-example gradients computed up to each point (0 first)."""
+        if self.batch_sizes is None:
+            return None
+        return np.concatenate([[0], np.cumsum(self.batch_sizes)])
+
+    def errors(self, *, minimum=None, f_min=None) -> np.ndarray:
+        """The distance of every point to ``minimum``, or the excess loss ``losses - f_min``."""
+        if (minimum is None) == (f_min is None):
+            raise ValueError("give exactly one of minimum and f_min")
+        if f_min is not None:
+            if self.losses is None:
+                raise ValueError("f_min needs recorded losses: run with f=...")
+            return self.losses - check_finite_scalar(f_min, "f_min")
+        minimum = check_finite_array(minimum, "minimum")
+        diff = self.params - minimum
+        return np.abs(diff) if diff.ndim == 1 else np.linalg.norm(
+            diff.reshape(len(diff), -1), axis=1)
+
+    def steps_within(self, tol, *, minimum=None, f_min=None):
+        """The first step from which the run stays within ``tol`` of ``minimum`` (distance) or
+        of ``f_min`` (excess loss); None if it ends outside. See :func:`steps_to_tolerance`."""
+        return steps_to_tolerance(self.errors(minimum=minimum, f_min=f_min), tol)
+
     def __repr__(self) -> str:
-        return (
-            f"Trajectory(status={self.status!r}, num_steps={self.num_steps}, lr={self.lr:g}, "
-            f"final={np.round(self.final, 6).tolist()!r})"
-        )
+        return (f"Trajectory(status={self.status!r}, num_steps={self.num_steps}, "
+                f"lr={self.lr:g}, final={np.round(self.final, 6).tolist()!r})")
 
 
-def _evaluators(grad, f, scalar):
-    """``gradient(point)`` and ``value(point)`` calling the user's ``grad`` and ``f`` with a
-    float for one-dimensional problems and a copy of the array otherwise; ``value`` is None
-    when ``f`` is."""
+def _batch_plan(batches, num_steps):
+    """``(epoch, batch)`` pairs: ``num_steps`` full-batch steps, or the given epochs of batches."""
+    if batches is None:
+        return ((0, None) for _ in range(num_steps)), False
+    if hasattr(batches, "epochs"):
+        batches = batches.epochs()
+    try:
+        epochs = iter(batches)
+    except TypeError:
+        raise TypeError(f"batches must be a sequence of epochs of batches, got "
+                        f"{type(batches).__name__}") from None
+
+    def pairs():
+        count = 0
+        for epoch, epoch_batches in enumerate(epochs):
+            for batch in epoch_batches:
+                if num_steps is not None and count >= num_steps:
+                    return
+                count += 1
+                yield epoch, batch
+
+    return pairs(), True
+
+
+def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, stop=None,
+            divergence_threshold=1e10, on_divergence="stop") -> Trajectory:
+    """Run gradient-based descent and record every point: the one loop of descentkit.
+
+    Introduced in chapter 1. Each step takes the gradient at the current point (on the
+    step's batch), asks the rule for the move, and records the new point; it ends when the
+    steps or batches run out, the stopping rule says so, or a step blows up.
+
+    Parameters
+    ----------
+    grad : callable
+        Full batch: ``grad(x)``. With ``batches``: ``grad(x, batch)``, the gradient on one
+        batch (whatever the batches hold, usually an index array). Returns a number for a
+        scalar ``x0``, else an array shaped like ``x0``.
+    x0 : float or array_like
+        Starting point; must be finite.
+    lr : float or callable
+        A fixed learning rate ``> 0``, or a schedule ``lr(t)`` for step ``t = 0, 1, ...``.
+    rule : Rule, optional
+        The update rule (:mod:`descentkit.rules`); default the plain gradient step.
+    num_steps : int, optional
+        The most steps to take. Required without ``batches``; with them, a cap.
+    batches : MiniBatches or sequence of sequences, optional
+        ``batches[e]`` is the list of batches of epoch ``e``; one step per batch.
+    f : callable, optional
+        The loss ``f(x)`` to record at every point (for mini-batches, the full loss).
+    stop : Tolerance or LossBlowUp, optional
+        When to stop early, and what "converged" means.
+    divergence_threshold : float, default 1e10
+        A step whose point has a coordinate larger than this in magnitude, or a non-finite
+        point or loss, counts as divergence and is not taken.
+    on_divergence : {"stop", "raise"}, default "stop"
+        ``"stop"`` returns the record so far with status ``"diverged"``; ``"raise"``
+        raises :class:`DivergenceError`.
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    >>> from descentkit.rules import HeavyBall
+    >>> run = descend(lambda x: 2 * x - 4, 7.0, 0.1, num_steps=200, rule=HeavyBall(0.5))
+    >>> round(run.final, 6), run.status
+    (2.0, 'completed')
+    """
+    check_callable(grad, "grad")
+    if f is not None:
+        check_callable(f, "f")
+    rule = GradientStep() if rule is None else rule
+    if not isinstance(rule, Rule):
+        raise TypeError(f"rule must be an update rule from descentkit.rules, got {rule!r}")
+    schedule = check_callable(lr, "lr") if callable(lr) else None
+    fixed_lr = None if schedule else check_positive(lr, "lr")
+    scalar = np.ndim(x0) == 0
+    x = check_finite_array(x0, "x0")
+    if batches is None and num_steps is None:
+        raise ValueError("num_steps is required for a full-batch run (no batches given)")
+    if num_steps is not None:
+        num_steps = check_int(num_steps, "num_steps", minimum=1)
+    if stop is not None and not isinstance(stop, (Tolerance, LossBlowUp)):
+        raise TypeError(f"stop must be a Tolerance or LossBlowUp, got {stop!r}")
+    if isinstance(stop, Tolerance):
+        if stop.needs_gradient and batches is not None:
+            raise ValueError("a gradient-norm Tolerance needs full-batch gradients: "
+                             "give minimum= or f_min= for a mini-batch run")
+        if stop.f_min is not None and f is None:
+            raise ValueError("Tolerance(f_min=...) needs f: give the loss whose minimum is f_min")
+        if stop.minimum is not None and stop.minimum.shape != x.shape:
+            raise ValueError(f"Tolerance's minimum must have the shape of x0, {x.shape}, "
+                             f"got {stop.minimum.shape}")
+    if isinstance(stop, LossBlowUp) and f is None:
+        raise ValueError("LossBlowUp needs f: give the loss to watch")
+    divergence_threshold = check_positive(divergence_threshold, "divergence_threshold")
+    check_choice(on_divergence, "on_divergence", ("stop", "raise"))
+    plan, minibatch = _batch_plan(batches, num_steps)
 
     def arg(point):
         return point.item() if scalar else point.copy()
 
-    def gradient(point):
-        g = np.asarray(grad(arg(point)), dtype=float)
+    def gradient(point, batch):
+        g = np.asarray(grad(arg(point)) if not minibatch else grad(arg(point), batch), dtype=float)
         if g.shape != point.shape:
             raise ValueError(f"grad must return an array of shape {point.shape}, got shape {g.shape}")
         return g
 
     def value(point):
-        return float(f(arg(point)))
+        return float(f(arg(point))) if f is not None else None
 
-    return gradient, (value if f is not None else None)
-
-
-def _try_point(new_x, value, divergence_threshold):
-    """``(blew_up, loss)`` for a proposed point: it blew up if it, or the loss there, is not
-    finite, or a coordinate exceeds the threshold. ``loss`` is None without a function."""
-    finite = bool(np.all(np.isfinite(new_x)))
-    loss = value(new_x) if (value is not None and finite) else None
-    blew_up = (not finite or np.max(np.abs(new_x)) > divergence_threshold
-               or (value is not None and (loss is None or not np.isfinite(loss))))
-    return blew_up, loss
-
-
-def _trajectory(points, losses, scalar, **fields):
-    """Pack recorded points and losses into a :class:`Trajectory`."""
+    points, losses, rates, epochs, sizes, errors = [x.copy()], [value(x)], [], [], [], []
+    state = rule.init(x)
+    best = losses[0]
+    status, message, step = COMPLETED, None, 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch, batch in plan:
+            g = gradient(x, batch)
+            if isinstance(stop, Tolerance):
+                errors.append(stop.error(x, losses[-1], g))
+                if stop.patience and len(errors) >= stop.patience and all(
+                        e < stop.tol for e in errors[-stop.patience:]):
+                    break
+            rate = fixed_lr if schedule is None else check_positive(schedule(step), f"lr({step})")
+            new_x, new_state = rule.step(x, g, rate, state)
+            new_x = np.asarray(new_x, dtype=float)
+            # one reduction checks both: a NaN or inf entry fails "<= threshold" too
+            blew_up = not np.abs(new_x).max() <= divergence_threshold
+            new_loss = None if blew_up else value(new_x)
+            if blew_up or (new_loss is not None and not np.isfinite(new_loss)):
+                status = DIVERGED
+                message = (f"diverged at step {step + 1}: the iterate grew past "
+                           f"{divergence_threshold:g} (learning rate {rate:g} is too large "
+                           f"for {rule.name} here)")
+                break
+            x, state = new_x, new_state
+            points.append(x.copy())
+            losses.append(new_loss)
+            rates.append(rate)
+            epochs.append(epoch)
+            sizes.append(len(batch) if hasattr(batch, "__len__") else 1)
+            step += 1
+            if isinstance(stop, LossBlowUp):
+                if new_loss > stop.factor * best:
+                    status = STOPPED
+                    message = (f"stopped at step {step}: the loss {new_loss:.3g} exceeds "
+                               f"{stop.factor:g} times the lowest so far, {best:.3g}")
+                    break
+                best = min(best, new_loss)
+    if status == DIVERGED and on_divergence == "raise":
+        raise DivergenceError(message)
+    converged_at = None
+    if isinstance(stop, Tolerance) and status != DIVERGED:
+        if len(errors) < len(points):
+            g_last = gradient(x, None) if stop.needs_gradient else None
+            errors.append(stop.error(x, losses[-1], g_last))
+        errors = errors[:len(points)]
+        if errors and np.isfinite(errors[-1]) and errors[-1] < stop.tol:
+            converged_at = steps_to_tolerance(errors, stop.tol)
+        if converged_at is not None:
+            status = CONVERGED
+            message = (f"converged: within tol after {converged_at} steps and stayed there "
+                       f"to step {step} ({stop.describe()})")
+    if message is None:
+        where = f" ({epochs[-1] + 1} epochs)" if minibatch and epochs else ""
+        message = f"ran all {step} steps{where}"
+        if isinstance(stop, Tolerance):
+            message = f"not within tol={stop.tol:g} after {step} steps ({stop.describe()})"
     params = np.array(points)
     if scalar:
         params = params.reshape(-1)
-    return Trajectory(params=params, losses=None if losses is None else np.array(losses), **fields)
+    return Trajectory(
+        params=params,
+        losses=None if f is None else np.array(losses, dtype=float),
+        lrs=np.array(rates, dtype=float),
+        status=status,
+        message=message,
+        converged_at=converged_at,
+        rule=rule,
+        state=state,
+        epochs=np.array(epochs, dtype=int) if minibatch else None,
+        batch_sizes=np.array(sizes, dtype=int) if minibatch else None,
+    )
 
 
-def gradient_descent(
-    grad,
-    x0,
-    lr,
-    num_steps,
-    *,
-    f=None,
-    tol=None,
-    divergence_threshold=1e10,
-    on_divergence="stop",
-) -> Trajectory:
-    """Run plain gradient descent ``x <- x - lr * grad(x)`` and record every point.
+def gradient_descent(grad, x0, lr, num_steps, *, f=None, tol=None, **options) -> Trajectory:
+    """Plain gradient descent ``x <- x - lr * grad(x)``, recording every point.
 
-    Introduced in chapter 1.
-
-    Parameters
-    ----------
-    grad : callable
-        Returns the gradient at a point: a number for a function of one variable, or an
-        array shaped like ``x0``.
-    x0 : float or array_like
-        Starting point; must be finite.
-    lr : float
-        Learning rate (step size) ``eta > 0``.
-    num_steps : int
-        Most steps to take, at least 1.
-    f : callable, optional
-        The function being minimised; when given, its value at every point is recorded.
-    tol : float, optional
-        Stop early (status ``"converged"``) once the gradient norm falls below ``tol``.
-    divergence_threshold : float, default 1e10
-        The run counts as diverged once any coordinate's magnitude exceeds this.
-    on_divergence : {"stop", "raise"}, default "stop"
-        ``"stop"`` returns the trajectory so far with ``status="diverged"``;
-        ``"raise"`` raises :class:`DivergenceError`.
-
-    Returns
-    -------
-    Trajectory
-        Points, function values, and a status saying whether the run completed,
-        converged or diverged.
+    Introduced in chapter 1, after the three-line loop it packages. ``tol`` stops the run
+    once the gradient norm falls below it. Other keywords go to :func:`descend`.
 
     Examples
     --------
@@ -165,161 +449,56 @@ def gradient_descent(
     >>> round(run.final, 4)
     2.0001
     """
-    check_callable(grad, "grad")
-    if f is not None:
-        check_callable(f, "f")
-    scalar = np.ndim(x0) == 0
-    x = check_finite_array(x0, "x0")
-    lr = check_positive(lr, "lr")
-    num_steps = check_int(num_steps, "num_steps", minimum=1)
-    if tol is not None:
-        tol = check_positive(tol, "tol")
-    divergence_threshold = check_positive(divergence_threshold, "divergence_threshold")
-    if on_divergence not in ("stop", "raise"):
-        raise ValueError(f"on_divergence must be 'stop' or 'raise', got {on_divergence!r}")
-
-    gradient, value = _evaluators(grad, f, scalar)
-    points = [x.copy()]
-    losses = [value(x)] if f is not None else None
-    status, message = COMPLETED, f"ran all {num_steps} steps"
-    with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, num_steps + 1):
-            g = gradient(x)
-            if tol is not None and np.all(np.isfinite(g)) and np.linalg.norm(g) < tol:
-                status = CONVERGED
-                message = f"converged after {step - 1} steps: gradient norm below tol={tol:g}"
-                break
-            new_x = x - lr * g
-            blew_up, new_loss = _try_point(new_x, value, divergence_threshold)
-            if blew_up:
-                status = DIVERGED
-                message = (
-                    f"diverged at step {step}: the iterate grew past {divergence_threshold:g} "
-                    f"(learning rate {lr:g} is too large for this function)"
-                )
-                break
-            x = new_x
-            points.append(x.copy())
-            if losses is not None:
-                losses.append(new_loss)
-    if status == DIVERGED and on_divergence == "raise":
-        raise DivergenceError(message)
-    return _trajectory(points, losses, scalar, lr=lr, status=status, message=message)
+    stop = None if tol is None else Tolerance(tol, patience=1)
+    return descend(grad, x0, lr, num_steps=num_steps, f=f, stop=stop, **options)
 
 
-def run_to_tolerance(
-    grad,
-    x0,
-    lr,
-    *,
-    minimum=None,
-    f=None,
-    f_min=None,
-    tol=1e-6,
-    max_steps=10_000,
-    divergence_threshold=1e10,
-) -> Trajectory:
-    """Gradient descent that stops as soon as it is close enough, and counts the steps.
+def momentum_descent(grad, x0, lr, num_steps, *, momentum=0.9, nesterov=False, **options):
+    """Full-gradient descent with heavy-ball (or Nesterov) momentum.
 
-    Introduced in chapter 4, to measure *how many steps* a learning rate needs. The run
-    stops at the first point that meets the stopping rule, chosen by what is known:
-
-    - ``minimum`` given: the distance ``||x - minimum|| < tol``;
-    - else ``f`` and ``f_min`` given: the excess loss ``f(x) - f_min < tol``;
-    - else: the gradient norm ``||grad(x)|| < tol``.
-
-    Parameters
-    ----------
-    grad : callable
-        The gradient, as for :func:`gradient_descent`.
-    x0 : float or array_like
-        Starting point.
-    lr : float or callable
-        A fixed learning rate, or a learning-rate schedule ``lr(t)`` giving the rate of
-        step ``t = 0, 1, ...`` (see :mod:`descentkit.lr`).
-    minimum : float or array_like, optional
-        The known minimiser.
-    f : callable, optional
-        The function; when given its values are recorded.
-    f_min : float, optional
-        The known minimum value of ``f`` (needs ``f``).
-    tol : float, default 1e-6
-    max_steps : int, default 10000
-        Give up (status ``"completed"``) after this many steps.
-    divergence_threshold : float, default 1e10
-        Status ``"diverged"`` once a coordinate's magnitude exceeds this.
-
-    Returns
-    -------
-    Trajectory
-        ``status`` is ``"converged"`` (then ``num_steps`` is the number of steps needed),
-        ``"diverged"`` or ``"completed"`` (never got close enough). ``extra["lrs"]`` holds
-        the rate used at each step.
+    Introduced in chapter 7. ``momentum=0`` is plain gradient descent, number for number.
+    Other keywords go to :func:`descend`.
 
     Examples
     --------
-    >>> run = run_to_tolerance(lambda x: 2 * x - 4, 7.0, lr=0.25, minimum=2.0, tol=1e-6)
-    >>> run.status, run.num_steps
+    >>> run = momentum_descent(lambda x: 2 * x, x0=1.0, lr=0.1, num_steps=200, momentum=0.5)
+    >>> bool(abs(run.final) < 1e-10)
+    True
+    """
+    rule = Nesterov(momentum) if nesterov else HeavyBall(momentum)
+    return descend(grad, x0, lr, num_steps=num_steps, rule=rule, **options)
+
+
+def minibatch_sgd(grad, x0, lr, *, num_samples, batch_size, num_epochs, seed=0, shuffle=True,
+                  replacement=False, batch_order=None, rule=None, **options) -> Trajectory:
+    """Mini-batch stochastic gradient descent over seeded batches (see :class:`MiniBatches`).
+
+    Introduced in chapter 6. ``grad(x, idx)`` is the gradient on the examples ``idx``.
+    ``batch_size=1`` is stochastic gradient descent in the strict sense,
+    ``batch_size=num_samples`` batch gradient descent. ``batch_order`` replays a given
+    order (e.g. a PyTorch ``DataLoader``'s). Other keywords go to :func:`descend`.
+    """
+    from .stochastic import MiniBatches
+
+    batches = MiniBatches(num_samples, batch_size, num_epochs=num_epochs, seed=seed,
+                          shuffle=shuffle, replacement=replacement, order=batch_order)
+    return descend(grad, x0, lr, batches=batches, rule=rule, **options)
+
+
+def run_to_tolerance(grad, x0, lr, *, minimum=None, f=None, f_min=None, tol=1e-6,
+                     max_steps=10_000, patience=None, **options) -> Trajectory:
+    """Descend until the run is within ``tol`` and stays there, and count the steps.
+
+    Introduced in chapter 4, to measure how many steps a learning rate needs:
+    ``run.converged_at`` (see :class:`Tolerance` for the error used and ``patience``).
+    Other keywords go to :func:`descend`.
+
+    Examples
+    --------
+    >>> run = run_to_tolerance(lambda x: 2 * x - 4, 7.0, lr=0.25, minimum=2.0, tol=1e-6,
+    ...                        max_steps=100)
+    >>> run.status, run.converged_at
     ('converged', 23)
     """
-    check_callable(grad, "grad")
-    if f is not None:
-        check_callable(f, "f")
-    scalar = np.ndim(x0) == 0
-    x = check_finite_array(x0, "x0")
-    if callable(lr):
-        schedule = lr
-        lr0 = check_positive(schedule(0), "lr(0)")
-    else:
-        lr0 = check_positive(lr, "lr")
-        schedule = None
-    tol = check_positive(tol, "tol")
-    max_steps = check_int(max_steps, "max_steps", minimum=1)
-    divergence_threshold = check_positive(divergence_threshold, "divergence_threshold")
-    if minimum is not None:
-        minimum = check_finite_array(minimum, "minimum")
-        if minimum.shape != x.shape:
-            raise ValueError(f"minimum must have the shape of x0, {x.shape}, got {minimum.shape}")
-    if f_min is not None:
-        if f is None:
-            raise ValueError("f_min needs f: give the function whose minimum value f_min is")
-        f_min = check_finite_scalar(f_min, "f_min")
-
-    gradient, value = _evaluators(grad, f, scalar)
-
-    def close_enough(point, loss, g):
-        if minimum is not None:
-            return np.linalg.norm(point - minimum) < tol
-        if f_min is not None:
-            return loss - f_min < tol
-        return np.linalg.norm(g) < tol
-
-    points = [x.copy()]
-    losses = [value(x)] if f is not None else None
-    rates = []
-    g = gradient(x)
-    status, message = COMPLETED, f"not within tol={tol:g} after max_steps={max_steps} steps"
-    if close_enough(x, losses[-1] if losses else None, g):
-        status, message = CONVERGED, f"converged after 0 steps: already within tol={tol:g}"
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            for step in range(max_steps):
-                rate = lr0 if schedule is None else check_positive(schedule(step), f"lr({step})")
-                new_x = x - rate * g
-                blew_up, new_loss = _try_point(new_x, value, divergence_threshold)
-                if blew_up:
-                    status = DIVERGED
-                    message = (f"diverged at step {step + 1}: the iterate grew past "
-                               f"{divergence_threshold:g}")
-                    break
-                x = new_x
-                rates.append(rate)
-                points.append(x.copy())
-                if losses is not None:
-                    losses.append(new_loss)
-                g = gradient(x)
-                if close_enough(x, new_loss, g):
-                    status, message = CONVERGED, f"converged after {step + 1} steps: within tol={tol:g}"
-                    break
-    return _trajectory(points, losses, scalar, lr=lr0, status=status, message=message,
-                       extra={"lrs": np.array(rates)})
+    stop = Tolerance(tol, minimum=minimum, f_min=f_min, patience=patience)
+    return descend(grad, x0, lr, num_steps=max_steps, f=f, stop=stop, **options)

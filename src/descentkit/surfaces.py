@@ -1,22 +1,19 @@
 """Loss surfaces of simple linear regression over a grid of ``(b, w)``.
 
-Defined in chapter 3. The MSE of ``y_hat = b + w x`` is a quadratic in ``(b, w)``:
-
-    MSE(b, w) = b^2 + 2 b w mean(x) + w^2 mean(x^2) - 2 b mean(y) - 2 w mean(x y) + mean(y^2)
-
-so five means of the data give the loss everywhere on the grid (computed here in a centred
-form that is kinder to rounding; see :func:`sufficient_statistics`), at a cost of one pass over
-the data plus one operation per grid cell, instead of one pass over the data per cell.
+Defined in chapter 3. The MSE of ``y_hat = b + w x`` is a quadratic in ``(b, w)``, so five
+statistics of the data give the loss everywhere on the grid, at a cost of one pass over the
+data plus one operation per grid cell, instead of one pass over the data per cell. The
+formula, in its centred form, lives with the loss: :func:`descentkit.losses.mse_from_statistics`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_finite_array, check_finite_scalar, check_int, check_positive
-from .data import _check_xy
+from .losses import mse_from_statistics, sufficient_statistics
+from .validation import check_finite_scalar, check_grid, check_int, check_positive, check_xy
 
-__all__ = ["grid_around", "loss_grid", "naive_loss_grid", "cross_sections", "sufficient_statistics"]
+__all__ = ["grid_around", "loss_grid", "naive_loss_grid", "cross_sections"]
 
 
 def grid_around(center_b, center_w, half_width=3.0, num=101):
@@ -34,16 +31,11 @@ def grid_around(center_b, center_w, half_width=3.0, num=101):
             np.linspace(center_w - half_width, center_w + half_width, num))
 
 
-def _grid_axes(b_values, w_values):
-    b_values = check_finite_array(b_values, "b_values", ndim=1, min_size=2)
-    w_values = check_finite_array(w_values, "w_values", ndim=1, min_size=2)
-    return b_values, w_values
-
-
 def loss_grid(x, y, b_values, w_values):
     """MSE of the line ``b + w x`` on ``(x, y)`` for every ``b`` in ``b_values`` and ``w`` in ``w_values``.
 
-    Computed from the data's sufficient statistics (five means), so it costs O(N + grid)
+    Computed from the data's five sufficient statistics
+    (:func:`descentkit.losses.sufficient_statistics`), so it costs O(N + grid)
     time and O(grid) memory.
 
     Parameters
@@ -59,40 +51,8 @@ def loss_grid(x, y, b_values, w_values):
         ``np.meshgrid(b_values, w_values)``, ready for ``contour(bs, ws, losses)``.
     """
     stats = sufficient_statistics(x, y)
-    b_values, w_values = _grid_axes(b_values, w_values)
-    return _mse_from_stats(stats, b_values[np.newaxis, :], w_values[:, np.newaxis])
-
-
-def sufficient_statistics(x, y):
-    """The five means that determine the MSE of every line ``b + w x`` on ``(x, y)``.
-
-    Introduced in chapter 3. The data are centred first (on the means of ``x`` and ``y``),
-    so that the second moments are computed without the cancellation that large offsets
-    would cause.
-
-    Returns
-    -------
-    dict
-        ``mean_x``, ``mean_y``, ``var_x`` = mean((x - mean_x)^2), ``cov_xy`` and ``var_y``.
-    """
-    x, y = _check_xy(x, y)
-    mx, my = float(x.mean()), float(y.mean())
-    dx, dy = x - mx, y - my
-    return {"mean_x": mx, "mean_y": my, "var_x": float(np.mean(dx * dx)),
-            "cov_xy": float(np.mean(dx * dy)), "var_y": float(np.mean(dy * dy))}
-
-
-def _mse_from_stats(stats, b, w):
-    """MSE(b, w) from :func:`sufficient_statistics`, broadcasting over ``b`` and ``w``.
-
-    With the mean error ``m = b + w mean_x - mean_y`` (the error of the line at the centre of
-    the data), MSE = m^2 + w^2 var_x - 2 w cov_xy + var_y: the squared mean error plus the
-    variance of the errors. Every term but the last pair is a square, so it stays accurate.
-    """
-    m = b + w * stats["mean_x"] - stats["mean_y"]
-    losses = m * m + w * w * stats["var_x"] - 2 * w * stats["cov_xy"] + stats["var_y"]
-    # Rounding can dip a hair below zero for a perfect fit; a mean of squares cannot.
-    return np.maximum(losses, 0.0)
+    b_values, w_values = check_grid(b_values, w_values)
+    return mse_from_statistics(stats, b_values[np.newaxis, :], w_values[:, np.newaxis])
 
 
 def naive_loss_grid(x, y, b_values, w_values, chunk_size=None):
@@ -114,8 +74,8 @@ def naive_loss_grid(x, y, b_values, w_values, chunk_size=None):
     -------
     ndarray, shape (len(w_values), len(b_values))
     """
-    x, y = _check_xy(x, y)
-    b_values, w_values = _grid_axes(b_values, w_values)
+    x, y = check_xy(x, y)
+    b_values, w_values = check_grid(b_values, w_values)
     chunk_size = x.size if chunk_size is None else check_int(chunk_size, "chunk_size", minimum=1)
     bs, ws = np.meshgrid(b_values, w_values)
     total = np.zeros_like(bs)
@@ -148,7 +108,7 @@ def cross_sections(x, y, b_values, w_values, b_fixed, w_fixed):
         MSE(b_fixed, w) for each w.
     """
     stats = sufficient_statistics(x, y)
-    b_values, w_values = _grid_axes(b_values, w_values)
+    b_values, w_values = check_grid(b_values, w_values)
     b_fixed = check_finite_scalar(b_fixed, "b_fixed")
     w_fixed = check_finite_scalar(w_fixed, "w_fixed")
-    return _mse_from_stats(stats, b_values, w_fixed), _mse_from_stats(stats, b_fixed, w_values)
+    return mse_from_statistics(stats, b_values, w_fixed), mse_from_statistics(stats, b_fixed, w_values)

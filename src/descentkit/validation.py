@@ -57,7 +57,7 @@ def check_finite_scalar(value, name: str) -> float:
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
     if not isinstance(value, numbers.Real):
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__array__") and not hasattr(value, "item"):
+        if isinstance(value, (str, bytes)) or value is None:
             raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
         try:
             arr = np.asarray(value, dtype=float)
