@@ -43,12 +43,12 @@ __all__ = [
 
 def _mse(b, w, x, y):
     e = b + w * x - y
-    return float(e @ e) / e.size
+    return float(np.mean(e * e))
 
 
 def _mse_gradient(b, w, x, y):
     e = b + w * x - y
-    return (2.0 / e.size) * np.array([e.sum(), x @ e])
+    return np.array([2 * np.mean(e), 2 * np.mean(x * e)])
 
 
 def _params(b, w):
