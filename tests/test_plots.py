@@ -228,6 +228,10 @@ def test_plot_excess_loss_major_ticks_only_over_many_decades(pyplot):
     assert isinstance(many.yaxis.get_minor_locator(), NullLocator)
     few = plots.plot_excess_loss({"a": [1.5, 1.1]}, loss_star=1.0)
     assert not isinstance(few.yaxis.get_minor_locator(), NullLocator)
+    plots.plot_excess_loss({"b": [1.2, 1.15]}, loss_star=1.0, ax=many, colors=["C1"])
+    assert isinstance(many.yaxis.get_minor_locator(), NullLocator)   # a 2nd call keeps it
+    plots.plot_excess_loss({"b": [1.0 + 1e-6]}, loss_star=1.0, ax=few)
+    assert isinstance(few.yaxis.get_minor_locator(), NullLocator)   # now many decades
 
 
 def test_plot_excess_loss_colours_kwargs_and_non_positive_values(pyplot):

@@ -376,8 +376,8 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
     r"""The excess loss :math:`L(\theta_t) - L(\theta^\star)` of several runs against step.
 
     Introduced in chapter 6 (stochastic gradient descent) and used again in chapter 7
-    (momentum). The y axis is logarithmic; when the curves span more than three decades
-    it shows major ticks (powers of ten) only. Steps where the excess is not positive
+    (momentum). The y axis is logarithmic; when the lines on it span more than three
+    decades it shows major ticks (powers of ten) only. Steps where the excess is not positive
     (the minimum reached to rounding) are left out, since a log axis cannot show them.
 
     Parameters
@@ -433,17 +433,18 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
         raise ValueError(f"colors must give one colour per run ({len(named)}), "
                          f"got {len(colors)}")
     ax = _axes(ax)
-    shown = []
     for (label, losses), color in zip(named, colors):
         excess = losses - loss_star
         excess = np.where(excess > 0, excess, np.nan)
         ax.plot(np.arange(excess.size), excess, **{"color": color, "label": label, **kwargs})
-        shown.append(excess[np.isfinite(excess)])
     if tol is not None:
         ax.axhline(tol, color="gray", linestyle=":", linewidth=1)
-        shown.append(np.array([tol]))
-    ax.set_yscale("log")
-    values = np.concatenate(shown)
+    if ax.get_yscale() != "log":   # (setting it again would reset the ticks of a first call)
+        ax.set_yscale("log")
+    # Every line on the Axes counts, so that a second call on the same Axes decides right.
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float).ravel()
+                             for line in ax.get_lines()])
+    values = values[np.isfinite(values) & (values > 0)]
     if values.size and np.log10(values.max() / values.min()) > _MANY_DECADES:
         ax.yaxis.set_minor_locator(NullLocator())
     ax.set(xlabel="step", ylabel=r"$L(\theta_t) - L(\theta^\star)$")
