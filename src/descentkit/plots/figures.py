@@ -438,7 +438,7 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
         excess = np.where(excess > 0, excess, np.nan)
         ax.plot(np.arange(excess.size), excess, **{"color": color, "label": label, **kwargs})
     if tol is not None:
-        ax.axhline(tol, color="gray", linestyle=":", linewidth=1)
+        ax.axhline(tol, color="gray", linestyle=":")
     if ax.get_yscale() != "log":   # (setting it again would reset the ticks of a first call)
         ax.set_yscale("log")
     # Every line on the Axes counts, so that a second call on the same Axes decides right.
