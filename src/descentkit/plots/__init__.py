@@ -1,0 +1,35 @@
+"""The course's figure style and plot helpers (every chapter).
+
+Two modules, re-exported here so that ``descentkit.plots.plot_loss_contours`` and the like
+work directly:
+
+``style``    :func:`use_style` (the rcParams in :data:`STYLE`) and the legend style
+             :data:`BOXED_LEGEND`, drawn by :func:`boxed_legend`
+``figures``  the chapter figure helpers, from :func:`plot_function_path` (chapter 1) to
+             :func:`plot_excess_loss` (chapters 6 and 7)
+
+Every helper takes ``ax=None`` and returns the Axes it drew on, and passes extra keyword
+arguments to matplotlib. Nothing here changes matplotlib's settings until you call
+:func:`use_style`. Animations for the web are in :mod:`descentkit.animation`.
+"""
+
+from .figures import (plot_cross_sections, plot_difference_errors, plot_excess_loss,
+                      plot_fit_errors, plot_function_path, plot_gradient_field,
+                      plot_loss_contours, plot_loss_surface_3d, plot_values)
+from .style import BOXED_LEGEND, STYLE, boxed_legend, use_style
+
+__all__ = [
+    "STYLE",
+    "use_style",
+    "BOXED_LEGEND",
+    "boxed_legend",
+    "plot_function_path",
+    "plot_values",
+    "plot_difference_errors",
+    "plot_gradient_field",
+    "plot_loss_contours",
+    "plot_excess_loss",
+    "plot_loss_surface_3d",
+    "plot_cross_sections",
+    "plot_fit_errors",
+]
