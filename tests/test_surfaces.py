@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from descentkit.surfaces import (cross_sections, grid_around, loss_grid, naive_loss_grid,
-                                 sufficient_statistics)
+from descentkit.losses import sufficient_statistics
+from descentkit.surfaces import cross_sections, grid_around, loss_grid, naive_loss_grid
 
 
 def brute_force(x, y, b_values, w_values):
