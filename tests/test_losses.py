@@ -1,4 +1,4 @@
-"""Tests for descentkit.linreg: the reference book's printed numbers, and gradients checked
+"""Tests for descentkit.losses and descentkit.models: the reference book's printed numbers, and gradients checked
 against finite differences and torch autograd."""
 
 import numpy as np

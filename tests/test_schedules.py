@@ -1,4 +1,4 @@
-"""Tests for descentkit.lr (learning-rate finder and schedules) and optim.run_to_tolerance (chapter 4)."""
+"""Tests for descentkit.schedules: schedules (equal to torch.optim.lr_scheduler) and the learning-rate finder."""
 
 import numpy as np
 import pytest
