@@ -208,6 +208,17 @@ def check_value(answer, expected, *, name="your answer", rtol=1e-6, atol=1e-8, h
     return _passed(f"{name} = {_fmt(got)}.")
 
 
+def _reference(f, reference, numerical, caller, what):
+    """``(reference function, rtol, atol)``: the exact one if given, else a numerical one of f,
+    compared with looser tolerances since it carries the finite-difference error."""
+    if reference is not None:
+        return check_callable(reference, "reference"), 1e-7, 1e-9
+    if f is None:
+        raise ValueError(f"{caller} needs the function f or the exact {what} as reference=")
+    check_callable(f, "f")
+    return (lambda x: numerical(f, x)), 1e-5, 1e-6
+
+
 def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0, 2.5), name="your derivative"):
     """Check a learner's derivative function ``df(x)`` at several points.
 
@@ -228,13 +239,7 @@ def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0
         How to call ``df`` in messages.
     """
     check_callable(df, "df")
-    if reference is None:
-        if f is None:
-            raise ValueError("check_derivative needs the function f or the exact derivative as reference=")
-        check_callable(f, "f")
-        ref, rtol, atol = (lambda x: central_difference(f, x)), 1e-5, 1e-6
-    else:
-        ref, rtol, atol = check_callable(reference, "reference"), 1e-7, 1e-9
+    ref, rtol, atol = _reference(f, reference, central_difference, "check_derivative", "derivative")
     points = check_finite_array(points, "points", ndim=1)
     cases = [(float(p),) for p in points]
     mistakes = []
@@ -266,13 +271,7 @@ def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, 
         Length of ``v`` when ``points`` is not given.
     """
     check_callable(grad, "grad")
-    if reference is None:
-        if f is None:
-            raise ValueError("check_gradient needs the function f or the exact gradient as reference=")
-        check_callable(f, "f")
-        ref, rtol, atol = (lambda v: numerical_gradient(f, v)), 1e-5, 1e-6
-    else:
-        ref, rtol, atol = check_callable(reference, "reference"), 1e-7, 1e-9
+    ref, rtol, atol = _reference(f, reference, numerical_gradient, "check_gradient", "gradient")
     if points is None:
         points = np.random.default_rng(seed).uniform(-2, 2, size=(5, dim))
     points = check_finite_array(points, "points", ndim=2)

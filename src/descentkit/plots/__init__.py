@@ -13,23 +13,11 @@ arguments to matplotlib. Nothing here changes matplotlib's settings until you ca
 :func:`use_style`. Animations for the web are in :mod:`descentkit.animation`.
 """
 
+from . import figures as _figures
+from . import style as _style
 from .figures import (plot_cross_sections, plot_difference_errors, plot_excess_loss,
                       plot_fit_errors, plot_function_path, plot_gradient_field,
                       plot_loss_contours, plot_loss_surface_3d, plot_values)
 from .style import BOXED_LEGEND, STYLE, boxed_legend, use_style
 
-__all__ = [
-    "STYLE",
-    "use_style",
-    "BOXED_LEGEND",
-    "boxed_legend",
-    "plot_function_path",
-    "plot_values",
-    "plot_difference_errors",
-    "plot_gradient_field",
-    "plot_loss_contours",
-    "plot_excess_loss",
-    "plot_loss_surface_3d",
-    "plot_cross_sections",
-    "plot_fit_errors",
-]
+__all__ = [*_style.__all__, *_figures.__all__]
