@@ -172,3 +172,9 @@ def test_double_well_derivative_and_minima():
     left, bump, right = roots
     assert left < -1.4 and 0 < bump < 0.2 and 1.3 < right < 1.4
     assert double_well(left) < double_well(right) < double_well(bump)
+
+
+def test_no_rate_is_stable_for_an_indefinite_hessian():
+    with pytest.raises(ValueError, match="no rate is stable"):
+        cv.max_stable_lr([[2.0, 0.0], [0.0, -1.0]])
+    assert cv.max_stable_lr([[2.0, 0.0], [0.0, 0.0]]) == pytest.approx(1.0)  # semi-definite

@@ -261,3 +261,30 @@ def test_gradient_of_wrong_shape_is_reported():
 def test_a_gradient_norm_tolerance_needs_full_batches():
     with pytest.raises(ValueError, match="full-batch"):
         descend(lambda x, idx: x, [1.0], 0.1, batches=[[np.array([0])]], stop=Tolerance(1e-3))
+
+
+# --- paths that used to give a wrong answer silently ----------------------------------------
+
+def test_a_nan_gradient_is_reported_as_such_not_as_a_large_rate():
+    run = descend(lambda x: np.nan * x, 1.0, 0.1, num_steps=5)
+    assert run.diverged and "NaN or inf" in run.message and "learning rate plays no" in run.message
+
+
+def test_the_finder_rule_works_for_losses_that_turn_negative():
+    # f(x) = (x - 2)^2 - 10 is negative near its minimum; the loss falls from 15 to -10
+    run = descend(df, 7.0, lambda t: 0.01 * 1.1**t, num_steps=100, f=lambda x: f(x) - 11,
+                  stop=LossBlowUp(4.0))
+    assert run.losses.min() < 0 and run.num_steps > 10  # it did not stop at the first dip
+    best = np.minimum.accumulate(run.losses)
+    assert run.status == "stopped" and run.losses[-1] - best[-2] > 3 * abs(best[-2])
+
+
+def test_gradient_descent_takes_no_other_rule():
+    with pytest.raises(TypeError, match="no rule"):
+        gradient_descent(df, 7.0, 0.1, 5, rule=rules.HeavyBall(0.9))
+
+
+@pytest.mark.parametrize("lr", [True, "0.1", None, [0.1]])
+def test_a_rate_that_is_not_a_number_is_refused(lr):
+    with pytest.raises((TypeError, ValueError), match="lr"):
+        descend(df, 7.0, lr, num_steps=3)

@@ -123,3 +123,11 @@ def test_a_schedule_drives_any_rule():
     sched = lrmod.CosineDecay(0.1, num_steps=30)
     run = descend(lambda x: 2 * x, 3.0, sched, num_steps=30, rule=Adam())
     np.testing.assert_allclose(run.lrs, lrmod.rates_of(sched, 30))
+
+
+def test_steepest_refuses_non_positive_losses_instead_of_clamping():
+    res = lrmod.LRFinderResult(lrs=np.array([0.01, 0.1, 1.0]), losses=np.array([1.0, -0.5, 2.0]),
+                               initial_loss=1.0, stopped_early=True)
+    with pytest.raises(ValueError, match="positive losses"):
+        lrmod.suggest_lr(res, "steepest")
+    assert lrmod.suggest_lr(res, "min/10") == pytest.approx(0.01)

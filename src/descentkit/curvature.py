@@ -144,8 +144,13 @@ def max_stable_lr(H) -> float:
     the component along the top eigenvector grows by ``|1 - lr lam_max| > 1`` per step.
     """
     values, _ = hessian_eigen(H)
-    if values[-1] <= 0:
-        raise ValueError(f"H must have a positive largest eigenvalue, got {values[-1]:.3g}")
+    if values[0] < 0:
+        raise ValueError(
+            f"H must be positive semi-definite, got the eigenvalue {values[0]:.3g} < 0: along "
+            f"that direction the quadratic has no minimum and gradient descent moves away "
+            f"for every learning rate, so no rate is stable")
+    if values[-1] == 0:
+        raise ValueError("H must have a positive largest eigenvalue, got H = 0")
     return float(2.0 / values[-1])
 
 

@@ -138,6 +138,9 @@ class LossBlowUp:
     the lowest loss seen so far (the starting loss included).
 
     Introduced in chapter 4. The point whose loss blew up is recorded, then the run stops.
+    For losses that can be zero or negative the rule reads "the loss rose above the lowest
+    by more than ``factor - 1`` times its size", ``loss - best > (factor - 1) |best|``, which
+    is the same test for a positive ``best``.
     """
 
     factor: float = 4.0
@@ -370,6 +373,12 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch, batch in plan:
             g = gradient(x, batch)
+            if not np.all(np.isfinite(g)):
+                status = DIVERGED
+                message = (f"stopped at step {step + 1}: grad returned a value that is not a "
+                           f"finite number (NaN or inf) at a finite point; check the gradient "
+                           f"function (the learning rate plays no part in this)")
+                break
             if isinstance(stop, Tolerance):
                 errors.append(stop.error(x, losses[-1], g))
                 if stop.patience and len(errors) >= stop.patience and all(
@@ -395,7 +404,7 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
             sizes.append(len(batch) if hasattr(batch, "__len__") else 1)
             step += 1
             if isinstance(stop, LossBlowUp):
-                if new_loss > stop.factor * best:
+                if new_loss - best > (stop.factor - 1) * abs(best):
                     status = STOPPED
                     message = (f"stopped at step {step}: the loss {new_loss:.3g} exceeds "
                                f"{stop.factor:g} times the lowest so far, {best:.3g}")
@@ -449,6 +458,9 @@ def gradient_descent(grad, x0, lr, num_steps, *, f=None, tol=None, **options) ->
     >>> round(run.final, 4)
     2.0001
     """
+    if "rule" in options:
+        raise TypeError("gradient_descent takes no rule: it is the plain gradient step; "
+                        "use descend(..., rule=...) for another update rule")
     stop = None if tol is None else Tolerance(tol, patience=1)
     return descend(grad, x0, lr, num_steps=num_steps, f=f, stop=stop, **options)
 

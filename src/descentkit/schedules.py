@@ -134,8 +134,10 @@ def suggest_lr(result, rule="steepest"):
     if rule == "min/10":
         return float(result.lrs[np.argmin(result.losses)] / 10)
     if rule == "steepest":
-        positive = np.maximum(result.losses, np.finfo(float).tiny)
-        slopes = np.gradient(np.log(positive), np.log(result.lrs))
+        if np.any(result.losses <= 0):
+            raise ValueError("rule='steepest' reads the slope of log(loss), which needs "
+                             "positive losses; this run has a loss <= 0: use rule='min/10'")
+        slopes = np.gradient(np.log(result.losses), np.log(result.lrs))
         return float(result.lrs[np.argmin(slopes)])
     raise ValueError(f"rule must be 'steepest' or 'min/10', got {rule!r}")
 
