@@ -1,10 +1,11 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: site test unit notebooks check-site serve bench clean
+.PHONY: site test serve bench clean
 
-# The isolated environment: created when missing, refreshed when the pins change.
-.venv/.installed: requirements.txt pyproject.toml
+# The isolated environment: created when missing, refreshed when the pins change
+# (requirements.txt includes requirements/runtime.txt).
+.venv/.installed: requirements.txt $(wildcard requirements/*.txt) pyproject.toml
 	@test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

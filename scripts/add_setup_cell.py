@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tomllib
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+from course_tree import ROOT, RUNTIME, chapters, normalize
+from course_tree import pins as requirement_pins
+
 #: Import name -> distribution name of the libraries the chapters use besides descentkit.
 LIBRARIES = {"numpy": "numpy", "matplotlib": "matplotlib", "torch": "torch", "sklearn": "scikit-learn"}
 MARK = "descentkit"
@@ -103,17 +103,13 @@ def config():
 
 
 def pins():
-    """Exact pins of the chapters' libraries, taken from requirements.txt."""
-    found = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        name, _, version = line.strip().partition("==")
-        for module, dist in LIBRARIES.items():
-            if version and name.lower() == dist:
-                found[module] = f"{dist}=={version.strip()}"
-    missing = set(LIBRARIES) - set(found)
+    """Exact pins of the chapters' libraries, taken from requirements/runtime.txt."""
+    runtime = requirement_pins(RUNTIME)
+    missing = sorted(dist for dist in LIBRARIES.values() if normalize(dist) not in runtime)
     if missing:
-        raise SystemExit(f"requirements.txt has no exact pin for {sorted(missing)}")
-    return {module: found[module] for module in LIBRARIES}
+        raise SystemExit(f"requirements/runtime.txt has no exact pin for {missing}")
+    return {module: f"{dist}=={runtime[normalize(dist)].partition('==')[2]}"
+            for module, dist in LIBRARIES.items()}
 
 
 def setup_cell() -> dict:
@@ -133,10 +129,6 @@ def setup_cell() -> dict:
 
 def is_setup_cell(cell: dict) -> bool:
     return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get(MARK, {}).get("setup"))
-
-
-def chapters() -> list[Path]:
-    return sorted(p for p in (ROOT / "book").glob("*.ipynb") if CHAPTER.match(p.name))
 
 
 def updated(nb: dict) -> dict:

@@ -2,10 +2,11 @@
 
 Jupyter Book's execution cache keys only on a notebook's code cells, so a change to the
 shared package under src/ would otherwise leave stale outputs on the site. This script
-fingerprints src/, pyproject.toml and requirements.txt; when the fingerprint differs from
-the last successful build, it clears the execution cache and rebuilds every page, so
-every notebook runs again against the new package. With nothing changed it executes
-nothing.
+fingerprints src/, pyproject.toml and the requirement files (requirements.txt and
+requirements/*.txt); when the fingerprint differs from the last successful build, it
+clears the execution cache and rebuilds every page, so every notebook runs again against
+the new package. With nothing changed it executes nothing. Then it runs
+scripts/post_build.py, which makes the downloads.
 
 Usage: python scripts/build_site.py [--all] [--quiet]
 """
@@ -26,7 +27,8 @@ STAMP = BUILD / ".package-fingerprint"
 
 def package_fingerprint() -> str:
     """SHA-256 over the package sources and the pinned requirements."""
-    files = sorted((ROOT / "src").rglob("*.py")) + [ROOT / "pyproject.toml", ROOT / "requirements.txt"]
+    files = [*sorted((ROOT / "src").rglob("*.py")), ROOT / "pyproject.toml", ROOT / "requirements.txt",
+             *sorted((ROOT / "requirements").glob("*.txt"))]
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -44,7 +46,7 @@ def main() -> int:
     stale = not STAMP.exists() or STAMP.read_text().strip() != fingerprint
     full = args.all or stale
     if full:
-        reason = "--all given" if args.all else "the package under src/ changed since the last build"
+        reason = "--all given" if args.all else "the package under src/ or its pins changed since the last build"
         print(f"[build] {reason}: clearing the execution cache so every notebook runs again")
         shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
         shutil.rmtree(BUILD / ".doctrees", ignore_errors=True)
@@ -61,13 +63,11 @@ def main() -> int:
         print("[build] FAILED: see the warnings or errors above.", file=sys.stderr)
         return result.returncode
 
-    # Steps after Sphinx (course archive, student notebooks, ...) hook in here.
-    post = ROOT / "scripts" / "post_build.py"
-    if post.exists():
-        result = subprocess.run([sys.executable, str(post)], cwd=ROOT)
-        if result.returncode != 0:
-            print("[build] FAILED in scripts/post_build.py", file=sys.stderr)
-            return result.returncode
+    # After Sphinx: the downloads (package wheel, student notebooks, course archive).
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "post_build.py")], cwd=ROOT)
+    if result.returncode != 0:
+        print("[build] FAILED in scripts/post_build.py", file=sys.stderr)
+        return result.returncode
 
     BUILD.mkdir(exist_ok=True)
     STAMP.write_text(fingerprint + "\n")

@@ -34,16 +34,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+from course_tree import ROOT, RUNTIME, cell_source, chapters, pins
+
 ARCHIVE_NAME = "gradient-descent-course"
-#: Packages of requirements.txt that only build or test the website: not in the archive.
-BUILD_ONLY = re.compile(
-    r"^(jupyter-book|sphinx.*|myst-.*|pydata-sphinx-theme|accessible-pygments|alabaster|docutils|"
-    r"latexcodec|pybtex.*|playwright|greenlet|pytest.*|nbval|hypothesis|coverage|execnet|"
-    r"jupyter-cache|sqlalchemy|linkify-it-py|uc-micro-py|snowballstemmer|imagesize|babel)$",
-    re.IGNORECASE,
-)
 #: The front end the archive's README opens, pinned (it is not in the book's requirements).
 FRONT_END = "jupyterlab==4.6.6"
 
@@ -61,16 +54,7 @@ def version() -> str:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
-def chapters() -> list[Path]:
-    return sorted(p for p in (ROOT / "book").glob("*.ipynb") if CHAPTER.match(p.name))
-
-
 # --------------------------------------------------------------------------- student versions
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
 
 def check_statements(code: str) -> list[str]:
     """The top-level self-check calls (``check_...(...)``, possibly over several lines) in ``code``."""
@@ -148,7 +132,7 @@ def student_notebook(nb: dict) -> dict:
     cells = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            text = _student_markdown(_source(cell), state)
+            text = _student_markdown(cell_source(cell), state)
             if text.strip():
                 cells.append({**cell, "source": text})
             continue
@@ -156,7 +140,7 @@ def student_notebook(nb: dict) -> dict:
             cell["outputs"], cell["execution_count"] = [], None
             if state["in_solution"]:
                 hint = cell.get("metadata", {}).get("descentkit", {}).get("hint")
-                cell["source"] = placeholder(state["label"], hint, _source(cell))
+                cell["source"] = placeholder(state["label"], hint, cell_source(cell))
                 cell["metadata"] = {"descentkit": {"placeholder": True, "exercise": state["label"]}}
         cells.append(cell)
     nb["cells"] = cells
@@ -186,17 +170,11 @@ def build_wheel(dest: Path) -> Path:
 
 def archive_requirements(wheel_name: str) -> str:
     """The archive's requirements: the course's runtime pins, a pinned Jupyter, the package wheel."""
-    lines = ["# Exact pins of the course environment (from the book's requirements.txt, without",
-             "# the website-building tools), a Jupyter front end, and the course package itself.",
-             f"{FRONT_END}"]
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or line.startswith("-e"):
-            continue
-        name = re.split(r"[=<>!~\[ ]", line, maxsplit=1)[0]
-        if not BUILD_ONLY.match(name):
-            lines.append(line)
-    lines.append(f"./{wheel_name}")
+    lines = ["# Exact pins of what the course's notebooks need (the book's requirements/runtime.txt),",
+             "# a Jupyter front end, and the course package itself.",
+             f"{FRONT_END}",
+             *pins(RUNTIME).values(),
+             f"./{wheel_name}"]
     return "\n".join(lines) + "\n"
 
 

@@ -406,7 +406,7 @@ def test_archive_sets_up_and_runs_every_notebook(tmp_path):
 # ------------------------------------------------------------------------------- instructor guide
 
 def test_course_guide_reads_objectives_and_exercises_from_the_chapter(tmp_path):
-    guide = load_script("course_guide")
+    import course_guide as guide  # _ext/course_guide.py
     nb = {"cells": [md("# A chapter\n\n:::{admonition} Learning objectives\n:class: tip\nBy the end you can\n"
                        "1. do one thing;\n2. do another.\n:::"),
                     md("```{exercise-start}\n:label: ch09-ex-1\n```\nFirst sentence here. Second one.\n```{exercise-end}\n```")],
@@ -420,7 +420,7 @@ def test_course_guide_reads_objectives_and_exercises_from_the_chapter(tmp_path):
 
 def test_course_guide_diagram_is_valid_svg_with_a_text_alternative():
     import xml.etree.ElementTree as ET
-    guide = load_script("course_guide")
+    import course_guide as guide  # _ext/course_guide.py
     svg = guide.dependency_svg(["01_a", "02_b", "03_c"], {"02_b": ["01_a"], "03_c": ["01_a", "02_b"]},
                                {"01_a": "A", "02_b": "B & co", "03_c": "C"})
     root = ET.fromstring(svg)

@@ -1,6 +1,6 @@
 """Sphinx extension: a site that loads nothing from other hosts, and loads little.
 
-Loaded through _config.yml (sphinx: local_extensions: site_assets). tests/test_browser.py
+Loaded through _config.yml (sphinx: local_extensions: site_assets: _ext/). tests/test_browser.py
 checks the result in a real browser (no request may leave the machine, no console error),
 and benchmarks/site_weight.py measures it (page weight, Lighthouse).
 
