@@ -11,6 +11,9 @@ that static hosts such as GitHub Pages serve it as is):
   that raises ``NotImplementedError`` with a hint; self-check lines are kept);
 * ``gradient-descent-course.zip``: every chapter notebook (full and student versions), the
   package wheel, the requirements and a README with the two steps to run them;
+* ``_sources/book/NN_name.ipynb`` (the page's ".ipynb" download), rewritten: every notebook
+  a learner downloads has its Markdown rendered from the build, numbers, references and
+  terms inlined, no MyST left (scripts/learner_notebooks.py);
 
 and adds a "Student version" entry next to ".ipynb" in the download menu of every chapter
 page. Everything is derived from book/NN_*.ipynb, so new chapters are picked up with no
@@ -35,6 +38,7 @@ import zipfile
 from pathlib import Path
 
 from course_tree import ROOT, RUNTIME, cell_source, chapters, pins
+from learner_notebooks import book_refs, learner_notebook, renderer_for
 
 ARCHIVE_NAME = "gradient-descent-course"
 #: The front end the archive's README opens, pinned (it is not in the book's requirements).
@@ -213,7 +217,7 @@ Code under the MIT licence; text under CC BY 4.0. Course version {version}.
 """
 
 
-def build_archive(html: Path, wheel: Path, students: dict[str, dict]) -> Path:
+def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict[str, dict]) -> Path:
     """Zip the chapters, their student versions, the wheel, the requirements and a README."""
     out = html / "downloads" / f"{ARCHIVE_NAME}.zip"
     top = ARCHIVE_NAME
@@ -224,7 +228,7 @@ def build_archive(html: Path, wheel: Path, students: dict[str, dict]) -> Path:
         zf.writestr(f"{top}/requirements.txt", archive_requirements(wheel.name))
         zf.write(wheel, f"{top}/{wheel.name}")
         for path in chapters():
-            zf.write(path, f"{top}/{path.name}")
+            zf.writestr(f"{top}/{path.name}", _dump(full[path.name]))
             zf.writestr(f"{top}/student/{path.name}", json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
     return out
 
@@ -260,6 +264,10 @@ def link_student_versions(html: Path) -> int:
     return count
 
 
+def _dump(nb: dict) -> str:
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
@@ -269,11 +277,18 @@ def main() -> int:
     shutil.rmtree(downloads / "student", ignore_errors=True)
     (downloads / "student").mkdir(parents=True)
     wheel = build_wheel(downloads)
-    students = {}
+    # What a learner downloads reads like the page: Markdown rendered from the build
+    # (scripts/learner_notebooks.py). The page's ".ipynb" button serves _sources/.
+    refs = book_refs(html.parent, ROOT / "_config.yml")
+    students, full = {}, {}
     for path in chapters():
-        students[path.name] = student_notebook(json.loads(path.read_text()))
-        (downloads / "student" / path.name).write_text(json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
-    archive = build_archive(html, wheel, students)
+        source = json.loads(path.read_text())
+        renderer = renderer_for(path, html.parent, refs)
+        full[path.name] = learner_notebook(source, renderer)
+        students[path.name] = learner_notebook(student_notebook(source), renderer)
+        (html / "_sources" / "book" / path.name).write_text(_dump(full[path.name]))
+        (downloads / "student" / path.name).write_text(_dump(students[path.name]))
+    archive = build_archive(html, wheel, students, full)
     linked = link_student_versions(html)
     print(f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "
           f"{archive.relative_to(html)} ({archive.stat().st_size / 1e6:.1f} MB), student links on {linked} pages")
