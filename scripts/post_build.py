@@ -238,6 +238,33 @@ def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict
 MENU_MARK = "descentkit-student-download"
 
 
+#: The branch the built site is published on (``ghp-import -n -p -f _build/html``): the
+#: Colab and Binder buttons open the rendered notebook there, not the MyST source on main.
+PAGES_BRANCH = "gh-pages"
+LAUNCH = re.compile(r'href="(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/)[^/"]+/'
+                    r'book/([^"]+\.ipynb)"|href="(https://mybinder\.org/v2/gh/[^/]+/[^/]+/)[^?"]+'
+                    r'\?urlpath=tree/book/([^"]+\.ipynb)"')
+
+
+def launch_rendered_notebooks(html: Path) -> int:
+    """Point the Colab and Binder buttons of every chapter page at the rendered notebook
+    (``_sources/book/NN.ipynb`` of the published site) instead of the MyST source."""
+
+    def swap(m):
+        if m.group(1):
+            return f'href="{m.group(1)}{PAGES_BRANCH}/_sources/book/{m.group(2)}"'
+        return f'href="{m.group(3)}{PAGES_BRANCH}?urlpath=tree/_sources/book/{m.group(4)}"'
+
+    count = 0
+    for path in chapters():
+        page = html / "book" / (path.stem + ".html")
+        if page.exists():
+            text, n = LAUNCH.subn(swap, page.read_text())
+            page.write_text(text)
+            count += n
+    return count
+
+
 def link_student_versions(html: Path) -> int:
     """Add a "Student version" entry after ".ipynb" in the download menu of every chapter page."""
     count = 0
@@ -290,6 +317,7 @@ def main() -> int:
         (downloads / "student" / path.name).write_text(_dump(students[path.name]))
     archive = build_archive(html, wheel, students, full)
     linked = link_student_versions(html)
+    launch_rendered_notebooks(html)
     print(f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "
           f"{archive.relative_to(html)} ({archive.stat().st_size / 1e6:.1f} MB), student links on {linked} pages")
     return 0

@@ -172,3 +172,14 @@ def test_solutions_fold_in_the_full_notebook_and_are_absent_from_the_student_one
         exercises = len(re.findall(r"\*\*\[?Exercise \d+\.\d+", full))
         assert exercises and full.count("<summary>Solution to Exercise") == exercises
         assert "<details>" not in student and len(re.findall(r"\*\*Exercise \d+\.\d+\*\*", student)) == exercises
+
+
+@site
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_colab_and_binder_open_the_rendered_notebook(name):
+    page = (SITE / "book" / name.replace(".ipynb", ".html")).read_text()
+    launch = re.findall(r'href="(https://(?:colab\.research\.google\.com|mybinder\.org)[^"]+)"', page)
+    assert len(launch) == 2, launch
+    for url in launch:
+        assert url.endswith(f"_sources/book/{name}") and "/gh-pages" in url, url
+    assert (SITE / "_sources" / "book" / name).exists()  # what gh-pages will serve there
