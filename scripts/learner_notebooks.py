@@ -269,23 +269,32 @@ class Renderer:
         return f"{head} {self.markdown(figure['caption'], {})}"
 
 
-def learner_notebook(nb: dict, renderer: Renderer) -> dict:
+def learner_notebook(nb: dict, renderer: Renderer, *, keep_outputs: bool = False) -> dict:
     """A copy of ``nb`` whose Markdown is rendered, with captions under figures and the
-    cells the page hides collapsed; outputs are cleared (the learner runs the notebook)."""
+    cells the page hides collapsed. Outputs are cleared (the learner runs the notebook)
+    unless ``keep_outputs`` (the archive's read-offline copy, made from the executed
+    notebook). A construct that cannot be rendered raises ``ValueError`` naming the cell."""
     nb = copy.deepcopy(nb)
     cells, state = [], {}
-    for cell in nb["cells"]:
+    for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown":
-            cell["source"] = renderer.markdown("".join(cell["source"]), state)
+            try:
+                cell["source"] = renderer.markdown("".join(cell["source"]), state)
+            except ValueError as err:
+                raise ValueError(f"{err} (cell {index}, id {cell.get('id', '?')})") from None
             cells.append(cell)
             continue
         if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
+            if not keep_outputs:
+                cell["outputs"], cell["execution_count"] = [], None
             tags = cell.get("metadata", {}).get("tags", [])
             if {"remove-cell", "remove-input", "hide-input"} & set(tags):
                 cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
         cells.append(cell)
-        caption = renderer.caption(cell) if cell["cell_type"] == "code" else None
+        try:
+            caption = renderer.caption(cell) if cell["cell_type"] == "code" else None
+        except ValueError as err:
+            raise ValueError(f"{err} (caption of cell {index})") from None
         if caption:
             cells.append({"cell_type": "markdown", "metadata": {}, "source": caption,
                           "id": f"{cell.get('id', 'cell')}-caption"[:64]})

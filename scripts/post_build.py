@@ -193,6 +193,9 @@ package `descentkit` ({wheel}), and the exact versions of everything they need
 - `student/NN_name.ipynb`: the same chapters without the solutions, for working the
   exercises yourself. Each exercise has a placeholder cell that stops with a hint, and
   most have a self-check that tells you whether your answer is right.
+- `with-outputs/NN_name.ipynb`: the chapters once more, already run, with every figure and
+  printed number in place: for reading the course offline before running anything. They
+  were run when the course was built; running them again gives the same numbers.
 
 ## Run it: two steps
 
@@ -217,7 +220,8 @@ Code under the MIT licence; text under CC BY 4.0. Course version {version}.
 """
 
 
-def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict[str, dict]) -> Path:
+def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict[str, dict],
+                  executed: dict[str, dict]) -> Path:
     """Zip the chapters, their student versions, the wheel, the requirements and a README."""
     out = html / "downloads" / f"{ARCHIVE_NAME}.zip"
     top = ARCHIVE_NAME
@@ -229,6 +233,7 @@ def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict
         zf.write(wheel, f"{top}/{wheel.name}")
         for path in chapters():
             zf.writestr(f"{top}/{path.name}", _dump(full[path.name]))
+            zf.writestr(f"{top}/with-outputs/{path.name}", _dump(executed[path.name]))
             zf.writestr(f"{top}/student/{path.name}", json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
     return out
 
@@ -307,15 +312,17 @@ def main() -> int:
     # What a learner downloads reads like the page: Markdown rendered from the build
     # (scripts/learner_notebooks.py). The page's ".ipynb" button serves _sources/.
     refs = book_refs(html.parent, ROOT / "_config.yml")
-    students, full = {}, {}
+    students, full, executed = {}, {}, {}
     for path in chapters():
         source = json.loads(path.read_text())
         renderer = renderer_for(path, html.parent, refs)
         full[path.name] = learner_notebook(source, renderer)
+        run = json.loads((html.parent / "jupyter_execute" / "book" / path.name).read_text())
+        executed[path.name] = learner_notebook(run, renderer, keep_outputs=True)
         students[path.name] = learner_notebook(student_notebook(source), renderer)
         (html / "_sources" / "book" / path.name).write_text(_dump(full[path.name]))
         (downloads / "student" / path.name).write_text(_dump(students[path.name]))
-    archive = build_archive(html, wheel, students, full)
+    archive = build_archive(html, wheel, students, full, executed)
     linked = link_student_versions(html)
     launch_rendered_notebooks(html)
     print(f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "

@@ -129,7 +129,7 @@ def markdown_of(nb):
 @site
 def test_no_downloaded_notebook_carries_myst():
     found = list(downloaded())
-    assert len(found) == 4 * len(CHAPTERS)
+    assert len(found) == 5 * len(CHAPTERS)  # page, student; archive: full, student, with outputs
     for where, name, nb in found:
         leftover = MYST.search(markdown_of(nb))
         assert leftover is None, f"{where} {name}: raw MyST {leftover.group(0)!r}"
@@ -183,3 +183,42 @@ def test_colab_and_binder_open_the_rendered_notebook(name):
     for url in launch:
         assert url.endswith(f"_sources/book/{name}") and "/gh-pages" in url, url
     assert (SITE / "_sources" / "book" / name).exists()  # what gh-pages will serve there
+
+
+@site
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_rendered_by_nbconvert_the_download_shows_the_pages_numbers(name):
+    """nbconvert renders the notebook as Jupyter does; its text has the page's glued numbers
+    and the page's figure numbers."""
+    from nbconvert import HTMLExporter
+
+    page = (SITE / "book" / name.replace(".ipynb", ".html")).read_text()
+    body, _ = HTMLExporter().from_filename(str(SITE / "_sources" / "book" / name))
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", body))
+    for value in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)[:40]:
+        assert htmllib.unescape(value) in text
+    on_page = set(re.findall(r'std-numref">Fig\. (\d+\.\d+)<', page))
+    in_notebook = set(re.findall(r"Figure (\d+\.\d+)", text))
+    assert on_page and on_page <= in_notebook, on_page - in_notebook
+
+
+@site
+def test_the_archive_also_holds_every_chapter_with_its_outputs():
+    with zipfile.ZipFile(SITE / "downloads" / "gradient-descent-course.zip") as zf:
+        for name in CHAPTERS:
+            nb = json.loads(zf.read(f"gradient-descent-course/with-outputs/{name}"))
+            images = sum("image/png" in o.get("data", {}) for c in nb["cells"]
+                         if c["cell_type"] == "code" for o in c["outputs"])
+            captions = sum(1 for c in nb["cells"] if c["cell_type"] == "code"
+                           and c["metadata"].get("mystnb", {}).get("figure"))
+            assert images >= captions > 0, (name, images, captions)
+            assert not MYST.search(markdown_of(nb))
+        assert "with-outputs/" in zf.read("gradient-descent-course/README.md").decode()
+
+
+def test_a_leftover_role_fails_naming_the_cell():
+    nb = {"cells": [{"cell_type": "markdown", "source": "ok", "metadata": {}, "id": "a"},
+                    {"cell_type": "markdown", "source": "see {eq}`e1`", "metadata": {}, "id": "b"}],
+          "metadata": {}}
+    with pytest.raises(ValueError, match=r"book/04_x.*\{eq\}.*cell 1, id b"):
+        learner_notebook(nb, Renderer(REFS, "book/04_x", GLUE))
