@@ -197,20 +197,19 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="your kappa_diag"):
 
     Introduced in chapter 8, exercise 3, for a 2-by-2 ``hessian``. The reference is the
     condition number of :func:`jacobi_scaled` ``(hessian)``. Recognised mistakes: the
-    condition number before scaling; ``P H P`` instead of ``P^(1/2) H P^(1/2)``; the
-    inverse; the ratio of the diagonal entries.
+    condition number before scaling (which for a 2-by-2 matrix is also what ``P H P``
+    gives instead of ``P^(1/2) H P^(1/2)``); the inverse; the ratio of the diagonal entries.
     """
     got = _number(kappa_diag, name)
     H = check_hessian(hessian)
     if H.shape != (2, 2):
         raise ValueError(f"hessian must be 2 by 2, got shape {H.shape}")
     expected = condition_number(jacobi_scaled(H))
-    d = 1 / np.diag(H)
+    # (scaling by P = diag(1/H_ii) on both sides, P H P, gives back kappa(H) itself for a
+    # 2-by-2 matrix, so that mistake is caught by the first message)
     mistakes = [
-        (condition_number(H), "that is the condition number before any scaling."),
-        (condition_number(d[:, None] * H * d[None, :]),
-         "you scaled by P on both sides; scale by the square root of P on each side, "
-         "P^(1/2) H P^(1/2), so that the diagonal becomes all ones."),
+        (condition_number(H), "that is the condition number before any scaling (or after "
+                              "scaling by P on both sides, P H P: use P^(1/2) H P^(1/2))."),
         (1 / expected, "a condition number is the largest eigenvalue over the smallest, "
                        "so it is at least 1."),
         (max(np.diag(H)) / min(np.diag(H)), "that is the ratio of the diagonal entries; "
