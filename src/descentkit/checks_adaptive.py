@@ -1,0 +1,275 @@
+"""Self-checks for the exercises of chapter 8 (adaptive learning rates).
+
+Defined in chapter 8. Like :mod:`descentkit.checks`, each ``check_*`` function compares a
+learner's answer with the course's reference and either prints a confirmation and returns
+``True`` or raises :class:`~descentkit.checks.CheckFailed` with a message in plain words.
+These checks never print the reference value while the answer is wrong: a message names
+the mistake (a missing square root, the old accumulator used, the warm-up started at 0...)
+or says where the answer differs and in which direction, so a learner still has to find
+the number. Each check computes its reference itself, from the package's rules and
+schedules, so the student notebook needs nothing from the hidden solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import CheckFailed
+from .curvature import condition_number
+from .rules import RMSProp
+from .schedules import CosineDecay, LinearWarmup
+from .validation import check_callable, check_hessian
+
+__all__ = [
+    "check_rmsprop_step",
+    "check_bias_factor",
+    "check_diagonal_kappa",
+    "check_warmup_cosine",
+]
+
+
+def _passed(message: str) -> bool:
+    print("Correct: " + message)
+    return True
+
+
+def _number(value, what: str) -> float:
+    if value is None:
+        raise CheckFailed(f"{what} is None: store your number in the variable first.")
+    if value is Ellipsis:
+        raise CheckFailed(f"{what} is still the placeholder `...`: replace it with your number.")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} is a {type(value).__name__}, expected a number.") from None
+    if arr.size != 1:
+        raise CheckFailed(f"{what} has {arr.size} entries, expected one number.")
+    number = float(arr.reshape(()))
+    if not np.isfinite(number):
+        raise CheckFailed(f"{what} is {number}, expected a finite number.")
+    return number
+
+
+def _judge_number(got, expected, what, mistakes, rtol):
+    """Pass, or fail naming a known mistake, or fail saying 'too large' / 'too small'."""
+    if np.isclose(got, expected, rtol=rtol, atol=0.0):
+        return _passed(f"{what} = {got:.6g}.")
+    for wrong, why in mistakes:
+        if np.isclose(got, wrong, rtol=rtol, atol=0.0):
+            raise CheckFailed(f"{what} = {got:.6g} is not right: {why}")
+    direction = "too large" if got > expected else "too small"
+    raise CheckFailed(f"{what} = {got:.6g} is {direction}. Check your formula step by step.")
+
+
+def _call(fn, args, what):
+    try:
+        return fn(*args)
+    except CheckFailed:
+        raise
+    except NotImplementedError as exc:
+        raise CheckFailed(f"{what} is not written yet ({exc}). Replace the placeholder with "
+                          f"your code.") from None
+    except Exception as exc:  # the learner's code failed: say so plainly
+        raise CheckFailed(f"{what} raised {type(exc).__name__}: {exc}") from exc
+
+
+def _pair(result, what):
+    if result is None:
+        raise CheckFailed(f"{what} returned None. Did you forget the `return` statement?")
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise CheckFailed(f"{what} must return a pair (new_params, new_mean_sq), got "
+                          f"{type(result).__name__}.")
+    try:
+        return tuple(np.asarray(r, dtype=float) for r in result)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} returned something that is not numbers.") from None
+
+
+def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
+    """Check ``rmsprop_step(params, mean_sq, grad, lr, beta2, eps) -> (params, mean_sq)``.
+
+    Introduced in chapter 8, exercise 1. The reference is one step of
+    :class:`descentkit.rules.RMSProp` (torch's convention: ``eps`` added after the square
+    root). Recognised mistakes: no square root; the step taken with the old ``mean_sq``;
+    ``(1 - beta2)`` left off the new squared gradient; the weights ``beta2`` and
+    ``1 - beta2`` swapped; ``eps`` inside the square root; a running sum (AdaGrad) instead
+    of an average; the step added instead of subtracted.
+    """
+    check_callable(rmsprop_step, "rmsprop_step")
+    cases = [
+        (np.array([1.0, -2.0]), np.array([0.0, 0.0]), np.array([0.5, -3.0]), 0.01, 0.99, 1e-8),
+        (np.array([0.3, 0.7]), np.array([0.04, 2.5]), np.array([-0.2, 1.5]), 0.1, 0.9, 1e-8),
+        (np.array([-1.0, 4.0]), np.array([1.0, 0.01]), np.array([2.0, 0.05]), 0.05, 0.5, 1e-3),
+    ]
+
+    def reference(p, a, g, lr, beta2, eps):
+        new_p, state = RMSProp(alpha=beta2, eps=eps).step(p, g, lr, {"mean_sq": a})
+        return new_p, state["mean_sq"]
+
+    def average(a, g, beta2):
+        return beta2 * a + (1 - beta2) * g * g
+
+    mistakes = [
+        (lambda p, a, g, lr, b, e: (p - lr * g / (average(a, g, b) + e), average(a, g, b)),
+         "the step divides by the mean square itself; divide by its square root (the RMS)."),
+        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a) + e), average(a, g, b)),
+         "the step uses the old mean square; update it with the new gradient first, then step."),
+        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(b * a + g * g) + e), b * a + g * g),
+         "the new squared gradient must be weighted by (1 - beta2), so that the weights sum to 1."),
+        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt((1 - b) * a + b * g * g) + e),
+                                    (1 - b) * a + b * g * g),
+         "beta2 and 1 - beta2 are swapped: the old average keeps the weight beta2."),
+        (lambda p, a, g, lr, b, e: (p - lr * g / np.sqrt(average(a, g, b) + e), average(a, g, b)),
+         "eps goes outside the square root, as in torch.optim.RMSprop: sqrt(mean_sq) + eps."),
+        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g * g) + e), a + g * g),
+         "that is AdaGrad's running sum; RMSProp keeps a weighted average of the squares."),
+        (lambda p, a, g, lr, b, e: (p + lr * g / (np.sqrt(average(a, g, b)) + e),
+                                    average(a, g, b)),
+         "the step goes uphill: subtract it from the parameters."),
+    ]
+    got = [_pair(_call(rmsprop_step, case, name), name) for case in cases]
+    expected = [reference(*case) for case in cases]
+
+    def same(pairs_a, pairs_b):
+        return all(x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12)
+                   for pa, pb in zip(pairs_a, pairs_b) for x, y in zip(pa, pb))
+
+    if same(got, expected):
+        return _passed(f"{name} takes RMSProp's step on {len(cases)} test cases.")
+    for wrong, why in mistakes:
+        if same(got, [wrong(*case) for case in cases]):
+            raise CheckFailed(f"{name} is not right: {why}")
+    for case, (gp, ga), (ep, ea) in zip(cases, got, expected):
+        if ga.shape != ea.shape or not np.allclose(ga, ea, rtol=1e-9, atol=1e-12):
+            raise CheckFailed(f"{name}: the new mean_sq is wrong for grad = {case[2]} and "
+                              f"beta2 = {case[4]}. It is beta2 * mean_sq + (1 - beta2) * grad**2.")
+        if gp.shape != ep.shape or not np.allclose(gp, ep, rtol=1e-9, atol=1e-12):
+            raise CheckFailed(f"{name}: the new mean_sq is right, but the new params are wrong "
+                              f"for grad = {case[2]} and lr = {case[3]}.")
+    raise CheckFailed(f"{name} does not take RMSProp's step.")  # pragma: no cover
+
+
+def bias_factor(t, beta1=0.9, beta2=0.999):
+    """How many times larger Adam's step is without bias correction, at step ``t``.
+
+    Introduced in chapter 8. For a constant gradient, the uncorrected moments are
+    ``m_t = (1 - beta1**t) g`` and ``r_t = (1 - beta2**t) g**2``, so the uncorrected step
+    ``m_t / sqrt(r_t)`` is ``(1 - beta1**t) / sqrt(1 - beta2**t)`` times the corrected one.
+    """
+    t = np.asarray(t, dtype=float)
+    return (1 - beta1**t) / np.sqrt(1 - beta2**t)
+
+
+def check_bias_factor(factor_10, *, name="your factor_10"):
+    """Check the factor by which uncorrected Adam's 10th step exceeds the corrected one.
+
+    Introduced in chapter 8, exercise 2: constant gradient, ``beta1 = 0.9``,
+    ``beta2 = 0.999``, ``eps`` negligible. Recognised mistakes: the inverse; the second
+    correction without its square root; step 1's factor; the corrected step itself (1).
+    """
+    got = _number(factor_10, name)
+    expected = float(bias_factor(10))
+    mistakes = [
+        (1 / expected, "that is the inverse: the uncorrected step is the larger one here."),
+        ((1 - 0.9**10) / (1 - 0.999**10), "Adam divides by the square root of r_t, so the "
+                                           "second correction enters through its square root."),
+        (float(bias_factor(1)), "that is the factor at step 1; the question asks for step 10."),
+        (1.0, "that is the ratio with bias correction on both sides; compare the uncorrected "
+              "step with the corrected one."),
+    ]
+    return _judge_number(got, expected, name, mistakes, rtol=1e-4)
+
+
+def jacobi_scaled(H):
+    """``P^(1/2) H P^(1/2)`` with ``P = diag(1 / H_ii)``: every diagonal entry becomes 1.
+
+    Introduced in chapter 8. For a 2-by-2 positive definite ``H`` this diagonal scaling
+    gives the smallest condition number any diagonal preconditioner can reach,
+    ``(1 + |rho|) / (1 - |rho|)`` with ``rho = H_12 / sqrt(H_11 H_22)``.
+    """
+    H = check_hessian(H)
+    d = 1 / np.sqrt(np.diag(H))
+    return d[:, None] * H * d[None, :]
+
+
+def check_diagonal_kappa(kappa_diag, hessian, *, name="your kappa_diag"):
+    """Check the smallest condition number a diagonal preconditioner reaches on ``hessian``.
+
+    Introduced in chapter 8, exercise 3, for a 2-by-2 ``hessian``. The reference is the
+    condition number of :func:`jacobi_scaled` ``(hessian)``. Recognised mistakes: the
+    condition number before scaling (which for a 2-by-2 matrix is also what ``P H P``
+    gives instead of ``P^(1/2) H P^(1/2)``); the inverse; the ratio of the diagonal entries.
+    """
+    got = _number(kappa_diag, name)
+    H = check_hessian(hessian)
+    if H.shape != (2, 2):
+        raise ValueError(f"hessian must be 2 by 2, got shape {H.shape}")
+    expected = condition_number(jacobi_scaled(H))
+    # (scaling by P = diag(1/H_ii) on both sides, P H P, gives back kappa(H) itself for a
+    # 2-by-2 matrix, so that mistake is caught by the first message)
+    mistakes = [
+        (condition_number(H), "that is the condition number before any scaling (or after "
+                              "scaling by P on both sides, P H P: use P^(1/2) H P^(1/2))."),
+        (1 / expected, "a condition number is the largest eigenvalue over the smallest, "
+                       "so it is at least 1."),
+        (max(np.diag(H)) / min(np.diag(H)), "that is the ratio of the diagonal entries; "
+                                            "the condition number comes from the eigenvalues."),
+    ]
+    return _judge_number(got, expected, name, mistakes, rtol=1e-6)
+
+
+def check_warmup_cosine(warmup_cosine, *, lr0=0.01, warmup_steps=10, num_steps=100,
+                        start_factor=0.1, name="your warmup_cosine"):
+    """Check a learner's schedule ``warmup_cosine(t)`` at every step ``t < num_steps``.
+
+    Introduced in chapter 8, exercise 4. The reference is linear warm-up from
+    ``start_factor * lr0`` to ``lr0`` over ``warmup_steps`` steps, then cosine decay to 0
+    over the remaining ``num_steps - warmup_steps`` steps:
+    ``LinearWarmup(lr0, warmup_steps, start_factor, then=CosineDecay(lr0, num_steps -
+    warmup_steps))``, which equals torch's ``SequentialLR`` of ``LinearLR`` and
+    ``CosineAnnealingLR``. Recognised mistakes: a warm-up from 0; the cosine started at
+    step 0 instead of at the end of the warm-up; a cosine over all ``num_steps``; a cosine
+    without the factor 1/2; no warm-up.
+    """
+    check_callable(warmup_cosine, "warmup_cosine")
+    steps = range(num_steps)
+    decay = num_steps - warmup_steps
+    reference = LinearWarmup(lr0, warmup_steps, start_factor, then=CosineDecay(lr0, decay))
+
+    def cosine(t, length):
+        return lr0 * (1 + np.cos(np.pi * min(t, length) / length)) / 2
+
+    def warm(t, start):
+        return lr0 * (start + (1 - start) * min(t, warmup_steps) / warmup_steps)
+
+    mistakes = [
+        (lambda t: warm(t, 0.0) if t < warmup_steps else cosine(t - warmup_steps, decay),
+         f"the warm-up starts at 0; it starts at start_factor * lr0 = {start_factor:g} * lr0."),
+        (lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay),
+         "the cosine must start at the end of the warm-up: use t - warmup_steps."),
+        (lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, num_steps),
+         f"the cosine runs over the {decay} steps after the warm-up, not over all "
+         f"{num_steps}, and starts at t - warmup_steps."),
+        (lambda t: warm(t, start_factor) if t < warmup_steps
+         else 2 * cosine(t - warmup_steps, decay),
+         "cosine decay is lr0 (1 + cos(pi s / S)) / 2, which starts at lr0; without the "
+         "1/2 it starts at twice lr0."),
+        (lambda t: cosine(t, num_steps), "there is no warm-up: the first steps must start "
+                                         "small and grow."),
+    ]
+    got = []
+    for t in steps:
+        value = _call(warmup_cosine, (t,), name)
+        got.append(_number(value, f"{name}({t})"))
+    got = np.array(got)
+    expected = np.array([reference(t) for t in steps])
+    if np.allclose(got, expected, rtol=1e-9, atol=1e-15):
+        return _passed(f"{name} gives the right rate at all {num_steps} steps.")
+    for wrong, why in mistakes:
+        if np.allclose(got, [wrong(t) for t in steps], rtol=1e-9, atol=1e-15):
+            raise CheckFailed(f"{name} is not right: {why}")
+    t = int(np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=1e-15))[0])
+    phase = "warm-up" if t < warmup_steps else "cosine decay"
+    direction = "too large" if got[t] > expected[t] else "too small"
+    raise CheckFailed(f"{name}({t}) = {got[t]:.6g} is {direction} (step {t} is in the "
+                      f"{phase}).")
