@@ -38,7 +38,8 @@ def build(copy: Path) -> tuple[float, list[str], str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         copy = Path(tmp) / "course"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__"))
+        ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "node_modules")
+        shutil.copytree(ROOT, copy, ignore=ignore)
         rows = []
         seconds, executed, log = build(copy)
         rows.append(("clean build", seconds, len(executed)))

@@ -21,9 +21,7 @@ Usage: python benchmarks/site_weight.py [--site DIR] [--runs 3] [--no-lighthouse
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import mimetypes
 import os
@@ -32,17 +30,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))  # the course's shared tools: course_tree, local_site
+from course_tree import toc_documents  # noqa: E402
+from local_site import CHROMIUM, CHROMIUM_ARGS, SITE, QuietHandler, book_of, serve  # noqa: E402
+
 LIGHTHOUSE_DIR = ROOT / "benchmarks" / "lighthouse"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".ipynb", ".md", ".map", ".xml", ".inv"}
 WEIGHT_TARGET_MB = 1.5
 TARGETS = {"performance": (90, ">="), "accessibility": (100, "=="), "best-practices": (100, "=="), "seo": (95, ">=")}
@@ -51,11 +47,8 @@ TARGETS = {"performance": (90, ">="), "accessibility": (100, "=="), "best-practi
 # --------------------------------------------------------------------------- server
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Static files; text gzipped when the client accepts it, as a production server does."""
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
 
     def do_GET(self):  # noqa: N802
         path = Path(self.directory) / unquote(urlparse(self.path).path).lstrip("/")
@@ -82,30 +75,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def serve(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
-
-
 # --------------------------------------------------------------------------- pages
-
-
-def toc_pages(book: Path) -> list[str]:
-    toc = yaml.safe_load((book / "_toc.yml").read_text())
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [d.removesuffix(".md").removesuffix(".ipynb") for d in docs]
 
 
 def page_weights(base: str, docs: list[str]) -> list[dict]:
@@ -202,7 +172,7 @@ def meets(key: str, value: float) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")))
+    parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-pages", nargs="+", default=None,
@@ -212,11 +182,10 @@ def main() -> int:
     if not (site / "index.html").is_file():
         print(f"no built site at {site}: run `make site` first", file=sys.stderr)
         return 1
-    book = site.parent.parent if (site.parent.parent / "_toc.yml").is_file() else ROOT
-    docs = toc_pages(book)
+    book = book_of(site)
+    docs = toc_documents(book)
     chapters = [d for d in docs if (book / f"{d}.ipynb").is_file()]
-    server, base = serve(site)
-    try:
+    with serve(site, GzipHandler) as base:
         print(f"## Page weight ({site}, served gzip-compressed on 127.0.0.1)\n")
         print("| page | requests | on the wire (compressed) | uncompressed | of which images | of which scripts "
               f"| under {WEIGHT_TARGET_MB} MB |")
@@ -255,8 +224,6 @@ def main() -> int:
         if notes:
             print("\nAudits that cost points (all runs):\n")
             print("\n".join(notes))
-    finally:
-        server.shutdown()
     return 0
 
 

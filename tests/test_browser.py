@@ -19,13 +19,9 @@ table of contents. CHROMIUM=/path/to/chromium overrides the browser
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -35,25 +31,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+from course_tree import ROOT, toc_documents
+from local_site import CHROMIUM, CHROMIUM_ARGS, SITE, book_of, serve
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
-BOOK = SITE.parent.parent if (SITE.parent.parent / "_toc.yml").is_file() else ROOT
+BOOK = book_of(SITE)
 SHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The flags the machine's closed network needs: no background calls home, no sync, no
-# component updates (each would be a refused connection at start-up).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 SEARCH_WORD = "gradient"
 # A word in the prose counts as a hit for Sphinx's search if it is the word or a simple
@@ -72,24 +56,13 @@ PAGES = toc_documents(BOOK)
 # --------------------------------------------------------------------------- fixtures
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url():
     """The built site, served on 127.0.0.1 on a free port for the whole session."""
     if not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,24 +1,24 @@
-"""Checks of the built site (_build/html): pages, links, anchors, images.
+"""Checks of the built site (_build/html): pages, links, anchors, images, downloads.
 
 Run after the build (scripts/test.sh does). Point them at another build with
 SITE_DIR=/path/to/html.
 """
 
-import os
 import re
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
+import post_build
 import pytest
 from bs4 import BeautifulSoup
-
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+from course_tree import chapters, toc_documents
+from local_site import SITE
+from notebook_tools import need_site
 
 pytestmark = pytest.mark.site
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
 IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
 
 
@@ -96,3 +96,24 @@ def test_every_image_file_exists():
             if not (page.parent / unquote(src)).resolve().exists():
                 missing.append(f"{page.relative_to(SITE)}: {src}")
     assert not missing, "images that are referenced but missing:\n" + "\n".join(missing)
+
+
+def test_site_has_the_downloads():
+    """The wheel, the student notebooks and the archive exist, and every chapter page offers the
+    student version next to the full notebook."""
+    need_site()
+    wheels = list((SITE / "downloads").glob("descentkit-*.whl"))
+    assert len(wheels) == 1
+    for path in chapters():
+        assert (SITE / "downloads" / "student" / path.name).exists()
+        page = SITE / "book" / f"{path.stem}.html"
+        if page.exists():
+            text = page.read_text()
+            assert f"_sources/book/{path.name}" in text and f"downloads/student/{path.name}" in text, (
+                f"{page.name} does not offer both the full and the student notebook")
+    with zipfile.ZipFile(SITE / "downloads" / f"{post_build.ARCHIVE_NAME}.zip") as zf:
+        names = set(zf.namelist())
+    top = post_build.ARCHIVE_NAME
+    assert {f"{top}/README.md", f"{top}/requirements.txt", f"{top}/{wheels[0].name}"} <= names
+    for path in chapters():
+        assert {f"{top}/{path.name}", f"{top}/student/{path.name}"} <= names

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+from course_tree import toc_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
