@@ -19,21 +19,27 @@ import sys
 import zipfile
 from pathlib import Path
 
-import post_build
 import pytest
+
+import post_build
 from local_site import SITE
 from notebook_tools import need_site, run_notebook
 
 
 def test_archive_requirements_are_the_runtime_pins():
     reqs = post_build.archive_requirements("descentkit-0.1.0-py3-none-any.whl").splitlines()
-    names = {re.split(r"[=<>]", line)[0].lower() for line in reqs if line and not line.startswith(("#", "./"))}
+    names = {
+        re.split(r"[=<>]", line)[0].lower()
+        for line in reqs
+        if line and not line.startswith(("#", "./"))
+    }
     assert {"numpy", "matplotlib", "torch", "scikit-learn", "ipykernel", "jupyterlab"} <= names
     assert not names & {"jupyter-book", "sphinx", "nbval", "pytest", "playwright"}
     assert reqs[-1] == "./descentkit-0.1.0-py3-none-any.whl"
 
 
 # =============================================================================== built site
+
 
 def readme_setup_command(readme: str) -> str:
     """The command of step 1 in the archive's README (the first bash block)."""
@@ -52,7 +58,9 @@ def test_archive_sets_up_and_runs_every_notebook(tmp_path):
     readme = (folder / "README.md").read_text()
     step1 = readme_setup_command(readme)
     assert ".venv/bin/jupyter lab" in readme  # step 2, which opens the notebooks for a person
-    python3 = Path(sys.executable).resolve().parent / "python3"  # the README's `python3`, from this machine
+    python3 = (
+        Path(sys.executable).resolve().parent / "python3"
+    )  # the README's `python3`, from this machine
     env = {**os.environ, "PATH": str(python3.parent) + os.pathsep + os.environ.get("PATH", "")}
     env.pop("VIRTUAL_ENV", None)
     subprocess.run(["bash", "-c", step1], cwd=folder, check=True, env=env, timeout=1800)

@@ -6,13 +6,14 @@ SITE_DIR=/path/to/html.
 
 import re
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-import post_build
 import pytest
 from bs4 import BeautifulSoup
+
+import post_build
 from course_tree import chapters, toc_documents
 from local_site import SITE
 from notebook_tools import need_site
@@ -26,20 +27,27 @@ def pages():
     if not SITE.is_dir():
         pytest.fail(f"no built site at {SITE}: run `make site` first", pytrace=False)
     skip = {"genindex.html", "search.html"}
-    return sorted(p for p in SITE.rglob("*.html") if p.name not in skip and "_static" not in p.parts
-                  and "_sources" not in p.parts and "_downloads" not in p.parts)
+    return sorted(
+        p
+        for p in SITE.rglob("*.html")
+        if p.name not in skip
+        and "_static" not in p.parts
+        and "_sources" not in p.parts
+        and "_downloads" not in p.parts
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-@lru_cache(maxsize=None)
+@cache
 def anchors(path: Path) -> frozenset:
     s = soup(path)
     return frozenset(el["id"] for el in s.find_all(id=True)) | frozenset(
-        el["name"] for el in s.find_all("a", attrs={"name": True}))
+        el["name"] for el in s.find_all("a", attrs={"name": True})
+    )
 
 
 @pytest.mark.parametrize("entry", toc_documents())
@@ -69,7 +77,10 @@ def test_no_broken_internal_links_or_anchors():
             if not target.exists():
                 broken.append(f"{page.relative_to(SITE)}: link to missing {href}")
             elif fragment and target.suffix == ".html" and unquote(fragment) not in anchors(target):
-                broken.append(f"{page.relative_to(SITE)}: anchor #{fragment} not found in {target.relative_to(SITE)}")
+                broken.append(
+                    f"{page.relative_to(SITE)}: anchor #{fragment} not found in "
+                    f"{target.relative_to(SITE)}"
+                )
     assert not broken, "broken internal links:\n" + "\n".join(broken)
 
 
@@ -81,7 +92,11 @@ def test_every_image_has_meaningful_alt_text():
             if "_static" in src:  # theme logos and icons
                 continue
             alt = (img.get("alt") or "").strip()
-            if not alt or IMAGE_NAME.match(alt) or alt.lower() in {"image", "figure", "png", "_images"}:
+            if (
+                not alt
+                or IMAGE_NAME.match(alt)
+                or alt.lower() in {"image", "figure", "png", "_images"}
+            ):
                 bad.append(f"{page.relative_to(SITE)}: <img src={src!r}> has alt={alt!r}")
     assert not bad, "images without meaningful alt text:\n" + "\n".join(bad)
 
@@ -109,8 +124,9 @@ def test_site_has_the_downloads():
         page = SITE / "book" / f"{path.stem}.html"
         if page.exists():
             text = page.read_text()
-            assert f"_sources/book/{path.name}" in text and f"downloads/student/{path.name}" in text, (
-                f"{page.name} does not offer both the full and the student notebook")
+            assert (
+                f"_sources/book/{path.name}" in text and f"downloads/student/{path.name}" in text
+            ), f"{page.name} does not offer both the full and the student notebook"
     with zipfile.ZipFile(SITE / "downloads" / f"{post_build.ARCHIVE_NAME}.zip") as zf:
         names = set(zf.namelist())
     top = post_build.ARCHIVE_NAME

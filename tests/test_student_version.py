@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 
-import post_build
 import pytest
+
+import post_build
 from course_tree import cell_source as source
 from course_tree import chapters
 from local_site import SITE
@@ -38,17 +39,35 @@ def solution_code_cells(nb):
     return found
 
 
-SAMPLE = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-    md("# Chapter\n\nSome prose."),
-    code("x = 1"),
-    md("## Exercises\n\n```{exercise-start}\n:label: ch09-ex-1\n```\nCompute the answer.\n```{exercise-end}\n```\n\n"
-       "```{solution-start} ch09-ex-1\n:class: dropdown\n```\nThe SECRET reasoning."),
-    code("answer = 42\nprint(answer)\ncheck_value(answer, 42)", descentkit={"hint": "think of 6 * 7"}),
-    code("more_secret = 1\ncheck_mse_gradient(\n    my_gradient,\n)\nif True:\n    check_value(1, 1)"),
-    md("```{solution-end}\n```\n\n```{exercise-start}\n:label: ch09-ex-2\n```\nAnother one.\n```{exercise-end}\n```\n"
-       "```{solution-start} ch09-ex-2\n:class: dropdown\n```\nOnly prose: SECRET too.\n```{solution-end}\n```"),
-    code("after = 2"),
-]}
+SAMPLE = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {},
+    "cells": [
+        md("# Chapter\n\nSome prose."),
+        code("x = 1"),
+        md(
+            "## Exercises\n\n```{exercise-start}\n:label: ch09-ex-1\n```\n"
+            "Compute the answer.\n```{exercise-end}\n```\n\n"
+            "```{solution-start} ch09-ex-1\n:class: dropdown\n```\nThe SECRET reasoning."
+        ),
+        code(
+            "answer = 42\nprint(answer)\ncheck_value(answer, 42)",
+            descentkit={"hint": "think of 6 * 7"},
+        ),
+        code(
+            "more_secret = 1\ncheck_mse_gradient(\n    my_gradient,\n)\n"
+            "if True:\n    check_value(1, 1)"
+        ),
+        md(
+            "```{solution-end}\n```\n\n```{exercise-start}\n:label: ch09-ex-2\n```\n"
+            "Another one.\n```{exercise-end}\n```\n"
+            "```{solution-start} ch09-ex-2\n:class: dropdown\n```\n"
+            "Only prose: SECRET too.\n```{solution-end}\n```"
+        ),
+        code("after = 2"),
+    ],
+}
 
 
 def test_student_version_replaces_solutions_and_keeps_the_rest():
@@ -61,7 +80,9 @@ def test_student_version_replaces_solutions_and_keeps_the_rest():
     assert "raise NotImplementedError('Exercise ch09-ex-1: think of 6 * 7')" in first
     assert first.rstrip().endswith("check_value(answer, 42)")  # the self-check stays
     assert "raise NotImplementedError('Exercise ch09-ex-1: write your solution here')" in codes[2]
-    assert codes[2].rstrip().endswith("check_mse_gradient(\n    my_gradient,\n)")  # a multi-line check, whole
+    assert (
+        codes[2].rstrip().endswith("check_mse_gradient(\n    my_gradient,\n)")
+    )  # a multi-line check, whole
     compile(codes[2], "<cell>", "exec")
     prose = " ".join(source(c) for c in student["cells"] if c["cell_type"] == "markdown")
     assert "Compute the answer." in prose and "Another one." in prose
@@ -87,6 +108,7 @@ def test_chapter_solutions_use_the_self_checks(path):
 
 # =============================================================================== built site
 
+
 @pytest.mark.site
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_student_version_runs_until_its_first_exercise(path, tmp_path):
@@ -95,13 +117,21 @@ def test_student_version_runs_until_its_first_exercise(path, tmp_path):
     nb = notebook(student)
     work = tmp_path / path.name
     work.write_text(student.read_text())
-    placeholders = [i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("descentkit", {}).get("placeholder")]
+    placeholders = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c.get("metadata", {}).get("descentkit", {}).get("placeholder")
+    ]
     error = run_notebook(work)
     if not placeholders:
         assert error is None, f"{path.name} (no exercises) failed: {error}"
         return
     assert error is not None, f"student {path.name} ran to the end: its placeholders do not raise"
     ename, evalue, index = error
-    assert ename == "NotImplementedError", f"student {path.name} failed before its first exercise: {ename}: {evalue}"
-    assert index == placeholders[0], f"student {path.name} stopped at cell {index}, not at the first exercise"
+    assert ename == "NotImplementedError", (
+        f"student {path.name} failed before its first exercise: {ename}: {evalue}"
+    )
+    assert index == placeholders[0], (
+        f"student {path.name} stopped at cell {index}, not at the first exercise"
+    )
     assert evalue.startswith("Exercise ")
