@@ -109,7 +109,8 @@ def page_weights(base: str, docs: list[str]) -> list[dict]:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             requests = []
-            page.on("requestfinished", requests.append)
+            # A function of our own: Playwright tags the handler, which a bound builtin refuses.
+            page.on("requestfinished", lambda request, requests=requests: requests.append(request))
             page.goto(f"{base}{doc}.html", wait_until="load")
             page.evaluate("""async () => {
                 if (window.MathJax && MathJax.startup && MathJax.startup.promise)
