@@ -28,6 +28,7 @@ serve:
 bench: .venv/.installed
 	$(PY) benchmarks/build_times.py
 	$(PY) benchmarks/loss_surface.py
+	$(PY) scripts/build_site.py --quiet  # site_weight.py measures the built site
 	bash scripts/install_browser.sh
 	$(PY) benchmarks/site_weight.py
 

@@ -43,13 +43,19 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.builders.html._assets import _JavaScript
 
-FONT_AWESOME_CDN = re.compile(r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>\s*', re.IGNORECASE)
+FONT_AWESOME_CDN = re.compile(
+    r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>\s*', re.IGNORECASE
+)
 ANIMATION_IMG = re.compile(r'<img id="(_anim_img[0-9a-f]+)"(?![^>]*\balt=)')
-FONT_AWESOME_JS = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+FONT_AWESOME_JS = re.compile(
+    r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
 DESCRIPTION_CHARS = 155
 # Inline scripts on every page read DOCUMENTATION_OPTIONS as the page is parsed.
 # The theme's search scripts, in every page's head: deferred too (their order is kept).
-SEARCH_JS = re.compile(r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js[^"]*)"></script>')
+SEARCH_JS = re.compile(
+    r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js[^"]*)"></script>'
+)
 KEEP_BLOCKING = ("documentation_options.js",)
 
 
@@ -71,7 +77,8 @@ def _page_needs_mathjax(app, pagename: str) -> bool:
         return True  # generated pages (search, genindex): leave as they are
     if Path(app.env.doc2path(pagename)).suffix == ".ipynb":
         return True
-    # The math domain's has_equations() also counts the pages in a page's toctree; only this page counts here.
+    # The math domain's has_equations() also counts the pages in a page's toctree; only this
+    # page counts here.
     return bool(app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False))
 
 
@@ -79,8 +86,12 @@ def _description(doctree) -> str | None:
     if doctree is None:
         return None
     for para in doctree.findall(nodes.paragraph):
-        if any(isinstance(a, (nodes.Admonition, nodes.container, nodes.table, nodes.footnote, nodes.citation))
-               for a in _ancestors(para)):
+        if any(
+            isinstance(
+                a, (nodes.Admonition, nodes.container, nodes.table, nodes.footnote, nodes.citation)
+            )
+            for a in _ancestors(para)
+        ):
             continue
         text = " ".join(_plain_text(para).split())
         if len(text) < 40:
@@ -91,11 +102,31 @@ def _description(doctree) -> str | None:
     return None
 
 
-GREEK = {name: chr(code) for name, code in [
-    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
-    ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC),
-    ("nabla", 0x2207), ("partial", 0x2202), ("sigma", 0x3C3), ("infty", 0x221E), ("cdot", 0xB7),
-    ("to", 0x2192), ("le", 0x2264), ("ge", 0x2265), ("approx", 0x2248), ("times", 0xD7)]}
+GREEK = {
+    name: chr(code)
+    for name, code in [
+        ("alpha", 0x3B1),
+        ("beta", 0x3B2),
+        ("gamma", 0x3B3),
+        ("delta", 0x3B4),
+        ("epsilon", 0x3B5),
+        ("eta", 0x3B7),
+        ("theta", 0x3B8),
+        ("kappa", 0x3BA),
+        ("lambda", 0x3BB),
+        ("mu", 0x3BC),
+        ("nabla", 0x2207),
+        ("partial", 0x2202),
+        ("sigma", 0x3C3),
+        ("infty", 0x221E),
+        ("cdot", 0xB7),
+        ("to", 0x2192),
+        ("le", 0x2264),
+        ("ge", 0x2265),
+        ("approx", 0x2248),
+        ("times", 0xD7),
+    ]
+}
 
 
 def _tex_to_text(tex: str) -> str:
@@ -124,8 +155,14 @@ def _deferred(js):
     """The same script, loaded with ``defer`` so that it does not hold up the first paint."""
     name = _filename(js)
     attributes = dict(getattr(js, "attributes", {}) or {})
-    if (not name or "async" in attributes or "defer" in attributes or "body" in attributes
-            or name.endswith(KEEP_BLOCKING) or not hasattr(js, "priority")):
+    if (
+        not name
+        or "async" in attributes
+        or "defer" in attributes
+        or "body" in attributes
+        or name.endswith(KEEP_BLOCKING)
+        or not hasattr(js, "priority")
+    ):
         return js
     return _JavaScript(name, priority=js.priority, **attributes, defer="defer")
 
@@ -137,19 +174,27 @@ def _lean_page(app, pagename, templatename, context, doctree):
         drop_math = not _page_needs_mathjax(app, pagename)
         for js in scripts:
             name, body = _filename(js), _body(js)
-            if not _thebe_enabled(app) and (name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body):
+            if not _thebe_enabled(app) and (
+                name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
+            ):
                 continue
-            if drop_math and (name.endswith(str(app.config.mathjax_path)) or body.startswith("window.MathJax =")):
+            if drop_math and (
+                name.endswith(str(app.config.mathjax_path)) or body.startswith("window.MathJax =")
+            ):
                 continue
             keep.append(_deferred(js))
         context["script_files"] = keep
     if "css_files" in context and not _thebe_enabled(app):
-        context["css_files"] = [css for css in context["css_files"] if not _filename(css).endswith("sphinx-thebe.css")]
+        context["css_files"] = [
+            css for css in context["css_files"] if not _filename(css).endswith("sphinx-thebe.css")
+        ]
     metatags = context.get("metatags", "")
     if 'name="description"' not in metatags:
         description = _description(doctree)
         if description:
-            context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description)}" />'
+            context["metatags"] = (
+                metatags + f'\n<meta name="description" content="{html.escape(description)}" />'
+            )
 
 
 def _cell_metadata(node) -> dict:
@@ -174,7 +219,9 @@ def _fix_animations(app, doctree, docname):
         text = FONT_AWESOME_CDN.sub("", raw.astext())
         alt = _animation_alt(raw)
         if alt:
-            text = ANIMATION_IMG.sub(lambda m: f'<img id="{m.group(1)}" alt="{html.escape(alt)}"', text)
+            text = ANIMATION_IMG.sub(
+                lambda m, alt=alt: f'<img id="{m.group(1)}" alt="{html.escape(alt)}"', text
+            )
         if text != raw.astext():
             raw.replace(raw.children[0], nodes.Text(text))
 

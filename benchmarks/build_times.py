@@ -25,8 +25,9 @@ EXECUTED = re.compile(r"(\S+\.ipynb): Executed notebook in ([\d.]+) seconds")
 def build(copy: Path) -> tuple[float, list[str], str]:
     env = dict(os.environ, PYTHONPATH=str(copy / "src"))
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "scripts/build_site.py"], cwd=copy, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/build_site.py"], cwd=copy, env=env, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -38,7 +39,8 @@ def build(copy: Path) -> tuple[float, list[str], str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         copy = Path(tmp) / "course"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__"))
+        ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "node_modules")
+        shutil.copytree(ROOT, copy, ignore=ignore)
         rows = []
         seconds, executed, log = build(copy)
         rows.append(("clean build", seconds, len(executed)))

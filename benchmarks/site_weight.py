@@ -21,9 +21,7 @@ Usage: python benchmarks/site_weight.py [--site DIR] [--runs 3] [--no-lighthouse
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import mimetypes
 import os
@@ -32,30 +30,42 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))  # the course's shared tools: course_tree, local_site
+from course_tree import toc_documents  # noqa: E402
+from local_site import CHROMIUM, CHROMIUM_ARGS, SITE, QuietHandler, book_of, serve  # noqa: E402
+
 LIGHTHOUSE_DIR = ROOT / "benchmarks" / "lighthouse"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".ipynb", ".md", ".map", ".xml", ".inv"}
+COMPRESSIBLE = {
+    ".html",
+    ".css",
+    ".js",
+    ".json",
+    ".svg",
+    ".txt",
+    ".ipynb",
+    ".md",
+    ".map",
+    ".xml",
+    ".inv",
+}
 WEIGHT_TARGET_MB = 1.5
-TARGETS = {"performance": (90, ">="), "accessibility": (100, "=="), "best-practices": (100, "=="), "seo": (95, ">=")}
+TARGETS = {
+    "performance": (90, ">="),
+    "accessibility": (100, "=="),
+    "best-practices": (100, "=="),
+    "seo": (95, ">="),
+}
 
 
 # --------------------------------------------------------------------------- server
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Static files; text gzipped when the client accepts it, as a production server does."""
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
 
     def do_GET(self):  # noqa: N802
         path = Path(self.directory) / unquote(urlparse(self.path).path).lstrip("/")
@@ -75,37 +85,18 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
         # Hashed or versioned theme assets may be cached for long; pages revalidate.
-        self.send_header("Cache-Control", "public, max-age=31536000" if "/_static/" in self.path or
-                         "/_images/" in self.path else "public, max-age=600")
+        self.send_header(
+            "Cache-Control",
+            "public, max-age=31536000"
+            if "/_static/" in self.path or "/_images/" in self.path
+            else "public, max-age=600",
+        )
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
 
-def serve(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
-
-
 # --------------------------------------------------------------------------- pages
-
-
-def toc_pages(book: Path) -> list[str]:
-    toc = yaml.safe_load((book / "_toc.yml").read_text())
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [d.removesuffix(".md").removesuffix(".ipynb") for d in docs]
 
 
 def page_weights(base: str, docs: list[str]) -> list[dict]:
@@ -118,10 +109,12 @@ def page_weights(base: str, docs: list[str]) -> list[dict]:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             requests = []
-            page.on("requestfinished", lambda r: requests.append(r))
+            # A function of our own: Playwright tags the handler, which a bound builtin refuses.
+            page.on("requestfinished", lambda request, requests=requests: requests.append(request))
             page.goto(f"{base}{doc}.html", wait_until="load")
             page.evaluate("""async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+                    await MathJax.startup.promise;
                 await document.fonts.ready;
                 window.scrollTo(0, document.body.scrollHeight);
                 await Promise.all([...document.images].map(i => i.complete ? 0 :
@@ -138,7 +131,15 @@ def page_weights(base: str, docs: list[str]) -> list[dict]:
                 raw += len(response.body()) if response else 0
                 kind = request.resource_type
                 by_kind[kind] = by_kind.get(kind, 0) + body
-            rows.append({"doc": doc, "requests": len(requests), "wire": wire, "raw": raw, "by_kind": by_kind})
+            rows.append(
+                {
+                    "doc": doc,
+                    "requests": len(requests),
+                    "wire": wire,
+                    "raw": raw,
+                    "by_kind": by_kind,
+                }
+            )
             context.close()
         browser.close()
     return rows
@@ -153,17 +154,24 @@ def ensure_lighthouse() -> Path | None:
         return cli
     npm = shutil.which("npm")
     if not npm:
-        print("[bench] npm not found: skipping Lighthouse (install Node.js 20 and npm)", file=sys.stderr)
+        print(
+            "[bench] npm not found: skipping Lighthouse (install Node.js 20 and npm)",
+            file=sys.stderr,
+        )
         return None
     print("[bench] installing Lighthouse into benchmarks/lighthouse (npm ci) ...", file=sys.stderr)
     lock = (LIGHTHOUSE_DIR / "package-lock.json").is_file()
-    subprocess.run([npm, "ci" if lock else "install", "--no-audit", "--no-fund", "--loglevel=error"],
-                   cwd=LIGHTHOUSE_DIR, check=True)
+    subprocess.run(
+        [npm, "ci" if lock else "install", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=LIGHTHOUSE_DIR,
+        check=True,
+    )
     return cli
 
 
 def lighthouse(cli: Path, url: str, runs: int) -> dict:
-    """Median score per category over `runs` runs; metrics of the run with the median Performance."""
+    """Median score per category over `runs` runs; metrics of the run with the median
+    Performance."""
     scores: dict[str, list[float]] = {k: [] for k in TARGETS}
     failing: dict[str, dict[str, float]] = {k: {} for k in TARGETS}
     metrics_by_run = []
@@ -172,9 +180,21 @@ def lighthouse(cli: Path, url: str, runs: int) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "report.json"
             flags = " ".join(["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={tmp}/profile"])
-            subprocess.run(["node", str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
-                            "--only-categories=" + ",".join(TARGETS), f"--chrome-flags={flags}"],
-                           env=env, check=True, timeout=300)
+            subprocess.run(
+                [
+                    "node",
+                    str(cli),
+                    url,
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={out}",
+                    "--only-categories=" + ",".join(TARGETS),
+                    f"--chrome-flags={flags}",
+                ],
+                env=env,
+                check=True,
+                timeout=300,
+            )
             report = json.loads(out.read_text())
         for key in TARGETS:
             category = report["categories"][key]
@@ -183,13 +203,28 @@ def lighthouse(cli: Path, url: str, runs: int) -> dict:
                 audit = report["audits"][ref["id"]]
                 if ref["weight"] and audit.get("score") is not None and audit["score"] < 1:
                     failing[key][ref["id"]] = min(audit["score"], failing[key].get(ref["id"], 1))
-        metrics_by_run.append({m: report["audits"][m].get("displayValue", "") for m in
-                               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-                                "cumulative-layout-shift", "speed-index") if m in report["audits"]})
+        metrics_by_run.append(
+            {
+                m: report["audits"][m].get("displayValue", "")
+                for m in (
+                    "first-contentful-paint",
+                    "largest-contentful-paint",
+                    "total-blocking-time",
+                    "cumulative-layout-shift",
+                    "speed-index",
+                )
+                if m in report["audits"]
+            }
+        )
     order = sorted(range(runs), key=lambda i: scores["performance"][i])
-    return {"median": {k: statistics.median(v) for k, v in scores.items()}, "runs": scores,
-            "failing": {k: [f"{a} (worst {v:.2f})" for a, v in sorted(d.items())] for k, d in failing.items()},
-            "metrics": metrics_by_run[order[len(order) // 2]]}
+    return {
+        "median": {k: statistics.median(v) for k, v in scores.items()},
+        "runs": scores,
+        "failing": {
+            k: [f"{a} (worst {v:.2f})" for a, v in sorted(d.items())] for k, d in failing.items()
+        },
+        "metrics": metrics_by_run[order[len(order) // 2]],
+    }
 
 
 def meets(key: str, value: float) -> bool:
@@ -201,33 +236,43 @@ def meets(key: str, value: float) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true")
-    parser.add_argument("--lighthouse-pages", nargs="+", default=None,
-                        help="pages for Lighthouse (default: the introduction and the first chapter)")
+    parser.add_argument(
+        "--lighthouse-pages",
+        nargs="+",
+        default=None,
+        help="pages for Lighthouse (default: the introduction and the first chapter)",
+    )
     args = parser.parse_args()
     site = args.site.resolve()
     if not (site / "index.html").is_file():
         print(f"no built site at {site}: run `make site` first", file=sys.stderr)
         return 1
-    book = site.parent.parent if (site.parent.parent / "_toc.yml").is_file() else ROOT
-    docs = toc_pages(book)
+    book = book_of(site)
+    docs = toc_documents(book)
     chapters = [d for d in docs if (book / f"{d}.ipynb").is_file()]
-    server, base = serve(site)
-    try:
+    with serve(site, GzipHandler) as base:
         print(f"## Page weight ({site}, served gzip-compressed on 127.0.0.1)\n")
-        print("| page | requests | on the wire (compressed) | uncompressed | of which images | of which scripts "
-              f"| under {WEIGHT_TARGET_MB} MB |")
+        print(
+            "| page | requests | on the wire (compressed) | uncompressed | of which images "
+            f"| of which scripts | under {WEIGHT_TARGET_MB} MB |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: | :---: |")
         for row in page_weights(base, docs):
             chapter = row["doc"] in chapters
             ok = row["wire"] < WEIGHT_TARGET_MB * 1e6
             mark = ("yes" if ok else "**NO**") if chapter else "(not a chapter)"
-            print(f"| {row['doc']} | {row['requests']} | {row['wire'] / 1e6:.2f} MB | {row['raw'] / 1e6:.2f} MB "
-                  f"| {row['by_kind'].get('image', 0) / 1e6:.2f} MB | {row['by_kind'].get('script', 0) / 1e6:.2f} MB "
-                  f"| {mark} |")
+            images, scripts = row["by_kind"].get("image", 0), row["by_kind"].get("script", 0)
+            print(
+                f"| {row['doc']} | {row['requests']} | {row['wire'] / 1e6:.2f} MB "
+                f"| {row['raw'] / 1e6:.2f} MB | {images / 1e6:.2f} MB | {scripts / 1e6:.2f} MB "
+                f"| {mark} |"
+            )
         if args.no_lighthouse:
             return 0
         cli = ensure_lighthouse()
@@ -235,8 +280,10 @@ def main() -> int:
             return 0
         pages = args.lighthouse_pages or [docs[0]] + chapters[:1]
         print(f"\n## Lighthouse 12 (mobile, median of {args.runs} runs, Debian Chromium)\n")
-        print("| page | Performance (>= 90) | Accessibility (100) | Best Practices (100) | SEO (>= 95) "
-              "| FCP | LCP | TBT | CLS (run with the median Performance) |")
+        print(
+            "| page | Performance (>= 90) | Accessibility (100) | Best Practices (100) "
+            "| SEO (>= 95) | FCP | LCP | TBT | CLS (run with the median Performance) |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         notes = []
         for doc in pages:
@@ -246,17 +293,29 @@ def main() -> int:
                 value = result["median"][key]
                 cells.append(f"{value:.0f}" + ("" if meets(key, value) else " **(miss)**"))
                 if result["failing"][key]:
-                    notes.append(f"- {doc}, {key} {result['runs'][key]}: audits below 1: "
-                                 + ", ".join(result["failing"][key]))
+                    notes.append(
+                        f"- {doc}, {key} {result['runs'][key]}: audits below 1: "
+                        + ", ".join(result["failing"][key])
+                    )
             m = result["metrics"]
-            print(f"| {doc} | " + " | ".join(cells) + " | " + " | ".join(
-                m.get(k, "") for k in ("first-contentful-paint", "largest-contentful-paint",
-                                       "total-blocking-time", "cumulative-layout-shift")) + " |")
+            print(
+                f"| {doc} | "
+                + " | ".join(cells)
+                + " | "
+                + " | ".join(
+                    m.get(k, "")
+                    for k in (
+                        "first-contentful-paint",
+                        "largest-contentful-paint",
+                        "total-blocking-time",
+                        "cumulative-layout-shift",
+                    )
+                )
+                + " |"
+            )
         if notes:
             print("\nAudits that cost points (all runs):\n")
             print("\n".join(notes))
-    finally:
-        server.shutdown()
     return 0
 
 

@@ -29,19 +29,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 from course_tree import ROOT, RUNTIME, chapters, normalize
 from course_tree import pins as requirement_pins
 
 #: Import name -> distribution name of the libraries the chapters use besides descentkit.
-LIBRARIES = {"numpy": "numpy", "matplotlib": "matplotlib", "torch": "torch", "sklearn": "scikit-learn"}
+LIBRARIES = {
+    "numpy": "numpy",
+    "matplotlib": "matplotlib",
+    "torch": "torch",
+    "sklearn": "scikit-learn",
+}
 MARK = "descentkit"
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # Course setup (hidden on the website). It lets this notebook run anywhere: it installs
 # what is missing (the course's package descentkit, at the version of the book this
 # notebook comes from, and the libraries it uses), then checks the version. Where all is
@@ -90,7 +95,7 @@ def _course_setup():
 
 
 _course_setup()
-'''
+"""
 
 
 def config():
@@ -108,15 +113,20 @@ def pins():
     missing = sorted(dist for dist in LIBRARIES.values() if normalize(dist) not in runtime)
     if missing:
         raise SystemExit(f"requirements/runtime.txt has no exact pin for {missing}")
-    return {module: f"{dist}=={runtime[normalize(dist)].partition('==')[2]}"
-            for module, dist in LIBRARIES.items()}
+    return {
+        module: f"{dist}=={runtime[normalize(dist)].partition('==')[2]}"
+        for module, dist in LIBRARIES.items()
+    }
 
 
 def setup_cell() -> dict:
     """The setup cell, as an nbformat v4 code cell dictionary."""
     version, baseurl = config()
-    source = TEMPLATE.format(version=version, pins=pins(),
-                             wheel_url=f"{baseurl}downloads/descentkit-{version}-py3-none-any.whl")
+    source = TEMPLATE.format(
+        version=version,
+        pins=pins(),
+        wheel_url=f"{baseurl}downloads/descentkit-{version}-py3-none-any.whl",
+    )
     return {
         "cell_type": "code",
         "execution_count": None,
@@ -128,7 +138,9 @@ def setup_cell() -> dict:
 
 
 def is_setup_cell(cell: dict) -> bool:
-    return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get(MARK, {}).get("setup"))
+    return cell.get("cell_type") == "code" and bool(
+        cell.get("metadata", {}).get(MARK, {}).get("setup")
+    )
 
 
 def updated(nb: dict) -> dict:
@@ -141,9 +153,13 @@ def updated(nb: dict) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs updating")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a notebook needs updating"
+    )
     args = parser.parse_args()
     stale = []
     for path in args.notebooks or chapters():
@@ -156,7 +172,9 @@ def main() -> int:
             path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n")
             print(f"updated {path}")
     if args.check and stale:
-        print("stale or missing setup cell in: " + ", ".join(str(p) for p in stale), file=sys.stderr)
+        print(
+            "stale or missing setup cell in: " + ", ".join(str(p) for p in stale), file=sys.stderr
+        )
         print("run: .venv/bin/python scripts/add_setup_cell.py", file=sys.stderr)
         return 1
     return 0

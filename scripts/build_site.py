@@ -27,8 +27,12 @@ STAMP = BUILD / ".package-fingerprint"
 
 def package_fingerprint() -> str:
     """SHA-256 over the package sources and the pinned requirements."""
-    files = [*sorted((ROOT / "src").rglob("*.py")), ROOT / "pyproject.toml", ROOT / "requirements.txt",
-             *sorted((ROOT / "requirements").glob("*.txt"))]
+    files = [
+        *sorted((ROOT / "src").rglob("*.py")),
+        ROOT / "pyproject.toml",
+        ROOT / "requirements.txt",
+        *sorted((ROOT / "requirements").glob("*.txt")),
+    ]
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -37,8 +41,12 @@ def package_fingerprint() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--all", action="store_true", help="re-execute every notebook and rebuild every page")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="re-execute every notebook and rebuild every page"
+    )
     parser.add_argument("--quiet", action="store_true", help="less output from Sphinx")
     args = parser.parse_args()
 
@@ -46,14 +54,25 @@ def main() -> int:
     stale = not STAMP.exists() or STAMP.read_text().strip() != fingerprint
     full = args.all or stale
     if full:
-        reason = "--all given" if args.all else "the package under src/ or its pins changed since the last build"
+        reason = (
+            "--all given"
+            if args.all
+            else "the package under src/ or its pins changed since the last build"
+        )
         print(f"[build] {reason}: clearing the execution cache so every notebook runs again")
         shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
         shutil.rmtree(BUILD / ".doctrees", ignore_errors=True)
         shutil.rmtree(BUILD / "jupyter_execute", ignore_errors=True)
         STAMP.unlink(missing_ok=True)
 
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(ROOT),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     if full:
         cmd.append("--all")
     if args.quiet:
@@ -72,7 +91,9 @@ def main() -> int:
     BUILD.mkdir(exist_ok=True)
     STAMP.write_text(fingerprint + "\n")
     index = BUILD / "html" / "index.html"
-    print(f"[build] done. Open {index} in a browser, or run `make serve` and visit http://localhost:8000")
+    print(
+        f"[build] done. Open {index} in a browser, or run `make serve` and visit http://localhost:8000"
+    )
     return 0
 
 

@@ -33,9 +33,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
+
+import tomllib
 
 from course_tree import ROOT, RUNTIME, cell_source, chapters, pins
 from learner_notebooks import book_refs, learner_notebook, renderer_for
@@ -50,6 +51,12 @@ EXERCISE_START = re.compile(r"^\s*```+\s*\{exercise-start\}")
 EXERCISE_END = re.compile(r"^\s*```+\s*\{exercise-end\}")
 FENCE_CLOSE = re.compile(r"^\s*```+\s*$")
 OPTION = re.compile(r"^\s*:(\w[\w-]*):\s*(.*)$")
+DIRECTIVES = (
+    (SOLUTION_START, "solution-start"),
+    (SOLUTION_END, "solution-end"),
+    (EXERCISE_START, "exercise-start"),
+    (EXERCISE_END, "exercise-end"),
+)
 #: Lines of a solution cell that call a self-check: kept in the student version.
 CHECK_LINE = re.compile(r"^\s*(?:(?:dk\.)?checks\.)?check_\w+\(")
 
@@ -60,8 +67,9 @@ def version() -> str:
 
 # --------------------------------------------------------------------------- student versions
 
+
 def check_statements(code: str) -> list[str]:
-    """The top-level self-check calls (``check_...(...)``, possibly over several lines) in ``code``."""
+    """The top-level self-check calls (``check_...(...)``, possibly over several lines)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:  # IPython syntax, say: fall back to single lines
@@ -70,7 +78,13 @@ def check_statements(code: str) -> list[str]:
     for node in tree.body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             func = node.value.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
             if name.startswith("check_"):
                 found.append(ast.get_source_segment(code, node))
     return found
@@ -81,8 +95,11 @@ def placeholder(label: str, hint: str | None, original: str) -> str:
     hint = hint or "write your solution here"
     message = f"Exercise {label}: {hint}" if label else hint
     checks = check_statements(original)
-    lines = [f"# Your code here: replace the `raise` line with your solution{' to ' + label if label else ''}.",
-             f"raise NotImplementedError({message!r})"]
+    lines = [
+        "# Your code here: replace the `raise` line with your solution"
+        f"{' to ' + label if label else ''}.",
+        f"raise NotImplementedError({message!r})",
+    ]
     if checks:
         lines += ["", "# Then this self-check tells you whether your answer is right:", *checks]
     return "\n".join(lines)
@@ -93,16 +110,15 @@ def _student_markdown(text: str, state: dict) -> str:
     out, lines, i = [], text.splitlines(), 0
     while i < len(lines):
         line = lines[i]
-        for pattern, kind in ((SOLUTION_START, "solution-start"), (SOLUTION_END, "solution-end"),
-                              (EXERCISE_START, "exercise-start"), (EXERCISE_END, "exercise-end")):
-            match = pattern.match(line)
-            if match:
-                break
-        else:
+        found = next(
+            ((m, kind) for pattern, kind in DIRECTIVES if (m := pattern.match(line))), None
+        )
+        if found is None:
             if not state["in_solution"]:
                 out.append(line)
             i += 1
             continue
+        match, kind = found
         # a gated directive: its option lines, then a closing fence
         options, i = {}, i + 1
         while i < len(lines) and OPTION.match(lines[i]):
@@ -113,12 +129,16 @@ def _student_markdown(text: str, state: dict) -> str:
             i += 1
         if kind == "exercise-start":
             state["label"] = options.get("label", "")
-            out.append(f"**Exercise {state['label']}**".rstrip() if state["label"] else "**Exercise**")
+            out.append(
+                f"**Exercise {state['label']}**".rstrip() if state["label"] else "**Exercise**"
+            )
             out.append("")
         elif kind == "solution-start":
             state["in_solution"] = True
             state["label"] = match.group(1) or state.get("label", "")
-            out.append("*Your answer: write it in the next cell, then run the check if there is one.*")
+            out.append(
+                "*Your answer: write it in the next cell, then run the check if there is one.*"
+            )
         elif kind == "solution-end":
             state["in_solution"] = False
     return "\n".join(out).strip("\n")
@@ -154,31 +174,52 @@ def student_notebook(nb: dict) -> dict:
 
 # --------------------------------------------------------------------------- wheel and archive
 
+
 def build_wheel(dest: Path) -> Path:
-    """Build the descentkit wheel into ``dest`` from a clean copy of the package (no build/ left in the repo)."""
+    """Build the descentkit wheel into ``dest`` from a clean copy of the package (no build/
+    folder is left in the repository)."""
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.glob("descentkit-*.whl"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        shutil.copytree(ROOT / "src", tmp / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        shutil.copytree(
+            ROOT / "src", tmp / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, tmp / name)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(tmp), "-w", str(dest)],
-                       check=True, cwd=tmp)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                str(tmp),
+                "-w",
+                str(dest),
+            ],
+            check=True,
+            cwd=tmp,
+        )
     wheel = dest / f"descentkit-{version()}-py3-none-any.whl"
     if not wheel.exists():
-        raise SystemExit(f"[post_build] expected {wheel.name}, found {[p.name for p in dest.glob('*.whl')]}")
+        raise SystemExit(
+            f"[post_build] expected {wheel.name}, found {[p.name for p in dest.glob('*.whl')]}"
+        )
     return wheel
 
 
 def archive_requirements(wheel_name: str) -> str:
-    """The archive's requirements: the course's runtime pins, a pinned Jupyter, the package wheel."""
-    lines = ["# Exact pins of what the course's notebooks need (the book's requirements/runtime.txt),",
-             "# a Jupyter front end, and the course package itself.",
-             f"{FRONT_END}",
-             *pins(RUNTIME).values(),
-             f"./{wheel_name}"]
+    """The archive's requirements: the runtime pins, a pinned Jupyter, the package wheel."""
+    lines = [
+        "# Exact pins of what the course's notebooks need (the book's requirements/runtime.txt),",
+        "# a Jupyter front end, and the course package itself.",
+        f"{FRONT_END}",
+        *pins(RUNTIME).values(),
+        f"./{wheel_name}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -225,7 +266,9 @@ def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict
     """Zip the chapters, their student versions, the wheel, the requirements and a README."""
     out = html / "downloads" / f"{ARCHIVE_NAME}.zip"
     top = ARCHIVE_NAME
-    py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get("requires-python", ">=3.10")
+    py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "requires-python", ">=3.10"
+    )
     readme = ARCHIVE_README.format(wheel=wheel.name, python=py.lstrip(">="), version=version())
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{top}/README.md", readme)
@@ -234,7 +277,7 @@ def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict
         for path in chapters():
             zf.writestr(f"{top}/{path.name}", _dump(full[path.name]))
             zf.writestr(f"{top}/with-outputs/{path.name}", _dump(executed[path.name]))
-            zf.writestr(f"{top}/student/{path.name}", json.dumps(students[path.name], indent=1, ensure_ascii=False) + "\n")
+            zf.writestr(f"{top}/student/{path.name}", _dump(students[path.name]))
     return out
 
 
@@ -281,13 +324,23 @@ def link_student_versions(html: Path) -> int:
         if MENU_MARK in text:
             count += 1
             continue
-        # the theme's download menu item for the source notebook: <li><a href="../_sources/book/NN.ipynb" ...>...</li>
-        pattern = re.compile(r'(<li><a href="[^"]*_sources/book/' + re.escape(path.name) + r'"[^>]*>.*?</a>\s*</li>)', re.S)
-        item = (f'<li class="{MENU_MARK}"><a href="../downloads/student/{path.name}" download '
-                f'class="btn btn-sm dropdown-item" title="Student version: exercises without solutions" '
-                f'data-bs-placement="left" data-bs-toggle="tooltip"><span class="btn__icon-container">'
-                f'<i class="fas fa-pencil-alt"></i></span><span class="btn__text-container">student .ipynb</span></a></li>')
-        new, n = pattern.subn(lambda m: m.group(1) + item, text, count=1)
+        # the theme's download menu item for the source notebook:
+        # <li><a href="../_sources/book/NN.ipynb" ...>...</li>
+        pattern = re.compile(
+            r'(<li><a href="[^"]*_sources/book/'
+            + re.escape(path.name)
+            + r'"[^>]*>.*?</a>\s*</li>)',
+            re.S,
+        )
+        item = (
+            f'<li class="{MENU_MARK}"><a href="../downloads/student/{path.name}" download '
+            'class="btn btn-sm dropdown-item" '
+            'title="Student version: exercises without solutions" '
+            'data-bs-placement="left" data-bs-toggle="tooltip"><span class="btn__icon-container">'
+            '<i class="fas fa-pencil-alt"></i></span>'
+            '<span class="btn__text-container">student .ipynb</span></a></li>'
+        )
+        new, n = pattern.subn(lambda m, item=item: m.group(1) + item, text, count=1)
         if n:
             page.write_text(new)
             count += 1
@@ -301,7 +354,9 @@ def _dump(nb: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     args = parser.parse_args()
     html = args.html
@@ -325,8 +380,11 @@ def main() -> int:
     archive = build_archive(html, wheel, students, full, executed)
     linked = link_student_versions(html)
     launch_rendered_notebooks(html)
-    print(f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "
-          f"{archive.relative_to(html)} ({archive.stat().st_size / 1e6:.1f} MB), student links on {linked} pages")
+    print(
+        f"[post_build] {wheel.relative_to(html)}, {len(students)} student notebooks, "
+        f"{archive.relative_to(html)} ({archive.stat().st_size / 1e6:.1f} MB), "
+        f"student links on {linked} pages"
+    )
     return 0
 
 

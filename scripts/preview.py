@@ -2,8 +2,8 @@
 
 Copies the repository (without _build and .venv) to a temporary folder, replaces every
 numbered chapter not chosen by a one-cell stub with the same title (so links still resolve
-and nothing else executes), and builds it with warnings as errors. Useful when several chapters are being written
-at once and one wants to see one's own pages.
+and nothing else executes), and builds it with warnings as errors. Useful when several
+chapters are being written at once and one wants to see one's own pages.
 
 Usage: python scripts/preview.py book/03_linear_regression [more chapters] [--out DIR]
 Prints the path of the built index.html.
@@ -20,39 +20,55 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from course_tree import ROOT, toc_documents
+
 NUMBERED = re.compile(r"^book/\d\d_")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("chapters", nargs="+", help="chapter paths as written in _toc.yml, e.g. book/01_derivatives")
+    parser.add_argument(
+        "chapters", nargs="+", help="chapter paths as written in _toc.yml, e.g. book/01_derivatives"
+    )
     parser.add_argument("--out", help="folder to build in (default: a new temporary folder)")
     args = parser.parse_args()
     wanted = {c.removesuffix(".ipynb") for c in args.chapters}
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="preview-"))
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".ipynb_checkpoints")
+    ignore = shutil.ignore_patterns(
+        ".venv", "_build", ".git", "__pycache__", ".ipynb_checkpoints", "node_modules"
+    )
     if out.exists():
         shutil.rmtree(out / "book", ignore_errors=True)
     shutil.copytree(ROOT, out, ignore=ignore, dirs_exist_ok=True)
     # Chapters not asked for become one-cell stubs with the same title, so that links to them
     # still resolve and nothing in them executes.
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    for part in toc["parts"]:
-        for chapter in part["chapters"]:
-            if NUMBERED.match(chapter["file"]) and chapter["file"] not in wanted:
-                path = out / f"{chapter['file']}.ipynb"
-                nb = nbformat.read(path, as_version=4)
-                title = next((c.source.splitlines()[0] for c in nb.cells
-                              if c.cell_type == "markdown" and c.source.startswith("# ")), "# Chapter")
-                stub = nbformat.v4.new_notebook(metadata=nb.metadata)
-                stub.cells = [nbformat.v4.new_markdown_cell(f"{title}\n\n(Left out of this preview.)")]
-                nbformat.write(stub, path)
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(out), "-W", "-n", "--keep-going"]
+    for doc in toc_documents(ROOT):
+        if NUMBERED.match(doc) and doc not in wanted:
+            path = out / f"{doc}.ipynb"
+            nb = nbformat.read(path, as_version=4)
+            title = next(
+                (
+                    c.source.splitlines()[0]
+                    for c in nb.cells
+                    if c.cell_type == "markdown" and c.source.startswith("# ")
+                ),
+                "# Chapter",
+            )
+            stub = nbformat.v4.new_notebook(metadata=nb.metadata)
+            stub.cells = [nbformat.v4.new_markdown_cell(f"{title}\n\n(Left out of this preview.)")]
+            nbformat.write(stub, path)
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(out),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     result = subprocess.run(cmd, cwd=out)
-    print(f"[preview] {'OK' if result.returncode == 0 else 'FAILED'}: {out / '_build' / 'html' / 'index.html'}")
+    status = "OK" if result.returncode == 0 else "FAILED"
+    print(f"[preview] {status}: {out / '_build' / 'html' / 'index.html'}")
     return result.returncode
 
 

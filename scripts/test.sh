@@ -4,8 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-echo "== 1/4 unit tests of the package and checks of the tree"
-$PY -m pytest tests -m "not site" -q -p no:cacheprovider
+echo "== 1/4 unit tests and doctests of the package, checks of the tree, lint"
+# --doctest-modules comes from pyproject.toml; the site tests wait for stage 4.
+$PY -m pytest tests src/descentkit -m "not site" -q -p no:cacheprovider
+$PY -m ruff check src tests scripts benchmarks _ext book
 
 echo "== 2/4 every notebook runs top to bottom (nbval, lax)"
 $PY -m pytest --nbval-lax book -q -p no:cacheprovider

@@ -19,13 +19,10 @@ table of contents. CHROMIUM=/path/to/chromium overrides the browser
 
 from __future__ import annotations
 
-import functools
-import http.server
+import itertools
 import json
-import os
 import re
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -35,35 +32,36 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+from course_tree import ROOT, toc_documents
+from local_site import CHROMIUM, CHROMIUM_ARGS, SITE, book_of, serve
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
-BOOK = SITE.parent.parent if (SITE.parent.parent / "_toc.yml").is_file() else ROOT
+BOOK = book_of(SITE)
 SHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The flags the machine's closed network needs: no background calls home, no sync, no
-# component updates (each would be a refused connection at start-up).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 SEARCH_WORD = "gradient"
 # A word in the prose counts as a hit for Sphinx's search if it is the word or a simple
 # inflection of it (the search stems words the same way for the index and the query).
 SEARCH_HIT = re.compile(rf"\b{SEARCH_WORD}s?\b", re.IGNORECASE)
-GENERIC_ALT = {"image", "figure", "png", "svg", "plot", "picture", "graph", "chart", "_images", "output"}
+GENERIC_ALT = {
+    "image",
+    "figure",
+    "png",
+    "svg",
+    "plot",
+    "picture",
+    "graph",
+    "chart",
+    "_images",
+    "output",
+}
 IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
 # TeX that MathJax should have turned into math: delimiters and common commands.
-RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\b|\\nabla\b|\\partial\b|\\sum\b|\\theta\b|"
-                     r"\$[^$\s][^$\n]{0,80}\$")
+RAW_TEX = re.compile(
+    r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\b|\\nabla\b|\\partial\b|\\sum\b|\\theta\b|"
+    r"\$[^$\s][^$\n]{0,80}\$"
+)
 
 
 PAGES = toc_documents(BOOK)
@@ -72,24 +70,15 @@ PAGES = toc_documents(BOOK)
 # --------------------------------------------------------------------------- fixtures
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url():
     """The built site, served on 127.0.0.1 on a free port for the whole session."""
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+        pytest.fail(
+            f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False
+        )
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +87,10 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)",
+            pytrace=False,
+        )
     with sync_playwright() as p:
         # Playwright gives every launch a new, empty temporary profile (user-data-dir).
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -123,12 +115,15 @@ class Visit:
 # Everything about a page is read in one pass in the browser, then checked by separate tests.
 PAGE_FACTS_JS = r"""
 async () => {
-  const main = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const main = document.querySelector("article.bd-article") || document.querySelector("main")
+      || document.body;
   // Images: make lazy ones load, then wait for every image to finish.
   const imgs = [...document.images];
   imgs.forEach(img => { img.loading = "eager"; });
   await Promise.all(imgs.map(img => img.complete ? null :
-      new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); setTimeout(r, 5000); })));
+      new Promise(r => {
+        img.addEventListener("load", r); img.addEventListener("error", r); setTimeout(r, 5000);
+      })));
   const images = imgs.map(img => {
     const fig = img.closest("figure");
     const cap = fig ? fig.querySelector("figcaption") : null;
@@ -145,19 +140,22 @@ async () => {
   // Math: every Sphinx math element holds a MathJax rendering without errors.
   const mathEls = [...main.querySelectorAll(".math")];
   // (MathJax's lazy mode would leave <mjx-lazy> placeholders, unreadable to screen readers.)
-  const unrendered = mathEls.filter(el => !el.querySelector("mjx-container mjx-math") || el.querySelector("mjx-lazy"))
+  const unrendered = mathEls
+      .filter(el => !el.querySelector("mjx-container mjx-math") || el.querySelector("mjx-lazy"))
       .map(el => el.textContent.slice(0, 80));
-  const mathErrors = [...main.querySelectorAll("mjx-merror, mjx-container [data-mjx-error]")].map(el =>
-      (el.getAttribute("data-mjx-error") || el.textContent).slice(0, 80));
+  const mathErrors = [...main.querySelectorAll("mjx-merror, mjx-container [data-mjx-error]")]
+      .map(el => (el.getAttribute("data-mjx-error") || el.textContent).slice(0, 80));
   // Text a reader sees, without code and without rendered math, to look for raw TeX.
   const clone = main.cloneNode(true);
-  clone.querySelectorAll("pre, code, mjx-container, script, style, .cell_input, .cell_output, textarea").forEach(el => el.remove());
+  const hidden = "pre, code, mjx-container, script, style, .cell_input, .cell_output, textarea";
+  clone.querySelectorAll(hidden).forEach(el => el.remove());
   const prose = clone.textContent;
   // Headings in document order (what a screen reader lists).
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h =>
       ({level: +h.tagName[1], text: h.textContent.replace(/[#¶]\s*$/, "").trim().slice(0, 60)}));
   // Download menu of the theme.
-  const downloads = [...document.querySelectorAll(".dropdown-download-buttons a[href]")].map(a => a.getAttribute("href"));
+  const downloads = [...document.querySelectorAll(".dropdown-download-buttons a[href]")]
+      .map(a => a.getAttribute("href"));
   // Animations: matplotlib's JS widget (div.animation) and HTML5 videos.
   const animations = [...document.querySelectorAll(".animation")].map(el => ({
     hasImage: !!el.querySelector("img"),
@@ -165,7 +163,8 @@ async () => {
     buttons: [...el.querySelectorAll("button")].filter(b => b.offsetParent !== null)
         .map(b => b.getAttribute("aria-label") || b.title || b.textContent.trim()),
   }));
-  const videos = [...document.querySelectorAll("video")].map(v => ({src: v.currentSrc, controls: v.controls}));
+  const videos = [...document.querySelectorAll("video")]
+      .map(v => ({src: v.currentSrc, controls: v.controls}));
   return {
     title: document.title, lang: document.documentElement.lang,
     theme: document.documentElement.dataset.theme,
@@ -184,7 +183,10 @@ def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
     page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
     page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: visit.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+    page.on(
+        "response",
+        lambda r: visit.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None,
+    )
 
     def on_request(request):
         scheme_ = urlparse(request.url).scheme
@@ -195,16 +197,22 @@ def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
     page.goto(visit.url, wait_until="load")
     # MathJax typesets after load: wait for it, and for the web fonts it loads.
     page.evaluate("""async () => {
-        if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+            await MathJax.startup.promise;
+        }
         await document.fonts.ready;
     }""")
-    visit.facts = page.evaluate(PAGE_FACTS_JS.replace("RAW_TEX_SOURCE", json.dumps(RAW_TEX.pattern)))
+    visit.facts = page.evaluate(
+        PAGE_FACTS_JS.replace("RAW_TEX_SOURCE", json.dumps(RAW_TEX.pattern))
+    )
     shot_dir = SHOTS / scheme
     shot_dir.mkdir(parents=True, exist_ok=True)
     visit.screenshot = shot_dir / f"{doc.replace('/', '__')}.png"
     page.screenshot(path=str(visit.screenshot), full_page=True)
     if scheme == "light":  # interactions, after the screenshot so that it shows the page as loaded
-        visit.facts["download_checks"] = _check_downloads(page, base_url, doc, visit.facts["downloads"])
+        visit.facts["download_checks"] = _check_downloads(
+            page, base_url, doc, visit.facts["downloads"]
+        )
         visit.facts["animation_plays"] = _check_animations_play(page)
     context.close()
     return visit
@@ -249,7 +257,10 @@ def _check_animations_play(page) -> list:
         play.first.click()
         try:
             page.wait_for_function(
-                "([el, v]) => el.value !== v", arg=[slider.first.element_handle(), before], timeout=5000)
+                "([el, v]) => el.value !== v",
+                arg=[slider.first.element_handle(), before],
+                timeout=5000,
+            )
             moved.append(True)
         except Exception:
             moved.append(False)
@@ -286,12 +297,17 @@ def _where(visit: Visit) -> str:
 def test_page_loads_cleanly_and_stays_on_the_machine(visits, doc, scheme):
     visit = visits(doc, scheme)
     assert visit.screenshot is not None and visit.screenshot.stat().st_size > 0
-    assert visit.facts["theme"] == scheme, f"{_where(visit)}: the theme did not follow the reader's {scheme} preference"
-    assert not visit.console_errors, f"{_where(visit)}: console errors:\n" + "\n".join(visit.console_errors)
+    assert visit.facts["theme"] == scheme, (
+        f"{_where(visit)}: the theme did not follow the reader's {scheme} preference"
+    )
+    assert not visit.console_errors, f"{_where(visit)}: console errors:\n" + "\n".join(
+        visit.console_errors
+    )
     assert not visit.failed, f"{_where(visit)}: failed requests:\n" + "\n".join(visit.failed)
     assert not visit.off_machine, (
-        f"{_where(visit)}: requests that leave the machine (the site must serve everything itself):\n"
-        + "\n".join(visit.off_machine))
+        f"{_where(visit)}: requests that leave the machine "
+        "(the site must serve everything itself):\n" + "\n".join(visit.off_machine)
+    )
 
 
 @pytest.mark.parametrize("doc", PAGES)
@@ -334,9 +350,13 @@ def test_figures_are_opaque_so_they_read_in_dark_mode(visits, doc):
             if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
                 alpha = np.asarray(im.convert("RGBA"))[..., 3]
                 if (alpha < 250).mean() > 0.01:
-                    see_through.append(f"{file.name}: {100 * (alpha < 250).mean():.0f}% transparent")
+                    see_through.append(
+                        f"{file.name}: {100 * (alpha < 250).mean():.0f}% transparent"
+                    )
     assert not see_through, (
-        f"{doc}: figures with transparent backgrounds (call descentkit.plots.use_style()):\n" + "\n".join(see_through))
+        f"{doc}: figures with transparent backgrounds (call descentkit.plots.use_style()):\n"
+        + "\n".join(see_through)
+    )
 
 
 @pytest.mark.parametrize("doc", PAGES)
@@ -344,8 +364,11 @@ def test_headings_do_not_skip_levels(visits, doc):
     headings = visits(doc).facts["headings"]
     assert headings, f"{doc}: no headings"
     assert headings[0]["level"] == 1, f"{doc}: the first heading is {headings[0]}, not an h1"
-    jumps = [f"h{a['level']} {a['text']!r} -> h{b['level']} {b['text']!r}"
-             for a, b in zip(headings, headings[1:]) if b["level"] > a["level"] + 1]
+    jumps = [
+        f"h{a['level']} {a['text']!r} -> h{b['level']} {b['text']!r}"
+        for a, b in itertools.pairwise(headings)
+        if b["level"] > a["level"] + 1
+    ]
     assert not jumps, f"{doc}: headings skip a level:\n" + "\n".join(jumps)
 
 
@@ -379,8 +402,12 @@ def test_every_animation_has_play_controls(visits, doc):
         assert anim["hasImage"], f"{doc}: animation {i} has no frame image"
         assert anim["slider"], f"{doc}: animation {i} has no frame slider"
         labels = {b.lower() for b in anim["buttons"]}
-        assert {"play", "pause"} <= labels, f"{doc}: animation {i} lacks visible play/pause buttons: {anim['buttons']}"
-        assert facts["animation_plays"][i], f"{doc}: animation {i} does not advance when Play is pressed"
+        assert {"play", "pause"} <= labels, (
+            f"{doc}: animation {i} lacks visible play/pause buttons: {anim['buttons']}"
+        )
+        assert facts["animation_plays"][i], (
+            f"{doc}: animation {i} does not advance when Play is pressed"
+        )
     for i, video in enumerate(facts["videos"]):
         assert video["controls"], f"{doc}: video {i} ({video['src']}) has no controls"
 
@@ -411,14 +438,21 @@ def test_search_finds_the_pages_that_use_a_word(browser, base_url):
     box.press("Enter")
     page.wait_for_url(re.compile(r"search\.html\?q="))
     page.wait_for_selector("#search-results .search-summary, #search-results p", timeout=15000)
-    page.wait_for_function("() => !document.querySelector('#search-results h2')?.textContent.includes('Searching')",
-                           timeout=15000)
-    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    page.wait_for_function(
+        "() => !document.querySelector('#search-results h2')?.textContent.includes('Searching')",
+        timeout=15000,
+    )
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "els => els.map(a => a.href)"
+    )
     context.close()
     found = {urlparse(h).path.lstrip("/").removesuffix(".html") for h in hrefs}
     assert found, f"searching {SEARCH_WORD!r} found nothing"
     missing = expected - found
-    assert not missing, f"searching {SEARCH_WORD!r} misses pages that use it: {sorted(missing)} (found {sorted(found)})"
+    assert not missing, (
+        f"searching {SEARCH_WORD!r} misses pages that use it: {sorted(missing)} "
+        f"(found {sorted(found)})"
+    )
     assert not errors, "console errors on the search page:\n" + "\n".join(errors)
 
 
@@ -432,7 +466,9 @@ def test_every_page_has_its_screenshots(visits):
                 assert im.width >= VIEWPORT["width"] and im.height >= VIEWPORT["height"] // 2
 
 
-BAD_COLOUR_MAPS = re.compile(r"""["'](jet|rainbow|gist_rainbow|hsv|nipy_spectral|gist_ncar|spectral|prism|flag)(_r)?["']""")
+BAD_COLOUR_MAPS = re.compile(
+    r"""["'](jet|rainbow|gist_rainbow|hsv|nipy_spectral|gist_ncar|spectral|prism|flag)(_r)?["']"""
+)
 
 
 def test_colour_maps_are_perceptually_uniform():
@@ -442,6 +478,13 @@ def test_colour_maps_are_perceptually_uniform():
     for path in sources:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":
-            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "code")
-        offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in BAD_COLOUR_MAPS.finditer(text)]
-    assert not offenders, "colour maps that are not perceptually uniform or colour-blind safe:\n" + "\n".join(offenders)
+            text = "\n".join(
+                "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "code"
+            )
+        offenders += [
+            f"{path.relative_to(ROOT)}: {m.group(0)}" for m in BAD_COLOUR_MAPS.finditer(text)
+        ]
+    assert not offenders, (
+        "colour maps that are not perceptually uniform or colour-blind safe:\n"
+        + "\n".join(offenders)
+    )

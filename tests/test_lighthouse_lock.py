@@ -23,7 +23,9 @@ DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "lighthouse"
 PACKAGE = json.loads((DIR / "package.json").read_text())
 LOCK = json.loads((DIR / "package-lock.json").read_text())
 EXACT = re.compile(r"^\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$")
-TAG = re.compile(r"^[A-Za-z][\w.-]*$")  # "latest", "next", "beta": names on the registry, not versions
+TAG = re.compile(
+    r"^[A-Za-z][\w.-]*$"
+)  # "latest", "next", "beta": names on the registry, not versions
 
 
 def name_of(path: str) -> str:
@@ -54,7 +56,8 @@ def test_lock_root_declares_the_dependencies_of_package_json():
     for kind in ("dependencies", "devDependencies", "optionalDependencies"):
         assert root.get(kind, {}) == PACKAGE.get(kind, {}), (
             f"package-lock.json's {kind} differ from package.json's: regenerate the lock with "
-            "`npm install --package-lock-only` in benchmarks/lighthouse")
+            "`npm install --package-lock-only` in benchmarks/lighthouse"
+        )
 
 
 def test_every_locked_dependency_is_in_the_lock_and_none_is_a_moving_tag():
@@ -65,7 +68,9 @@ def test_every_locked_dependency_is_in_the_lock_and_none_is_a_moving_tag():
         for dep, spec in entry.get("dependencies", {}).items():
             where = f"{name_of(path)} -> {dep}@{spec}"
             if TAG.match(spec) and spec.lower() != "x" and not overridden(name_of(path), dep):
-                problems.append(f"{where}: a tag, not a version (pin it in package.json's overrides)")
+                problems.append(
+                    f"{where}: a tag, not a version (pin it in package.json's overrides)"
+                )
                 continue
             found = resolve(path, dep)
             if found is None:
@@ -80,7 +85,19 @@ def test_npm_ci_accepts_the_lock_offline(tmp_path):
     for name in ("package.json", "package-lock.json"):
         shutil.copy(DIR / name, tmp_path / name)
     result = subprocess.run(
-        ["npm", "ci", "--dry-run", "--offline", "--ignore-scripts", "--no-audit", "--no-fund",
-         f"--cache={tmp_path / 'empty-cache'}"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        [
+            "npm",
+            "ci",
+            "--dry-run",
+            "--offline",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            f"--cache={tmp_path / 'empty-cache'}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]

@@ -1,24 +1,25 @@
-"""Checks of the built site (_build/html): pages, links, anchors, images.
+"""Checks of the built site (_build/html): pages, links, anchors, images, downloads.
 
 Run after the build (scripts/test.sh does). Point them at another build with
 SITE_DIR=/path/to/html.
 """
 
-import os
 import re
-from functools import lru_cache
+import zipfile
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+import post_build
+from course_tree import chapters, toc_documents
+from local_site import SITE
+from notebook_tools import need_site
 
 pytestmark = pytest.mark.site
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
 IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
 
 
@@ -26,20 +27,27 @@ def pages():
     if not SITE.is_dir():
         pytest.fail(f"no built site at {SITE}: run `make site` first", pytrace=False)
     skip = {"genindex.html", "search.html"}
-    return sorted(p for p in SITE.rglob("*.html") if p.name not in skip and "_static" not in p.parts
-                  and "_sources" not in p.parts and "_downloads" not in p.parts)
+    return sorted(
+        p
+        for p in SITE.rglob("*.html")
+        if p.name not in skip
+        and "_static" not in p.parts
+        and "_sources" not in p.parts
+        and "_downloads" not in p.parts
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-@lru_cache(maxsize=None)
+@cache
 def anchors(path: Path) -> frozenset:
     s = soup(path)
     return frozenset(el["id"] for el in s.find_all(id=True)) | frozenset(
-        el["name"] for el in s.find_all("a", attrs={"name": True}))
+        el["name"] for el in s.find_all("a", attrs={"name": True})
+    )
 
 
 @pytest.mark.parametrize("entry", toc_documents())
@@ -69,7 +77,10 @@ def test_no_broken_internal_links_or_anchors():
             if not target.exists():
                 broken.append(f"{page.relative_to(SITE)}: link to missing {href}")
             elif fragment and target.suffix == ".html" and unquote(fragment) not in anchors(target):
-                broken.append(f"{page.relative_to(SITE)}: anchor #{fragment} not found in {target.relative_to(SITE)}")
+                broken.append(
+                    f"{page.relative_to(SITE)}: anchor #{fragment} not found in "
+                    f"{target.relative_to(SITE)}"
+                )
     assert not broken, "broken internal links:\n" + "\n".join(broken)
 
 
@@ -81,7 +92,11 @@ def test_every_image_has_meaningful_alt_text():
             if "_static" in src:  # theme logos and icons
                 continue
             alt = (img.get("alt") or "").strip()
-            if not alt or IMAGE_NAME.match(alt) or alt.lower() in {"image", "figure", "png", "_images"}:
+            if (
+                not alt
+                or IMAGE_NAME.match(alt)
+                or alt.lower() in {"image", "figure", "png", "_images"}
+            ):
                 bad.append(f"{page.relative_to(SITE)}: <img src={src!r}> has alt={alt!r}")
     assert not bad, "images without meaningful alt text:\n" + "\n".join(bad)
 
@@ -96,3 +111,25 @@ def test_every_image_file_exists():
             if not (page.parent / unquote(src)).resolve().exists():
                 missing.append(f"{page.relative_to(SITE)}: {src}")
     assert not missing, "images that are referenced but missing:\n" + "\n".join(missing)
+
+
+def test_site_has_the_downloads():
+    """The wheel, the student notebooks and the archive exist, and every chapter page offers the
+    student version next to the full notebook."""
+    need_site()
+    wheels = list((SITE / "downloads").glob("descentkit-*.whl"))
+    assert len(wheels) == 1
+    for path in chapters():
+        assert (SITE / "downloads" / "student" / path.name).exists()
+        page = SITE / "book" / f"{path.stem}.html"
+        if page.exists():
+            text = page.read_text()
+            assert (
+                f"_sources/book/{path.name}" in text and f"downloads/student/{path.name}" in text
+            ), f"{page.name} does not offer both the full and the student notebook"
+    with zipfile.ZipFile(SITE / "downloads" / f"{post_build.ARCHIVE_NAME}.zip") as zf:
+        names = set(zf.namelist())
+    top = post_build.ARCHIVE_NAME
+    assert {f"{top}/README.md", f"{top}/requirements.txt", f"{top}/{wheels[0].name}"} <= names
+    for path in chapters():
+        assert {f"{top}/{path.name}", f"{top}/student/{path.name}"} <= names

@@ -5,18 +5,22 @@ from pathlib import Path
 
 import pytest
 
-from toc import toc_documents  # tests/toc.py, shared by the tree, site and browser tests
+from course_tree import toc_documents
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_committed_without_outputs(notebook):
     nb = json.loads(notebook.read_text())
     dirty = [
-        i for i, cell in enumerate(nb["cells"])
-        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
     ]
     assert not dirty, (
         f"{notebook.name}: code cells {dirty} have outputs or execution counts; clear them "
@@ -27,14 +31,18 @@ def test_notebook_committed_without_outputs(notebook):
 @pytest.mark.parametrize("entry", toc_documents())
 def test_every_toc_entry_has_a_source_file(entry):
     candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb")] + [ROOT / entry]
-    assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry!r} but no such .md or .ipynb exists"
+    assert any(c.is_file() for c in candidates), (
+        f"_toc.yml lists {entry!r} but no such .md or .ipynb exists"
+    )
 
 
 def test_chapter_files_follow_the_naming_convention():
     for entry in toc_documents():
         name = Path(entry).name
         if name[:2].isdigit():
-            assert name[2] == "_" and name[3:].replace("_", "").isalnum() and name == name.lower(), name
+            assert (
+                name[2] == "_" and name[3:].replace("_", "").isalnum() and name == name.lower()
+            ), name
 
 
 def test_every_chapter_notebook_is_in_the_toc():
