@@ -42,7 +42,9 @@ OPTION = re.compile(r"^\s*:(\w[\w-]*):\s*(.*)$")
 TARGET = re.compile(r"^\(([\w:-]+)\)=\s*$")
 EQ_LABEL = re.compile(r"^(\s*\$\$.*?\$\$)\s*\(([\w:-]+)\)\s*$|^(\s*\$\$)\s*\(([\w:-]+)\)\s*$")
 STUDENT_HEADING = re.compile(r"\*\*Exercise (ch\d\d-ex-\d+)\*\*")
-LEFTOVER = [re.compile(p) for p in (r"\{[a-z][\w:-]*\}`", r"^\s*(```+|:::+)\s*\{", r"^\([\w:-]+\)=\s*$")]
+LEFTOVER = [
+    re.compile(p) for p in (r"\{[a-z][\w:-]*\}`", r"^\s*(```+|:::+)\s*\{", r"^\([\w:-]+\)=\s*$")
+]
 
 
 @dataclass
@@ -50,9 +52,9 @@ class BookRefs:
     """What the build knows about cross-references, read from its Sphinx environment."""
 
     baseurl: str
-    numbers: dict = field(default_factory=dict)    # label -> (doc, "7.2", kind)
-    sections: dict = field(default_factory=dict)   # label -> (doc, anchor, "7.3")
-    terms: dict = field(default_factory=dict)      # term (lower case) -> (doc, anchor)
+    numbers: dict = field(default_factory=dict)  # label -> (doc, "7.2", kind)
+    sections: dict = field(default_factory=dict)  # label -> (doc, anchor, "7.3")
+    terms: dict = field(default_factory=dict)  # term (lower case) -> (doc, anchor)
     citations: dict = field(default_factory=dict)  # key -> (doc, anchor, names, year)
 
     def url(self, doc: str, anchor: str = "") -> str:
@@ -98,8 +100,12 @@ def book_refs(build: Path, config: Path) -> BookRefs:
         if kind == "term":
             refs.terms[name.lower()] = (doc, anchor)
     for cit in env.domaindata["cite"]["citations"]:
-        refs.citations[cit.key] = (cit.bibliography_key.docname, cit.citation_id,
-                                   _author_names(cit.entry), cit.entry.fields.get("year", "n.d."))
+        refs.citations[cit.key] = (
+            cit.bibliography_key.docname,
+            cit.citation_id,
+            _author_names(cit.entry),
+            cit.entry.fields.get("year", "n.d."),
+        )
     return refs
 
 
@@ -107,8 +113,10 @@ def load_glue(path: Path) -> dict:
     """``name -> text/plain`` of every value a chapter glued (empty if it glued none)."""
     if not path.exists():
         return {}
-    return {name: out.get("data", {}).get("text/plain", "")
-            for name, out in json.loads(path.read_text()).items()}
+    return {
+        name: out.get("data", {}).get("text/plain", "")
+        for name, out in json.loads(path.read_text()).items()
+    }
 
 
 class Renderer:
@@ -140,8 +148,9 @@ class Renderer:
         text, label = (m.group("text"), m.group("target")) if m else (None, body.strip())
         if label in self.refs.numbers:
             doc, number, kind = self.refs.numbers[label]
-            default = {"figure": "Figure %s", "table": "Table %s",
-                       "exercise": "Exercise %s"}.get(kind, "%s")
+            default = {"figure": "Figure %s", "table": "Table %s", "exercise": "Exercise %s"}.get(
+                kind, "%s"
+            )
         elif label in self.refs.sections:
             doc, _, number = self.refs.sections[label]
             default = "Section %s"
@@ -196,7 +205,11 @@ class Renderer:
                 name, arg = m.group("name"), m.group("arg").strip()
                 options, i = self._options(lines, i + 1)
                 if m.group("fence").startswith("```") and name in (
-                        "exercise-start", "exercise-end", "solution-start", "solution-end"):
+                    "exercise-start",
+                    "exercise-end",
+                    "solution-start",
+                    "solution-end",
+                ):
                     i = self._skip_close(lines, i)
                     out += self.exercise_block(name, arg, options, state)
                     continue
@@ -255,8 +268,11 @@ class Renderer:
             return [f"**[Exercise {number}]({url})**" if url else f"**Exercise {number}**", ""]
         if name == "solution-start":
             state["solution_open"] = True
-            return ["<details>", f"<summary>Solution to Exercise {self._exercise_number(arg)}"
-                                 "</summary>", ""]
+            return [
+                "<details>",
+                f"<summary>Solution to Exercise {self._exercise_number(arg)}</summary>",
+                "",
+            ]
         return []  # exercise-end, solution-end
 
     def caption(self, cell) -> str | None:
@@ -296,8 +312,14 @@ def learner_notebook(nb: dict, renderer: Renderer, *, keep_outputs: bool = False
         except ValueError as err:
             raise ValueError(f"{err} (caption of cell {index})") from None
         if caption:
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": caption,
-                          "id": f"{cell.get('id', 'cell')}-caption"[:64]})
+            cells.append(
+                {
+                    "cell_type": "markdown",
+                    "metadata": {},
+                    "source": caption,
+                    "id": f"{cell.get('id', 'cell')}-caption"[:64],
+                }
+            )
     nb["cells"] = cells
     nb.setdefault("metadata", {}).setdefault("descentkit", {})["rendered_for_learners"] = True
     return nb
@@ -305,4 +327,6 @@ def learner_notebook(nb: dict, renderer: Renderer, *, keep_outputs: bool = False
 
 def renderer_for(chapter: Path, build: Path, refs: BookRefs) -> Renderer:
     doc = f"book/{chapter.stem}"
-    return Renderer(refs, doc, load_glue(build / "jupyter_execute" / "book" / f"{chapter.stem}.glue.json"))
+    return Renderer(
+        refs, doc, load_glue(build / "jupyter_execute" / "book" / f"{chapter.stem}.glue.json")
+    )

@@ -34,14 +34,22 @@ def test_tuning_finds_the_best_rate_of_the_grid_for_gradient_descent():
 
 def test_race_measures_on_fresh_seeds_and_reports_failures():
     rates = np.array([0.05, 0.1, 0.18])
-    out = compare.race(score, {"gd": rules.GradientStep(), "hb": rules.HeavyBall(0.5)},
-                       rates, tune_seeds=[0, 1], test_seeds=[5, 6, 7])
+    out = compare.race(
+        score,
+        {"gd": rules.GradientStep(), "hb": rules.HeavyBall(0.5)},
+        rates,
+        tune_seeds=[0, 1],
+        test_seeds=[5, 6, 7],
+    )
     assert set(out) == {"gd", "hb"}
     for result in out.values():
         assert result.tuned and result.fails == 0 and result.steps.shape == (3,)
-        assert result.steps.tolist() == [score(rules.HeavyBall(0.5) if result is out["hb"]
-                                                else rules.GradientStep(), result.lr, s)
-                                          for s in (5, 6, 7)]
+        assert result.steps.tolist() == [
+            score(
+                rules.HeavyBall(0.5) if result is out["hb"] else rules.GradientStep(), result.lr, s
+            )
+            for s in (5, 6, 7)
+        ]
     never = compare.race(score, {"gd": rules.GradientStep()}, [5.0], [0], [1, 2])
     assert not never["gd"].tuned and never["gd"].fails == 2 and np.isnan(never["gd"].lr)
 

@@ -41,8 +41,10 @@ def test_mse_hessian_matches_finite_differences_of_the_gradient():
     x, y = rng.uniform(0, 3, 30), rng.normal(size=30)
     h = 1e-5
     theta = np.array([0.3, -0.7])
-    cols = [(mse_gradient(*(theta + h * e), x, y) - mse_gradient(*(theta - h * e), x, y)) / (2 * h)
-            for e in np.eye(2)]
+    cols = [
+        (mse_gradient(*(theta + h * e), x, y) - mse_gradient(*(theta - h * e), x, y)) / (2 * h)
+        for e in np.eye(2)
+    ]
     np.testing.assert_allclose(np.column_stack(cols), mse_hessian(x), rtol=1e-6)
 
 
@@ -166,8 +168,12 @@ def test_bad_curvatures_raise():
 def test_double_well_derivative_and_minima():
     xs = np.linspace(-2.5, 2.5, 11)
     h = 1e-6
-    np.testing.assert_allclose(double_well_derivative(xs), (double_well(xs + h) - double_well(xs - h)) / (2 * h),
-                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        double_well_derivative(xs),
+        (double_well(xs + h) - double_well(xs - h)) / (2 * h),
+        rtol=1e-6,
+        atol=1e-6,
+    )
     roots = np.sort(np.roots([4.0, 0.0, -8.0, 1.0]).real)
     left, bump, right = roots
     assert left < -1.4 and 0 < bump < 0.2 and 1.3 < right < 1.4

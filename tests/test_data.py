@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from descentkit.data import (make_linear_data, make_roller_coaster, reference_initial_params,
-                             train_val_split)
+from descentkit.data import (
+    make_linear_data,
+    make_roller_coaster,
+    reference_initial_params,
+    train_val_split,
+)
 
 
 def test_reproduces_the_reference_data_generation():
@@ -27,7 +31,7 @@ def test_reference_initial_params_match_the_printed_values():
     b, w = reference_initial_params()
     # Printed in the reference book as [0.49671415] [-0.1382643].
     assert round(b, 8) == 0.49671415
-    assert round(w, 8) == -0.1382643   # numpy drops the trailing zero of -0.13826430
+    assert round(w, 8) == -0.1382643  # numpy drops the trailing zero of -0.13826430
 
 
 def test_same_seed_same_data_different_seed_different_data():
@@ -48,11 +52,19 @@ def test_x_scale_and_noise_free_line():
     np.testing.assert_allclose(data.y, -1 + 0.5 * data.x)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(n=1), "n"), (dict(n=2.5), "n"), (dict(noise=-1), "noise"), (dict(noise=np.nan), "noise"),
-    (dict(x_scale=0), "x_scale"), (dict(true_b=np.inf), "true_b"), (dict(train_fraction=1.0), "train_fraction"),
-    (dict(seed=-1), "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(n=1), "n"),
+        (dict(n=2.5), "n"),
+        (dict(noise=-1), "noise"),
+        (dict(noise=np.nan), "noise"),
+        (dict(x_scale=0), "x_scale"),
+        (dict(true_b=np.inf), "true_b"),
+        (dict(train_fraction=1.0), "train_fraction"),
+        (dict(seed=-1), "seed"),
+    ],
+)
 def test_make_linear_data_bad_input(kwargs, name):
     with pytest.raises((TypeError, ValueError), match=name):
         make_linear_data(**kwargs)
@@ -62,7 +74,7 @@ def test_train_val_split_bad_input():
     with pytest.raises(ValueError, match="n"):
         train_val_split(0)
     with pytest.raises(ValueError, match="train_fraction"):
-        train_val_split(3, train_fraction=0.1)   # leaves no training point
+        train_val_split(3, train_fraction=0.1)  # leaves no training point
 
 
 def test_roller_coaster_shape_and_noise_free_values():
@@ -79,20 +91,32 @@ def test_roller_coaster_noise_is_seeded_and_has_the_right_size():
     assert 2.8 < residual.std() < 3.2
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(num_seconds=2), "num_seconds"), (dict(noise=-0.1), "noise"), (dict(a=np.nan), "a"),
-    (dict(seed=1.5), "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(num_seconds=2), "num_seconds"),
+        (dict(noise=-0.1), "noise"),
+        (dict(a=np.nan), "a"),
+        (dict(seed=1.5), "seed"),
+    ],
+)
 def test_roller_coaster_bad_input(kwargs, name):
     with pytest.raises((TypeError, ValueError), match=name):
         make_roller_coaster(**kwargs)
 
 
-@pytest.mark.parametrize("x, y, name", [
-    ([1.0, 2.0], [1.0], "x and y"), ([], [], "x"), ([np.nan], [1.0], "x"), ([1.0], [np.inf], "y"),
-    ([[1.0]], [1.0], "x"),
-])
+@pytest.mark.parametrize(
+    "x, y, name",
+    [
+        ([1.0, 2.0], [1.0], "x and y"),
+        ([], [], "x"),
+        ([np.nan], [1.0], "x"),
+        ([1.0], [np.inf], "y"),
+        ([[1.0]], [1.0], "x"),
+    ],
+)
 def test_check_xy_rejects_bad_data_naming_the_argument(x, y, name):
     from descentkit.validation import check_xy
+
     with pytest.raises((TypeError, ValueError), match=name):
         check_xy(x, y)

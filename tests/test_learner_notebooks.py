@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+
 from learner_notebooks import BookRefs, Renderer, learner_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,11 +25,16 @@ MYST = re.compile(r"\{[a-z][\w:-]*\}`|^\s*(```+|:::+)\s*\{|^\([\w:-]+\)=\s*$", r
 
 REFS = BookRefs(
     baseurl=BASE,
-    numbers={"fig-a": ("book/04_x", "4.2", "figure"), "ch04-ex-1": ("book/04_x", "4.1", "exercise")},
+    numbers={
+        "fig-a": ("book/04_x", "4.2", "figure"),
+        "ch04-ex-1": ("book/04_x", "4.1", "exercise"),
+    },
     sections={"sec-b": ("book/04_x", "sec-b", "4.3")},
     terms={"learning rate": ("book/glossary", "term-learning-rate")},
-    citations={"nocedal2006": ("book/references", "id7", "Nocedal & Wright", "2006"),
-               "cauchy1847": ("book/references", "id1", "Cauchy", "1847")},
+    citations={
+        "nocedal2006": ("book/references", "id7", "Nocedal & Wright", "2006"),
+        "cauchy1847": ("book/references", "id1", "Cauchy", "1847"),
+    },
 )
 GLUE = {"steps": "764", "ratio": "0.123456789"}
 
@@ -37,36 +43,54 @@ def render(text, state=None):
     return Renderer(REFS, "book/04_x", GLUE).markdown(text, {} if state is None else state)
 
 
-@pytest.mark.parametrize("myst, plain", [
-    ("took {glue:text}`steps` steps", "took 764 steps"),
-    ("ratio {glue:text}`ratio:.3f`.", "ratio 0.123."),
-    ("see {numref}`fig-a`", f"see [Figure 4.2]({BASE}book/04_x.html#fig-a)"),
-    ("see {numref}`Fig. %s <fig-a>`", f"see [Fig. 4.2]({BASE}book/04_x.html#fig-a)"),
-    ("in {numref}`sec-b`", f"in [Section 4.3]({BASE}book/04_x.html#sec-b)"),
-    ("the {term}`learning\nrate`", f"the [learning rate]({BASE}book/glossary.html#term-learning-rate)"),
-    ("the {term}`rate <learning rate>`", f"the [rate]({BASE}book/glossary.html#term-learning-rate)"),
-    ("as shown {cite:p}`nocedal2006`",
-     f"as shown ([Nocedal & Wright, 2006]({BASE}book/references.html#id7))"),
-    ("{cite:t}`cauchy1847` wrote", f"[Cauchy (1847)]({BASE}book/references.html#id1) wrote"),
-    ("{cite}`cauchy1847,nocedal2006`",
-     f"([Cauchy, 1847]({BASE}book/references.html#id1); "
-     f"[Nocedal & Wright, 2006]({BASE}book/references.html#id7))"),
-    ("(sec-b)=\n## Title", "## Title"),
-    ("$$\nx = 1\n$$ (eq-one)", "$$\nx = 1\n$$"),
-])
+@pytest.mark.parametrize(
+    "myst, plain",
+    [
+        ("took {glue:text}`steps` steps", "took 764 steps"),
+        ("ratio {glue:text}`ratio:.3f`.", "ratio 0.123."),
+        ("see {numref}`fig-a`", f"see [Figure 4.2]({BASE}book/04_x.html#fig-a)"),
+        ("see {numref}`Fig. %s <fig-a>`", f"see [Fig. 4.2]({BASE}book/04_x.html#fig-a)"),
+        ("in {numref}`sec-b`", f"in [Section 4.3]({BASE}book/04_x.html#sec-b)"),
+        (
+            "the {term}`learning\nrate`",
+            f"the [learning rate]({BASE}book/glossary.html#term-learning-rate)",
+        ),
+        (
+            "the {term}`rate <learning rate>`",
+            f"the [rate]({BASE}book/glossary.html#term-learning-rate)",
+        ),
+        (
+            "as shown {cite:p}`nocedal2006`",
+            f"as shown ([Nocedal & Wright, 2006]({BASE}book/references.html#id7))",
+        ),
+        ("{cite:t}`cauchy1847` wrote", f"[Cauchy (1847)]({BASE}book/references.html#id1) wrote"),
+        (
+            "{cite}`cauchy1847,nocedal2006`",
+            f"([Cauchy, 1847]({BASE}book/references.html#id1); "
+            f"[Nocedal & Wright, 2006]({BASE}book/references.html#id7))",
+        ),
+        ("(sec-b)=\n## Title", "## Title"),
+        ("$$\nx = 1\n$$ (eq-one)", "$$\nx = 1\n$$"),
+    ],
+)
 def test_roles_and_targets_become_plain_markdown(myst, plain):
     assert render(myst) == plain
 
 
 def test_admonitions_become_block_quotes():
-    out = render(":::{admonition} Learning objectives\n:class: tip\nYou will\n1. learn\n:::\nAfter.")
+    out = render(
+        ":::{admonition} Learning objectives\n:class: tip\nYou will\n1. learn\n:::\nAfter."
+    )
     assert out == "> **Learning objectives**\n>\n> You will\n> 1. learn\nAfter."
 
 
 def test_exercises_and_solutions():
     state = {}
-    first = render("```{exercise-start}\n:label: ch04-ex-1\n```\nDo it.\n```{exercise-end}\n```\n\n"
-                   "```{solution-start} ch04-ex-1\n:class: dropdown\n```\nBecause.", state)
+    first = render(
+        "```{exercise-start}\n:label: ch04-ex-1\n```\nDo it.\n```{exercise-end}\n```\n\n"
+        "```{solution-start} ch04-ex-1\n:class: dropdown\n```\nBecause.",
+        state,
+    )
     assert first.startswith(f"**[Exercise 4.1]({BASE}book/04_x.html#ch04-ex-1)**")
     assert "<summary>Solution to Exercise 4.1</summary>" in first and "Because." in first
     # a <details> block cannot span cells: it closes in the cell that opened it
@@ -76,32 +100,56 @@ def test_exercises_and_solutions():
     assert render("**Exercise ch04-ex-1**") == "**Exercise 4.1**"
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    ("{glue:text}`missing`", "no glued value"),
-    ("{numref}`fig-nowhere`", "unknown label"),
-    ("{term}`no such term`", "not in the glossary"),
-    ("{cite:p}`nobody2020`", "unknown citation"),
-    ("{math}`x^2`", "no rendering for the role"),
-    ("```{figure} a.png\n```", "no rendering for the directive"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        ("{glue:text}`missing`", "no glued value"),
+        ("{numref}`fig-nowhere`", "unknown label"),
+        ("{term}`no such term`", "not in the glossary"),
+        ("{cite:p}`nobody2020`", "unknown citation"),
+        ("{math}`x^2`", "no rendering for the role"),
+        ("```{figure} a.png\n```", "no rendering for the directive"),
+    ],
+)
 def test_what_cannot_be_rendered_is_an_error_not_raw_myst(bad, fragment):
     with pytest.raises(ValueError, match=fragment):
         render(bad)
 
 
 def test_learner_notebook_adds_captions_collapses_hidden_cells_and_clears_outputs():
-    nb = {"cells": [
-        {"cell_type": "code", "source": "plot()", "outputs": [{"x": 1}], "execution_count": 3,
-         "metadata": {"tags": ["hide-input"],
-                      "mystnb": {"figure": {"name": "fig-a", "caption": "The {term}`learning rate`."}}}},
-        {"cell_type": "code", "source": "glue('x', 1)", "outputs": [], "execution_count": None,
-         "metadata": {"tags": ["remove-cell"]}},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "plot()",
+                "outputs": [{"x": 1}],
+                "execution_count": 3,
+                "metadata": {
+                    "tags": ["hide-input"],
+                    "mystnb": {
+                        "figure": {"name": "fig-a", "caption": "The {term}`learning rate`."}
+                    },
+                },
+            },
+            {
+                "cell_type": "code",
+                "source": "glue('x', 1)",
+                "outputs": [],
+                "execution_count": None,
+                "metadata": {"tags": ["remove-cell"]},
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     out = learner_notebook(nb, Renderer(REFS, "book/04_x", GLUE))
     assert [c["cell_type"] for c in out["cells"]] == ["code", "markdown", "code"]
     assert out["cells"][1]["source"].startswith("*Figure 4.2.* The [learning rate](")
     assert out["cells"][0]["outputs"] == [] and out["cells"][0]["execution_count"] is None
-    assert all(c["metadata"]["jupyter"]["source_hidden"] for c in out["cells"] if c["cell_type"] == "code")
+    assert all(
+        c["metadata"]["jupyter"]["source_hidden"] for c in out["cells"] if c["cell_type"] == "code"
+    )
     assert nb["cells"][0]["outputs"] == [{"x": 1}]  # the input is not changed
 
 
@@ -115,7 +163,11 @@ def downloaded():
     """Every notebook a learner can get: (where, name, notebook)."""
     for name in CHAPTERS:
         yield "page download", name, json.loads((SITE / "_sources" / "book" / name).read_text())
-        yield "student version", name, json.loads((SITE / "downloads" / "student" / name).read_text())
+        yield (
+            "student version",
+            name,
+            json.loads((SITE / "downloads" / "student" / name).read_text()),
+        )
     with zipfile.ZipFile(SITE / "downloads" / "gradient-descent-course.zip") as zf:
         for member in zf.namelist():
             if member.endswith(".ipynb"):
@@ -143,11 +195,13 @@ def test_every_link_to_the_site_resolves_to_a_page_and_anchor_of_the_build():
         for url in re.findall(r"\]\((\S+?)\)", markdown_of(nb)):
             if not url.startswith(base):
                 continue
-            parsed = urlparse(url[len(base):])
+            parsed = urlparse(url[len(base) :])
             page = SITE / parsed.path
             assert page.exists(), f"{where} {name}: {url} is not a page of the site"
             if parsed.fragment:
-                assert f'id="{parsed.fragment}"' in page.read_text(), f"{where} {name}: no anchor in {url}"
+                assert f'id="{parsed.fragment}"' in page.read_text(), (
+                    f"{where} {name}: no anchor in {url}"
+                )
             links += 1
     assert links > 100
 
@@ -157,7 +211,9 @@ def test_every_link_to_the_site_resolves_to_a_page_and_anchor_of_the_build():
 def test_numbers_read_as_on_the_page(name):
     """Every glued number the page shows appears in the downloaded notebook's text."""
     page = (SITE / "book" / name.replace(".ipynb", ".html")).read_text()
-    shown = [htmllib.unescape(v) for v in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)]
+    shown = [
+        htmllib.unescape(v) for v in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)
+    ]
     text = markdown_of(json.loads((SITE / "_sources" / "book" / name).read_text()))
     assert shown, f"{name}: no glued numbers on the page?"
     missing = [v for v in shown if v not in text]
@@ -171,14 +227,19 @@ def test_solutions_fold_in_the_full_notebook_and_are_absent_from_the_student_one
         student = markdown_of(json.loads((SITE / "downloads" / "student" / name).read_text()))
         exercises = len(re.findall(r"\*\*\[?Exercise \d+\.\d+", full))
         assert exercises and full.count("<summary>Solution to Exercise") == exercises
-        assert "<details>" not in student and len(re.findall(r"\*\*Exercise \d+\.\d+\*\*", student)) == exercises
+        assert (
+            "<details>" not in student
+            and len(re.findall(r"\*\*Exercise \d+\.\d+\*\*", student)) == exercises
+        )
 
 
 @site
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_colab_and_binder_open_the_rendered_notebook(name):
     page = (SITE / "book" / name.replace(".ipynb", ".html")).read_text()
-    launch = re.findall(r'href="(https://(?:colab\.research\.google\.com|mybinder\.org)[^"]+)"', page)
+    launch = re.findall(
+        r'href="(https://(?:colab\.research\.google\.com|mybinder\.org)[^"]+)"', page
+    )
     assert len(launch) == 2, launch
     for url in launch:
         assert url.endswith(f"_sources/book/{name}") and "/gh-pages" in url, url
@@ -207,18 +268,29 @@ def test_the_archive_also_holds_every_chapter_with_its_outputs():
     with zipfile.ZipFile(SITE / "downloads" / "gradient-descent-course.zip") as zf:
         for name in CHAPTERS:
             nb = json.loads(zf.read(f"gradient-descent-course/with-outputs/{name}"))
-            images = sum("image/png" in o.get("data", {}) for c in nb["cells"]
-                         if c["cell_type"] == "code" for o in c["outputs"])
-            captions = sum(1 for c in nb["cells"] if c["cell_type"] == "code"
-                           and c["metadata"].get("mystnb", {}).get("figure"))
+            images = sum(
+                "image/png" in o.get("data", {})
+                for c in nb["cells"]
+                if c["cell_type"] == "code"
+                for o in c["outputs"]
+            )
+            captions = sum(
+                1
+                for c in nb["cells"]
+                if c["cell_type"] == "code" and c["metadata"].get("mystnb", {}).get("figure")
+            )
             assert images >= captions > 0, (name, images, captions)
             assert not MYST.search(markdown_of(nb))
         assert "with-outputs/" in zf.read("gradient-descent-course/README.md").decode()
 
 
 def test_a_leftover_role_fails_naming_the_cell():
-    nb = {"cells": [{"cell_type": "markdown", "source": "ok", "metadata": {}, "id": "a"},
-                    {"cell_type": "markdown", "source": "see {eq}`e1`", "metadata": {}, "id": "b"}],
-          "metadata": {}}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": "ok", "metadata": {}, "id": "a"},
+            {"cell_type": "markdown", "source": "see {eq}`e1`", "metadata": {}, "id": "b"},
+        ],
+        "metadata": {},
+    }
     with pytest.raises(ValueError, match=r"book/04_x.*\{eq\}.*cell 1, id b"):
         learner_notebook(nb, Renderer(REFS, "book/04_x", GLUE))

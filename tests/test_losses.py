@@ -1,5 +1,5 @@
-"""Tests for descentkit.losses and descentkit.models: the reference book's printed numbers, and gradients checked
-against finite differences and torch autograd."""
+"""Tests for descentkit.losses and descentkit.models: the reference book's printed numbers,
+and gradients checked against finite differences and torch autograd."""
 
 import numpy as np
 import pytest
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from descentkit.calculus import numerical_gradient
 from descentkit.data import make_linear_data, reference_initial_params
-from descentkit.losses import mse, mse_gradient, mse_gradient_of, mse_hessian, mse_of, rmse
-from descentkit.models import least_squares_line, predict
+from descentkit.losses import mse, mse_gradient, mse_hessian, rmse
+from descentkit.models import predict
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,11 @@ def test_predict_mse_rmse_small_example():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=15),
-       st.floats(-3, 3), st.floats(-3, 3))
+@given(
+    st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=15),
+    st.floats(-3, 3),
+    st.floats(-3, 3),
+)
 def test_gradient_matches_finite_differences_and_autograd(points, b, w):
     x, y = np.array(points).T
     grad = mse_gradient(b, w, x, y)
@@ -55,18 +58,23 @@ def test_gradient_matches_finite_differences_and_autograd(points, b, w):
 def test_hessian_matches_finite_differences_of_the_gradient(reference):
     data, b, w = reference
     x, y = data.x_train, data.y_train
-    rows = [numerical_gradient(lambda th, k=k: mse_gradient(th[0], th[1], x, y)[k], np.array([b, w]))
-            for k in range(2)]
+    rows = [
+        numerical_gradient(lambda th, k=k: mse_gradient(th[0], th[1], x, y)[k], np.array([b, w]))
+        for k in range(2)
+    ]
     np.testing.assert_allclose(mse_hessian(x), np.array(rows), rtol=1e-6)
 
 
-@pytest.mark.parametrize("x, y, name", [
-    ([1.0, 2.0], [1.0], "x and y"),
-    ([], [], "x"),
-    ([1.0, np.nan], [1.0, 2.0], "x"),
-    ([1.0, 2.0], [np.inf, 2.0], "y"),
-    ([[1.0, 2.0]], [[1.0, 2.0]], "x"),
-])
+@pytest.mark.parametrize(
+    "x, y, name",
+    [
+        ([1.0, 2.0], [1.0], "x and y"),
+        ([], [], "x"),
+        ([1.0, np.nan], [1.0, 2.0], "x"),
+        ([1.0, 2.0], [np.inf, 2.0], "y"),
+        ([[1.0, 2.0]], [[1.0, 2.0]], "x"),
+    ],
+)
 @pytest.mark.parametrize("func", [mse, rmse, mse_gradient])
 def test_bad_data_raises_naming_the_argument(func, x, y, name):
     with pytest.raises((TypeError, ValueError), match=name):

@@ -29,7 +29,9 @@ def torch_points(optimizer_cls, matrix, x0, num_steps, lrs=None, **kwargs):
 
 
 def ours(rule, matrix, x0, num_steps, lr):
-    grad = lambda x: matrix @ x + np.array([1.0, 0.0])
+    def grad(x):
+        return matrix @ x + np.array([1.0, 0.0])
+
     return descend(grad, x0, lr, num_steps=num_steps, rule=rule).params
 
 
@@ -40,24 +42,43 @@ CASES = [
     (rules.HeavyBall(0.0), torch.optim.SGD, {"momentum": 0.0}, 0.03),
     (rules.HeavyBall(0.5), torch.optim.SGD, {"momentum": 0.5}, 0.03),
     (rules.HeavyBall(0.9), torch.optim.SGD, {"momentum": 0.9}, 0.01),
-    (rules.HeavyBall(0.9, weight_decay=0.05), torch.optim.SGD,
-     {"momentum": 0.9, "weight_decay": 0.05}, 0.01),
+    (
+        rules.HeavyBall(0.9, weight_decay=0.05),
+        torch.optim.SGD,
+        {"momentum": 0.9, "weight_decay": 0.05},
+        0.01,
+    ),
     (rules.Nesterov(0.5), torch.optim.SGD, {"momentum": 0.5, "nesterov": True}, 0.03),
     (rules.Nesterov(0.9), torch.optim.SGD, {"momentum": 0.9, "nesterov": True}, 0.01),
     (rules.AdaGrad(), torch.optim.Adagrad, {}, 0.5),
-    (rules.AdaGrad(eps=1e-6, initial_accumulator_value=0.1, weight_decay=0.01),
-     torch.optim.Adagrad, {"eps": 1e-6, "initial_accumulator_value": 0.1, "weight_decay": 0.01},
-     0.3),
+    (
+        rules.AdaGrad(eps=1e-6, initial_accumulator_value=0.1, weight_decay=0.01),
+        torch.optim.Adagrad,
+        {"eps": 1e-6, "initial_accumulator_value": 0.1, "weight_decay": 0.01},
+        0.3,
+    ),
     (rules.RMSProp(), torch.optim.RMSprop, {}, 0.01),
-    (rules.RMSProp(alpha=0.9, eps=1e-6, weight_decay=0.02), torch.optim.RMSprop,
-     {"alpha": 0.9, "eps": 1e-6, "weight_decay": 0.02}, 0.05),
+    (
+        rules.RMSProp(alpha=0.9, eps=1e-6, weight_decay=0.02),
+        torch.optim.RMSprop,
+        {"alpha": 0.9, "eps": 1e-6, "weight_decay": 0.02},
+        0.05,
+    ),
     (rules.Adam(), torch.optim.Adam, {}, 0.1),
-    (rules.Adam(beta1=0.8, beta2=0.99, eps=1e-6), torch.optim.Adam,
-     {"betas": (0.8, 0.99), "eps": 1e-6}, 0.05),
+    (
+        rules.Adam(beta1=0.8, beta2=0.99, eps=1e-6),
+        torch.optim.Adam,
+        {"betas": (0.8, 0.99), "eps": 1e-6},
+        0.05,
+    ),
     (rules.Adam(weight_decay=0.1), torch.optim.Adam, {"weight_decay": 0.1}, 0.1),
     (rules.AdamW(), torch.optim.AdamW, {}, 0.1),
-    (rules.AdamW(weight_decay=0.3, beta1=0.5), torch.optim.AdamW,
-     {"weight_decay": 0.3, "betas": (0.5, 0.999)}, 0.02),
+    (
+        rules.AdamW(weight_decay=0.3, beta1=0.5),
+        torch.optim.AdamW,
+        {"weight_decay": 0.3, "betas": (0.5, 0.999)},
+        0.02,
+    ),
 ]
 
 
@@ -69,13 +90,19 @@ def test_rule_equals_torch_optim_step_for_step(rule, cls, kwargs, lr, matrix):
     np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-13)
 
 
-@pytest.mark.parametrize("rule, cls, kwargs", [
-    (rules.HeavyBall(0.9), torch.optim.SGD, {"momentum": 0.9}),
-    (rules.Adam(), torch.optim.Adam, {}),
-])
+@pytest.mark.parametrize(
+    "rule, cls, kwargs",
+    [
+        (rules.HeavyBall(0.9), torch.optim.SGD, {"momentum": 0.9}),
+        (rules.Adam(), torch.optim.Adam, {}),
+    ],
+)
 def test_rule_equals_torch_with_a_changing_rate(rule, cls, kwargs):
     lrs = 0.05 / (1 + 0.1 * np.arange(40))
-    grad = lambda x: A @ x + np.array([1.0, 0.0])
+
+    def grad(x):
+        return A @ x + np.array([1.0, 0.0])
+
     mine = descend(grad, X0, lambda t: lrs[t], num_steps=40, rule=rule).params
     ref = torch_points(cls, A, X0, 40, lrs=lrs, lr=lrs[0], **kwargs)
     np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-13)
@@ -93,13 +120,17 @@ def test_rules_do_not_change_their_inputs_and_can_be_reused():
 
 
 def test_zero_momentum_is_the_plain_step_number_for_number():
-    np.testing.assert_array_equal(ours(rules.HeavyBall(0.0), B, X0, 30, 0.1),
-                                  ours(rules.GradientStep(), B, X0, 30, 0.1))
+    np.testing.assert_array_equal(
+        ours(rules.HeavyBall(0.0), B, X0, 30, 0.1), ours(rules.GradientStep(), B, X0, 30, 0.1)
+    )
 
 
 def test_heavy_ball_is_polyaks_two_step_recursion():
     """p_{t+1} = p_t - eta g_t + beta (p_t - p_{t-1}), an independent form of the same method."""
-    g = lambda v: 3.0 * v + 1.0
+
+    def g(v):
+        return 3.0 * v + 1.0
+
     run = descend(g, 2.0, 0.1, num_steps=20, rule=rules.HeavyBall(0.6))
     p = [2.0, 2.0 - 0.1 * g(2.0)]
     for _ in range(19):
@@ -137,24 +168,26 @@ def test_momentum_weights_sum_to_the_effective_memory():
 
 
 def test_velocity_of_a_constant_gradient_tends_to_g_over_one_minus_beta():
-    run = descend(lambda p: np.array([2.0]), [0.0], 0.01, num_steps=300,
-                  rule=rules.HeavyBall(0.9))
+    run = descend(lambda p: np.array([2.0]), [0.0], 0.01, num_steps=300, rule=rules.HeavyBall(0.9))
     np.testing.assert_allclose(run.state["velocity"], 2.0 / (1 - 0.9), rtol=1e-10)
 
 
-@pytest.mark.parametrize("make, exc, name", [
-    (lambda: rules.HeavyBall(1.0), ValueError, "momentum"),
-    (lambda: rules.HeavyBall(-0.1), ValueError, "momentum"),
-    (lambda: rules.HeavyBall("0.9"), TypeError, "momentum"),
-    (lambda: rules.Nesterov(0.0), ValueError, "momentum"),
-    (lambda: rules.GradientStep(weight_decay=-1), ValueError, "weight_decay"),
-    (lambda: rules.AdaGrad(eps=0), ValueError, "eps"),
-    (lambda: rules.RMSProp(alpha=1.0), ValueError, "alpha"),
-    (lambda: rules.Adam(beta1=1.0), ValueError, "beta1"),
-    (lambda: rules.Adam(beta2=None), TypeError, "beta2"),
-    (lambda: rules.Adam(bias_correction="yes"), TypeError, "bias_correction"),
-    (lambda: rules.momentum_weights(0.9, 0), ValueError, "num_terms"),
-])
+@pytest.mark.parametrize(
+    "make, exc, name",
+    [
+        (lambda: rules.HeavyBall(1.0), ValueError, "momentum"),
+        (lambda: rules.HeavyBall(-0.1), ValueError, "momentum"),
+        (lambda: rules.HeavyBall("0.9"), TypeError, "momentum"),
+        (lambda: rules.Nesterov(0.0), ValueError, "momentum"),
+        (lambda: rules.GradientStep(weight_decay=-1), ValueError, "weight_decay"),
+        (lambda: rules.AdaGrad(eps=0), ValueError, "eps"),
+        (lambda: rules.RMSProp(alpha=1.0), ValueError, "alpha"),
+        (lambda: rules.Adam(beta1=1.0), ValueError, "beta1"),
+        (lambda: rules.Adam(beta2=None), TypeError, "beta2"),
+        (lambda: rules.Adam(bias_correction="yes"), TypeError, "bias_correction"),
+        (lambda: rules.momentum_weights(0.9, 0), ValueError, "num_terms"),
+    ],
+)
 def test_bad_settings_raise_naming_the_argument(make, exc, name):
     with pytest.raises(exc, match=name):
         make()

@@ -1,8 +1,8 @@
-"""Tests for descentkit.schedules: schedules (equal to torch.optim.lr_scheduler) and the learning-rate finder."""
+"""Tests for descentkit.schedules: the schedules (equal to torch.optim.lr_scheduler) and the
+learning-rate finder."""
 
 import numpy as np
 import pytest
-
 import torch
 
 from descentkit import schedules as lrmod
@@ -18,6 +18,7 @@ def f(x):
 
 
 # --- learning-rate finder ----------------------------------------------------------------
+
 
 def test_exponential_rates_grow_by_a_constant_factor():
     rates = lrmod.exponential_rates(1e-3, 10.0, 5)
@@ -38,9 +39,12 @@ def test_lr_finder_follows_the_update_rule_and_stops_when_the_loss_explodes():
 
 
 def test_suggest_lr_rules():
-    res = lrmod.LRFinderResult(lrs=np.array([0.01, 0.1, 1.0, 10.0]),
-                               losses=np.array([1.0, 0.9, 0.1, 0.5]), initial_loss=1.0,
-                               stopped_early=False)
+    res = lrmod.LRFinderResult(
+        lrs=np.array([0.01, 0.1, 1.0, 10.0]),
+        losses=np.array([1.0, 0.9, 0.1, 0.5]),
+        initial_loss=1.0,
+        stopped_early=False,
+    )
     assert lrmod.suggest_lr(res, "min/10") == pytest.approx(0.1)
     assert lrmod.suggest_lr(res, "steepest") in (0.1, 1.0)
     finder = lrmod.lr_finder(df, f, 7.0, lr_min=1e-3, lr_max=100.0, num_steps=80)
@@ -94,24 +98,37 @@ def torch_rates(make_scheduler, lr0, num_steps):
     return np.array(rates)
 
 
-@pytest.mark.parametrize("ours, theirs", [
-    (lrmod.StepDecay(0.4, factor=0.5, every=10),
-     lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=10, gamma=0.5)),
-    (lrmod.ExponentialDecay(0.4, gamma=0.97),
-     lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.97)),
-    (lrmod.LinearWarmup(0.4, warmup_steps=20, start_factor=0.1),
-     lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=20)),
-    (lrmod.CosineDecay(0.4, num_steps=50, lr_min=0.01),
-     lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=50, eta_min=0.01)),
-])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (
+            lrmod.StepDecay(0.4, factor=0.5, every=10),
+            lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=10, gamma=0.5),
+        ),
+        (
+            lrmod.ExponentialDecay(0.4, gamma=0.97),
+            lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.97),
+        ),
+        (
+            lrmod.LinearWarmup(0.4, warmup_steps=20, start_factor=0.1),
+            lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=20),
+        ),
+        (
+            lrmod.CosineDecay(0.4, num_steps=50, lr_min=0.01),
+            lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=50, eta_min=0.01),
+        ),
+    ],
+)
 def test_schedules_equal_torch_lr_scheduler_at_every_step(ours, theirs):
-    np.testing.assert_allclose(lrmod.rates_of(ours, 50), torch_rates(theirs, 0.4, 50),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        lrmod.rates_of(ours, 50), torch_rates(theirs, 0.4, 50), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_warmup_hands_over_to_the_next_schedule():
-    sched = lrmod.LinearWarmup(1.0, warmup_steps=4, start_factor=0.25,
-                               then=lrmod.CosineDecay(1.0, num_steps=8))
+    sched = lrmod.LinearWarmup(
+        1.0, warmup_steps=4, start_factor=0.25, then=lrmod.CosineDecay(1.0, num_steps=8)
+    )
     rates = lrmod.rates_of(sched, 14)
     np.testing.assert_allclose(rates[:5], [0.25, 0.4375, 0.625, 0.8125, 1.0])
     assert rates[12] == pytest.approx(0.0, abs=1e-15) and np.all(np.diff(rates[4:]) <= 0)
@@ -126,8 +143,12 @@ def test_a_schedule_drives_any_rule():
 
 
 def test_steepest_refuses_non_positive_losses_instead_of_clamping():
-    res = lrmod.LRFinderResult(lrs=np.array([0.01, 0.1, 1.0]), losses=np.array([1.0, -0.5, 2.0]),
-                               initial_loss=1.0, stopped_early=True)
+    res = lrmod.LRFinderResult(
+        lrs=np.array([0.01, 0.1, 1.0]),
+        losses=np.array([1.0, -0.5, 2.0]),
+        initial_loss=1.0,
+        stopped_early=True,
+    )
     with pytest.raises(ValueError, match="positive losses"):
         lrmod.suggest_lr(res, "steepest")
     assert lrmod.suggest_lr(res, "min/10") == pytest.approx(0.01)

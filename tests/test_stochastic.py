@@ -42,6 +42,7 @@ def torch_run(batch_order, lr, momentum, nesterov, x=X, y=Y, theta0=THETA0, lrs=
 
 # --- batching --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("batch_size", [1, 7, 16, 80])
 def test_epoch_batches_cover_every_index_once(batch_size):
     batches = epoch_batches(N, batch_size, rng=np.random.default_rng(3))
@@ -61,7 +62,7 @@ def test_shuffled_batches_are_seeded_and_reshuffled_each_epoch():
     a = shuffled_batches(N, 8, 3, seed=5)
     b = shuffled_batches(N, 8, 3, seed=5)
     c = shuffled_batches(N, 8, 3, seed=6)
-    for ea, eb in zip(a, b):
+    for ea, eb in zip(a, b, strict=True):
         np.testing.assert_array_equal(np.concatenate(ea), np.concatenate(eb))
     assert not np.array_equal(np.concatenate(a[0]), np.concatenate(c[0]))
     assert not np.array_equal(np.concatenate(a[0]), np.concatenate(a[1]))  # reshuffled
@@ -85,16 +86,19 @@ def test_minibatches_with_replacement_draw_independent_batches():
 GRAD = losses.mse_gradient_of(X, Y)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=N + 1), "batch_size"),
-    (dict(lr=0.0), "lr"),
-    (dict(lr=-0.1), "lr"),
-    (dict(num_epochs=0), "num_epochs"),
-    (dict(x0=[np.nan, 0.0]), "x0"),
-    (dict(batch_order=[[np.array([0, 99])]]), "order"),
-    (dict(batch_order=[[np.array([0.5])]]), "order"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=N + 1), "batch_size"),
+        (dict(lr=0.0), "lr"),
+        (dict(lr=-0.1), "lr"),
+        (dict(num_epochs=0), "num_epochs"),
+        (dict(x0=[np.nan, 0.0]), "x0"),
+        (dict(batch_order=[[np.array([0, 99])]]), "order"),
+        (dict(batch_order=[[np.array([0.5])]]), "order"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_argument(kwargs, name):
     args = dict(x0=THETA0, lr=0.1, num_samples=N, batch_size=8, num_epochs=2)
     args.update(kwargs)
@@ -113,13 +117,32 @@ def test_bad_flags_are_type_errors():
 
 # --- agreement with torch.optim.SGD ------------------------------------------------------------
 
-@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.5, False), (0.9, False), (0.99, False),
-                                                (0.5, True), (0.9, True), (0.99, True)])
+
+@pytest.mark.parametrize(
+    "momentum, nesterov",
+    [
+        (0.0, False),
+        (0.5, False),
+        (0.9, False),
+        (0.99, False),
+        (0.5, True),
+        (0.9, True),
+        (0.99, True),
+    ],
+)
 @pytest.mark.parametrize("batch_size", [N, 16, 1])
 def test_matches_torch_sgd_step_for_step(momentum, nesterov, batch_size):
     order = shuffled_batches(N, batch_size, 3, seed=11)
-    ours = minibatch_sgd(GRAD, THETA0, 0.1, num_samples=N, batch_size=batch_size, num_epochs=3,
-                         batch_order=order, rule=make_rule(momentum, nesterov))
+    ours = minibatch_sgd(
+        GRAD,
+        THETA0,
+        0.1,
+        num_samples=N,
+        batch_size=batch_size,
+        num_epochs=3,
+        batch_order=order,
+        rule=make_rule(momentum, nesterov),
+    )
     ref = torch_run(order, 0.1, momentum, nesterov)
     assert ours.status == "completed"
     assert ours.params.shape == ref.shape == (3 * len(order[0]) + 1, 2)
@@ -130,15 +153,23 @@ def test_matches_torch_sgd_step_for_step(momentum, nesterov, batch_size):
 def test_matches_torch_with_a_changing_learning_rate(momentum, nesterov):
     order = shuffled_batches(N, 8, 4, seed=2)
     schedule = InverseTimeDecay(0.2, 0.05)
-    ours = minibatch_sgd(GRAD, THETA0, schedule, num_samples=N, batch_size=8, num_epochs=4,
-                         batch_order=order, rule=make_rule(momentum, nesterov))
+    ours = minibatch_sgd(
+        GRAD,
+        THETA0,
+        schedule,
+        num_samples=N,
+        batch_size=8,
+        num_epochs=4,
+        batch_order=order,
+        rule=make_rule(momentum, nesterov),
+    )
     ref = torch_run(order, 0.2, momentum, nesterov, lrs=[schedule(t) for t in range(40)])
     np.testing.assert_allclose(ours.params, ref, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(ours.lrs, 0.2 / (1 + 0.05 * np.arange(40)))
 
 
 def test_matches_torch_dataloader_order():
-    """The batch order of a seeded DataLoader, replayed through minibatch_sgd, gives torch's numbers."""
+    """A seeded DataLoader's batch order, replayed through minibatch_sgd, gives torch's numbers."""
     from torch.utils.data import DataLoader, TensorDataset
 
     ds = TensorDataset(torch.tensor(X), torch.tensor(Y), torch.arange(N))
@@ -154,15 +185,30 @@ def test_matches_torch_dataloader_order():
             opt.step()
             epoch.append(idx.numpy())
         order.append(epoch)
-    ours = minibatch_sgd(GRAD, THETA0, 0.1, num_samples=N, batch_size=16, num_epochs=3,
-                         batch_order=order, rule=HeavyBall(0.8))
+    ours = minibatch_sgd(
+        GRAD,
+        THETA0,
+        0.1,
+        num_samples=N,
+        batch_size=16,
+        num_epochs=3,
+        batch_order=order,
+        rule=HeavyBall(0.8),
+    )
     np.testing.assert_allclose(ours.final, params.detach().numpy(), rtol=1e-12)
 
 
 def test_full_batch_minibatch_sgd_equals_gradient_descent():
-    full = minibatch_sgd(GRAD, THETA0, 0.1, num_samples=N, batch_size=N, num_epochs=25, f=losses.mse_of(X, Y))
-    ref = gradient_descent(lambda t: losses.mse_gradient(t[0], t[1], X, Y), THETA0, 0.1, 25,
-                           f=lambda t: losses.mse(t[0], t[1], X, Y))
+    full = minibatch_sgd(
+        GRAD, THETA0, 0.1, num_samples=N, batch_size=N, num_epochs=25, f=losses.mse_of(X, Y)
+    )
+    ref = gradient_descent(
+        lambda t: losses.mse_gradient(t[0], t[1], X, Y),
+        THETA0,
+        0.1,
+        25,
+        f=lambda t: losses.mse(t[0], t[1], X, Y),
+    )
     np.testing.assert_allclose(full.params, ref.params, rtol=1e-12)
     np.testing.assert_allclose(full.losses, ref.losses, rtol=1e-12)
 
@@ -171,7 +217,9 @@ def test_closures_equal_the_loss_functions():
     grad, loss = losses.mse_gradient_of(X, Y), losses.mse_of(X, Y)
     idx = np.array([3, 17, 42])
     theta = np.array([0.3, 1.7])
-    np.testing.assert_allclose(grad(theta, idx), losses.mse_gradient(0.3, 1.7, X[idx], Y[idx]), rtol=1e-14)
+    np.testing.assert_allclose(
+        grad(theta, idx), losses.mse_gradient(0.3, 1.7, X[idx], Y[idx]), rtol=1e-14
+    )
     np.testing.assert_allclose(grad(theta), losses.mse_gradient(0.3, 1.7, X, Y), rtol=1e-14)
     assert loss(theta) == pytest.approx(losses.mse(0.3, 1.7, X, Y), rel=1e-14)
 
@@ -192,8 +240,16 @@ def test_bookkeeping_of_epochs_and_gradient_evaluations():
 
 
 def test_divergence_is_reported_not_nan():
-    run = minibatch_sgd(GRAD, THETA0, 5.0, num_samples=N, batch_size=8, num_epochs=50,
-                        rule=HeavyBall(0.9), f=losses.mse_of(X, Y))
+    run = minibatch_sgd(
+        GRAD,
+        THETA0,
+        5.0,
+        num_samples=N,
+        batch_size=8,
+        num_epochs=50,
+        rule=HeavyBall(0.9),
+        f=losses.mse_of(X, Y),
+    )
     assert run.diverged and "diverged" in run.message
     assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.losses))
 

@@ -59,13 +59,28 @@ class PathAnimation(NamedTuple):
 
     def to_html(self, alt, *, caption=None, default_mode="once", colors=64) -> str:
         """``animation_to_html(self, alt, ...)``: see :func:`animation_to_html`."""
-        return animation_to_html(self, alt, caption=caption, default_mode=default_mode,
-                                 colors=colors)
+        return animation_to_html(
+            self, alt, caption=caption, default_mode=default_mode, colors=colors
+        )
 
 
-def animate_path_on_contours(b_values, w_values, losses, path, *, minimum=None, num_frames=20,
-                             figsize=(4.6, 3.6), dpi=72, interval=250, title="step {step}",
-                             levels=20, norm=None, path_kw=None, **kwargs):
+def animate_path_on_contours(
+    b_values,
+    w_values,
+    losses,
+    path,
+    *,
+    minimum=None,
+    num_frames=20,
+    figsize=(4.6, 3.6),
+    dpi=72,
+    interval=250,
+    title="step {step}",
+    levels=20,
+    norm=None,
+    path_kw=None,
+    **kwargs,
+):
     """An animation of an optimiser's path growing on the contour map of a loss.
 
     Introduced in chapter 3. Show it in a notebook, and on the static site without a
@@ -110,14 +125,32 @@ def animate_path_on_contours(b_values, w_values, losses, path, *, minimum=None, 
     # moves most.
     steps = np.unique(np.round(np.linspace(0, 1, num_frames) ** 2 * last).astype(int))
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    plot_loss_contours(b_values, w_values, losses, ax=ax, start=path[0], minimum=minimum,
-                       colorbar=False, legend=False, levels=levels, norm=norm, **kwargs)
-    style = {"marker": "o", "linestyle": "-", "color": "C3", "markersize": 3,
-             "linewidth": 1.2, "label": "gradient descent", **(path_kw or {})}
+    plot_loss_contours(
+        b_values,
+        w_values,
+        losses,
+        ax=ax,
+        start=path[0],
+        minimum=minimum,
+        colorbar=False,
+        legend=False,
+        levels=levels,
+        norm=norm,
+        **kwargs,
+    )
+    style = {
+        "marker": "o",
+        "linestyle": "-",
+        "color": "C3",
+        "markersize": 3,
+        "linewidth": 1.2,
+        "label": "gradient descent",
+        **(path_kw or {}),
+    }
     (line,) = ax.plot([], [], **style)
     boxed_legend(ax, loc="upper right")
 
-    heading = [ax.title]   # the artist showing the frame title (replaced below)
+    heading = [ax.title]  # the artist showing the frame title (replaced below)
 
     def draw(step):
         line.set_data(path[: step + 1, 0], path[: step + 1, 1])
@@ -133,8 +166,15 @@ def animate_path_on_contours(b_values, w_values, losses, path, *, minimum=None, 
     fig.set_layout_engine("none")
     x, y = ax.title.get_transform().transform(ax.title.get_position())
     width, height = fig.canvas.get_width_height()
-    heading[0] = fig.text(x / width, y / height, ax.title.get_text(), ha="center",
-                          va="baseline", fontsize=ax.title.get_fontsize(), zorder=2)
+    heading[0] = fig.text(
+        x / width,
+        y / height,
+        ax.title.get_text(),
+        ha="center",
+        va="baseline",
+        fontsize=ax.title.get_fontsize(),
+        zorder=2,
+    )
     ax.set_title("")
     moving = (line, ax.get_legend(), heading[0])
     for artist in moving:
@@ -146,7 +186,7 @@ def animate_path_on_contours(b_values, w_values, losses, path, *, minimum=None, 
     for artist in ax.get_children():
         if artist not in moving:
             artist.set_visible(False)
-    ax.set_zorder(1)   # above the background image
+    ax.set_zorder(1)  # above the background image
     fig.figimage(background, xo=0, yo=0, origin="upper", zorder=0)
     anim = FuncAnimation(fig, draw, frames=steps, interval=interval, blit=False)
     return PathAnimation(anim, fig)
@@ -196,8 +236,9 @@ def animation_to_html(anim, alt, *, fig=None, caption=None, default_mode="once",
         anim, own = anim
         fig = own if fig is None else fig
     if not isinstance(anim, Animation):
-        raise TypeError(f"anim must be a matplotlib animation or a PathAnimation, "
-                        f"got {type(anim).__name__}")
+        raise TypeError(
+            f"anim must be a matplotlib animation or a PathAnimation, got {type(anim).__name__}"
+        )
     for name, text in (("alt", alt), ("caption", caption)):
         if text is None and name == "caption":
             continue
@@ -217,8 +258,10 @@ def animation_to_html(anim, alt, *, fig=None, caption=None, default_mode="once",
         raise ValueError("anim.to_jshtml() did not produce the expected frame image")
     page = page.replace(_FRAME_IMAGE, f'<img alt="{html.escape(alt)}" id="_anim_img', 1)
     if caption is not None:
-        page = (f'<figure class="descentkit-animation">\n{page}\n'
-                f"<figcaption><p>{html.escape(caption)}</p></figcaption>\n</figure>")
+        page = (
+            f'<figure class="descentkit-animation">\n{page}\n'
+            f"<figcaption><p>{html.escape(caption)}</p></figcaption>\n</figure>"
+        )
     return page
 
 
@@ -233,16 +276,23 @@ def _quantize_png_frames(page, colors):
     matches = list(_PNG_FRAME.finditer(page))
     if not matches:
         return page
-    images = [Image.open(io.BytesIO(base64.b64decode(m.group(1).replace("\\\n", ""))))
-              .convert("RGB") for m in matches]
-    palette = images[-1].quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
-                                  dither=Image.Dither.NONE)
+    images = [
+        Image.open(io.BytesIO(base64.b64decode(m.group(1).replace("\\\n", "")))).convert("RGB")
+        for m in matches
+    ]
+    palette = images[-1].quantize(
+        colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
     pieces, end = [], 0
-    for match, image in zip(matches, images):
+    for match, image in zip(matches, images, strict=True):
         buffer = io.BytesIO()
         image.quantize(palette=palette, dither=Image.Dither.NONE).save(
-            buffer, format="PNG", optimize=True)
-        pieces += [page[end:match.start()], "data:image/png;base64,",
-                   base64.b64encode(buffer.getvalue()).decode("ascii")]
+            buffer, format="PNG", optimize=True
+        )
+        pieces += [
+            page[end : match.start()],
+            "data:image/png;base64,",
+            base64.b64encode(buffer.getvalue()).decode("ascii"),
+        ]
         end = match.end()
     return "".join(pieces) + page[end:]

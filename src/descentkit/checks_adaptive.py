@@ -67,8 +67,9 @@ def _call(fn, args, what):
     except CheckFailed:
         raise
     except NotImplementedError as exc:
-        raise CheckFailed(f"{what} is not written yet ({exc}). Replace the placeholder with "
-                          f"your code.") from None
+        raise CheckFailed(
+            f"{what} is not written yet ({exc}). Replace the placeholder with your code."
+        ) from None
     except Exception as exc:  # the learner's code failed: say so plainly
         raise CheckFailed(f"{what} raised {type(exc).__name__}: {exc}") from exc
 
@@ -77,8 +78,9 @@ def _pair(result, what):
     if result is None:
         raise CheckFailed(f"{what} returned None. Did you forget the `return` statement?")
     if not isinstance(result, tuple) or len(result) != 2:
-        raise CheckFailed(f"{what} must return a pair (new_params, new_mean_sq), got "
-                          f"{type(result).__name__}.")
+        raise CheckFailed(
+            f"{what} must return a pair (new_params, new_mean_sq), got {type(result).__name__}."
+        )
     try:
         return tuple(np.asarray(r, dtype=float) for r in result)
     except (TypeError, ValueError):
@@ -110,42 +112,71 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
         return beta2 * a + (1 - beta2) * g * g
 
     mistakes = [
-        (lambda p, a, g, lr, b, e: (p - lr * g / (average(a, g, b) + e), average(a, g, b)),
-         "the step divides by the mean square itself; divide by its square root (the RMS)."),
-        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a) + e), average(a, g, b)),
-         "the step uses the old mean square; update it with the new gradient first, then step."),
-        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(b * a + g * g) + e), b * a + g * g),
-         "the new squared gradient must be weighted by (1 - beta2), so that the weights sum to 1."),
-        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt((1 - b) * a + b * g * g) + e),
-                                    (1 - b) * a + b * g * g),
-         "beta2 and 1 - beta2 are swapped: the old average keeps the weight beta2."),
-        (lambda p, a, g, lr, b, e: (p - lr * g / np.sqrt(average(a, g, b) + e), average(a, g, b)),
-         "eps goes outside the square root, as in torch.optim.RMSprop: sqrt(mean_sq) + eps."),
-        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g * g) + e), a + g * g),
-         "that is AdaGrad's running sum; RMSProp keeps a weighted average of the squares."),
-        (lambda p, a, g, lr, b, e: (p + lr * g / (np.sqrt(average(a, g, b)) + e),
-                                    average(a, g, b)),
-         "the step goes uphill: subtract it from the parameters."),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (average(a, g, b) + e), average(a, g, b)),
+            "the step divides by the mean square itself; divide by its square root (the RMS).",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a) + e), average(a, g, b)),
+            "the step uses the old mean square; update it with the new gradient first, then step.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(b * a + g * g) + e), b * a + g * g),
+            "the new squared gradient must be weighted by (1 - beta2), "
+            "so that the weights sum to 1.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt((1 - b) * a + b * g * g) + e),
+                (1 - b) * a + b * g * g,
+            ),
+            "beta2 and 1 - beta2 are swapped: the old average keeps the weight beta2.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / np.sqrt(average(a, g, b) + e),
+                average(a, g, b),
+            ),
+            "eps goes outside the square root, as in torch.optim.RMSprop: sqrt(mean_sq) + eps.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g * g) + e), a + g * g),
+            "that is AdaGrad's running sum; RMSProp keeps a weighted average of the squares.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p + lr * g / (np.sqrt(average(a, g, b)) + e),
+                average(a, g, b),
+            ),
+            "the step goes uphill: subtract it from the parameters.",
+        ),
     ]
     got = [_pair(_call(rmsprop_step, case, name), name) for case in cases]
     expected = [reference(*case) for case in cases]
 
     def same(pairs_a, pairs_b):
-        return all(x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12)
-                   for pa, pb in zip(pairs_a, pairs_b) for x, y in zip(pa, pb))
+        return all(
+            x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12)
+            for pa, pb in zip(pairs_a, pairs_b, strict=True)
+            for x, y in zip(pa, pb, strict=True)
+        )
 
     if same(got, expected):
         return _passed(f"{name} takes RMSProp's step on {len(cases)} test cases.")
     for wrong, why in mistakes:
         if same(got, [wrong(*case) for case in cases]):
             raise CheckFailed(f"{name} is not right: {why}")
-    for case, (gp, ga), (ep, ea) in zip(cases, got, expected):
+    for case, (gp, ga), (ep, ea) in zip(cases, got, expected, strict=True):
         if ga.shape != ea.shape or not np.allclose(ga, ea, rtol=1e-9, atol=1e-12):
-            raise CheckFailed(f"{name}: the new mean_sq is wrong for grad = {case[2]} and "
-                              f"beta2 = {case[4]}. It is beta2 * mean_sq + (1 - beta2) * grad**2.")
+            raise CheckFailed(
+                f"{name}: the new mean_sq is wrong for grad = {case[2]} and "
+                f"beta2 = {case[4]}. It is beta2 * mean_sq + (1 - beta2) * grad**2."
+            )
         if gp.shape != ep.shape or not np.allclose(gp, ep, rtol=1e-9, atol=1e-12):
-            raise CheckFailed(f"{name}: the new mean_sq is right, but the new params are wrong "
-                              f"for grad = {case[2]} and lr = {case[3]}.")
+            raise CheckFailed(
+                f"{name}: the new mean_sq is right, but the new params are wrong "
+                f"for grad = {case[2]} and lr = {case[3]}."
+            )
     raise CheckFailed(f"{name} does not take RMSProp's step.")  # pragma: no cover
 
 
@@ -171,11 +202,17 @@ def check_bias_factor(factor_10, *, name="your factor_10"):
     expected = float(bias_factor(10))
     mistakes = [
         (1 / expected, "that is the inverse: the uncorrected step is the larger one here."),
-        ((1 - 0.9**10) / (1 - 0.999**10), "Adam divides by the square root of r_t, so the "
-                                           "second correction enters through its square root."),
+        (
+            (1 - 0.9**10) / (1 - 0.999**10),
+            "Adam divides by the square root of r_t, so the "
+            "second correction enters through its square root.",
+        ),
         (float(bias_factor(1)), "that is the factor at step 1; the question asks for step 10."),
-        (1.0, "that is the ratio with bias correction on both sides; compare the uncorrected "
-              "step with the corrected one."),
+        (
+            1.0,
+            "that is the ratio with bias correction on both sides; compare the uncorrected "
+            "step with the corrected one.",
+        ),
     ]
     return _judge_number(got, expected, name, mistakes, rtol=1e-4)
 
@@ -208,18 +245,33 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="your kappa_diag"):
     # (scaling by P = diag(1/H_ii) on both sides, P H P, gives back kappa(H) itself for a
     # 2-by-2 matrix, so that mistake is caught by the first message)
     mistakes = [
-        (condition_number(H), "that is the condition number before any scaling (or after "
-                              "scaling by P on both sides, P H P: use P^(1/2) H P^(1/2))."),
-        (1 / expected, "a condition number is the largest eigenvalue over the smallest, "
-                       "so it is at least 1."),
-        (max(np.diag(H)) / min(np.diag(H)), "that is the ratio of the diagonal entries; "
-                                            "the condition number comes from the eigenvalues."),
+        (
+            condition_number(H),
+            "that is the condition number before any scaling (or after "
+            "scaling by P on both sides, P H P: use P^(1/2) H P^(1/2)).",
+        ),
+        (
+            1 / expected,
+            "a condition number is the largest eigenvalue over the smallest, so it is at least 1.",
+        ),
+        (
+            max(np.diag(H)) / min(np.diag(H)),
+            "that is the ratio of the diagonal entries; "
+            "the condition number comes from the eigenvalues.",
+        ),
     ]
     return _judge_number(got, expected, name, mistakes, rtol=1e-6)
 
 
-def check_warmup_cosine(warmup_cosine, *, lr0=0.01, warmup_steps=10, num_steps=100,
-                        start_factor=0.1, name="your warmup_cosine"):
+def check_warmup_cosine(
+    warmup_cosine,
+    *,
+    lr0=0.01,
+    warmup_steps=10,
+    num_steps=100,
+    start_factor=0.1,
+    name="your warmup_cosine",
+):
     """Check a learner's schedule ``warmup_cosine(t)`` at every step ``t < num_steps``.
 
     Introduced in chapter 8, exercise 4. The reference is linear warm-up from
@@ -243,19 +295,30 @@ def check_warmup_cosine(warmup_cosine, *, lr0=0.01, warmup_steps=10, num_steps=1
         return lr0 * (start + (1 - start) * min(t, warmup_steps) / warmup_steps)
 
     mistakes = [
-        (lambda t: warm(t, 0.0) if t < warmup_steps else cosine(t - warmup_steps, decay),
-         f"the warm-up starts at 0; it starts at start_factor * lr0 = {start_factor:g} * lr0."),
-        (lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay),
-         "the cosine must start at the end of the warm-up: use t - warmup_steps."),
-        (lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, num_steps),
-         f"the cosine runs over the {decay} steps after the warm-up, not over all "
-         f"{num_steps}, and starts at t - warmup_steps."),
-        (lambda t: warm(t, start_factor) if t < warmup_steps
-         else 2 * cosine(t - warmup_steps, decay),
-         "cosine decay is lr0 (1 + cos(pi s / S)) / 2, which starts at lr0; without the "
-         "1/2 it starts at twice lr0."),
-        (lambda t: cosine(t, num_steps), "there is no warm-up: the first steps must start "
-                                         "small and grow."),
+        (
+            lambda t: warm(t, 0.0) if t < warmup_steps else cosine(t - warmup_steps, decay),
+            f"the warm-up starts at 0; it starts at start_factor * lr0 = {start_factor:g} * lr0.",
+        ),
+        (
+            lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay),
+            "the cosine must start at the end of the warm-up: use t - warmup_steps.",
+        ),
+        (
+            lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, num_steps),
+            f"the cosine runs over the {decay} steps after the warm-up, not over all "
+            f"{num_steps}, and starts at t - warmup_steps.",
+        ),
+        (
+            lambda t: (
+                warm(t, start_factor) if t < warmup_steps else 2 * cosine(t - warmup_steps, decay)
+            ),
+            "cosine decay is lr0 (1 + cos(pi s / S)) / 2, which starts at lr0; without the "
+            "1/2 it starts at twice lr0.",
+        ),
+        (
+            lambda t: cosine(t, num_steps),
+            "there is no warm-up: the first steps must start small and grow.",
+        ),
     ]
     got = []
     for t in steps:
@@ -271,5 +334,4 @@ def check_warmup_cosine(warmup_cosine, *, lr0=0.01, warmup_steps=10, num_steps=1
     t = int(np.flatnonzero(~np.isclose(got, expected, rtol=1e-9, atol=1e-15))[0])
     phase = "warm-up" if t < warmup_steps else "cosine decay"
     direction = "too large" if got[t] > expected[t] else "too small"
-    raise CheckFailed(f"{name}({t}) = {got[t]:.6g} is {direction} (step {t} is in the "
-                      f"{phase}).")
+    raise CheckFailed(f"{name}({t}) = {got[t]:.6g} is {direction} (step {t} is in the {phase}).")

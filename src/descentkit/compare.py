@@ -99,12 +99,17 @@ def race(score, rules, rates, tune_seeds, test_seeds):
         Name -> :class:`RaceResult`; an untuned method's fresh runs are all ``inf``.
     """
     if set(tune_seeds) & set(test_seeds):
-        raise ValueError("tune_seeds and test_seeds must be disjoint: a method must not be "
-                         "measured on the seeds it was tuned on")
+        raise ValueError(
+            "tune_seeds and test_seeds must be disjoint: a method must not be "
+            "measured on the seeds it was tuned on"
+        )
     results = {}
     for name, rule in rules.items():
         lr, medians = tune_rate(score, rule, rates, tune_seeds)
-        steps = (np.array([score(rule, lr, s) for s in test_seeds], dtype=float)
-                 if np.isfinite(lr) else np.full(len(test_seeds), np.inf))
+        steps = (
+            np.array([score(rule, lr, s) for s in test_seeds], dtype=float)
+            if np.isfinite(lr)
+            else np.full(len(test_seeds), np.inf)
+        )
         results[name] = RaceResult(lr, medians, steps)
     return results

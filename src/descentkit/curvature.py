@@ -122,7 +122,8 @@ def _positive_definite_eigenvalues(H) -> np.ndarray:
     values, _ = hessian_eigen(H)
     if values[0] <= 0:
         raise ValueError(
-            f"H must be positive definite (all eigenvalues > 0), got smallest eigenvalue {values[0]:.3g}"
+            f"H must be positive definite (all eigenvalues > 0), "
+            f"got smallest eigenvalue {values[0]:.3g}"
         )
     return values
 
@@ -138,7 +139,7 @@ def condition_number(H) -> float:
 
 
 def max_stable_lr(H) -> float:
-    """The largest learning rate for which gradient descent on the quadratic converges: ``2 / lam_max``.
+    """The largest rate at which gradient descent on the quadratic converges: ``2 / lam_max``.
 
     Introduced in chapter 4. For ``lr`` below it every error component shrinks; above it
     the component along the top eigenvector grows by ``|1 - lr lam_max| > 1`` per step.
@@ -148,7 +149,8 @@ def max_stable_lr(H) -> float:
         raise ValueError(
             f"H must be positive semi-definite, got the eigenvalue {values[0]:.3g} < 0: along "
             f"that direction the quadratic has no minimum and gradient descent moves away "
-            f"for every learning rate, so no rate is stable")
+            f"for every learning rate, so no rate is stable"
+        )
     if values[-1] == 0:
         raise ValueError("H must have a positive largest eigenvalue, got H = 0")
     return float(2.0 / values[-1])

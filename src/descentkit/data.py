@@ -11,9 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_finite_array, check_finite_scalar, check_int
+from .validation import check_finite_scalar, check_int
 
-__all__ = ["LinearData", "make_linear_data", "train_val_split", "reference_initial_params", "make_roller_coaster"]
+__all__ = [
+    "LinearData",
+    "make_linear_data",
+    "train_val_split",
+    "reference_initial_params",
+    "make_roller_coaster",
+]
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,9 @@ def train_val_split(n, train_fraction=0.8):
     return idx[:cut], idx[cut:]
 
 
-def make_linear_data(n=100, true_b=1.0, true_w=2.0, noise=0.1, x_scale=1.0, seed=42, train_fraction=0.8):
+def make_linear_data(
+    n=100, true_b=1.0, true_w=2.0, noise=0.1, x_scale=1.0, seed=42, train_fraction=0.8
+):
     """Draw ``y = true_b + true_w * x + noise * N(0, 1)`` with ``x ~ U(0, x_scale)``, and split it.
 
     Introduced in chapter 3. With the defaults it reproduces, number for number, the data of
@@ -110,11 +118,16 @@ def make_linear_data(n=100, true_b=1.0, true_w=2.0, noise=0.1, x_scale=1.0, seed
     train_idx, val_idx = train_val_split(n, train_fraction)
     x, y = x.ravel(), y.ravel()
     return LinearData(
-        x=x, y=y,
-        x_train=x[train_idx], y_train=y[train_idx],
-        x_val=x[val_idx], y_val=y[val_idx],
-        train_idx=train_idx, val_idx=val_idx,
-        true_b=true_b, true_w=true_w,
+        x=x,
+        y=y,
+        x_train=x[train_idx],
+        y_train=y[train_idx],
+        x_val=x[val_idx],
+        y_val=y[val_idx],
+        train_idx=train_idx,
+        val_idx=val_idx,
+        true_b=true_b,
+        true_w=true_w,
     )
 
 

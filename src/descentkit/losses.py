@@ -153,8 +153,13 @@ def sufficient_statistics(x, y):
     x, y = check_xy(x, y)
     mx, my = float(x.mean()), float(y.mean())
     dx, dy = x - mx, y - my
-    return {"mean_x": mx, "mean_y": my, "var_x": float(np.mean(dx * dx)),
-            "cov_xy": float(np.mean(dx * dy)), "var_y": float(np.mean(dy * dy))}
+    return {
+        "mean_x": mx,
+        "mean_y": my,
+        "var_x": float(np.mean(dx * dx)),
+        "cov_xy": float(np.mean(dx * dy)),
+        "var_y": float(np.mean(dy * dy)),
+    }
 
 
 def mse_from_statistics(stats, b, w):

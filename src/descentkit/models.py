@@ -52,7 +52,9 @@ def least_squares_line(x, y):
     xc = x - x.mean()
     var = float(np.mean(xc * xc))
     if var == 0:
-        raise ValueError("x must not be constant: with one x value the line's slope is not determined")
+        raise ValueError(
+            "x must not be constant: with one x value the line's slope is not determined"
+        )
     w = float(np.mean(xc * (y - y.mean())) / var)
     return np.array([float(y.mean()) - w * float(x.mean()), w])
 

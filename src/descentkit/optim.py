@@ -127,8 +127,13 @@ class Tolerance:
         return float(np.linalg.norm(g))
 
     def describe(self) -> str:
-        what = ("distance to the minimum" if self.minimum is not None
-                else "excess loss" if self.f_min is not None else "gradient norm")
+        what = (
+            "distance to the minimum"
+            if self.minimum is not None
+            else "excess loss"
+            if self.f_min is not None
+            else "gradient norm"
+        )
         return f"{what} below tol={self.tol:g}"
 
 
@@ -240,8 +245,9 @@ class Trajectory:
             return self.losses - check_finite_scalar(f_min, "f_min")
         minimum = check_finite_array(minimum, "minimum")
         diff = self.params - minimum
-        return np.abs(diff) if diff.ndim == 1 else np.linalg.norm(
-            diff.reshape(len(diff), -1), axis=1)
+        return (
+            np.abs(diff) if diff.ndim == 1 else np.linalg.norm(diff.reshape(len(diff), -1), axis=1)
+        )
 
     def steps_within(self, tol, *, minimum=None, f_min=None):
         """The first step from which the run stays within ``tol`` of ``minimum`` (distance) or
@@ -249,8 +255,10 @@ class Trajectory:
         return steps_to_tolerance(self.errors(minimum=minimum, f_min=f_min), tol)
 
     def __repr__(self) -> str:
-        return (f"Trajectory(status={self.status!r}, num_steps={self.num_steps}, "
-                f"lr={self.lr:g}, final={np.round(self.final, 6).tolist()!r})")
+        return (
+            f"Trajectory(status={self.status!r}, num_steps={self.num_steps}, "
+            f"lr={self.lr:g}, final={np.round(self.final, 6).tolist()!r})"
+        )
 
 
 def _batch_plan(batches, num_steps):
@@ -262,8 +270,9 @@ def _batch_plan(batches, num_steps):
     try:
         epochs = iter(batches)
     except TypeError:
-        raise TypeError(f"batches must be a sequence of epochs of batches, got "
-                        f"{type(batches).__name__}") from None
+        raise TypeError(
+            f"batches must be a sequence of epochs of batches, got {type(batches).__name__}"
+        ) from None
 
     def pairs():
         count = 0
@@ -277,8 +286,19 @@ def _batch_plan(batches, num_steps):
     return pairs(), True
 
 
-def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, stop=None,
-            divergence_threshold=1e10, on_divergence="stop") -> Trajectory:
+def descend(
+    grad,
+    x0,
+    lr,
+    *,
+    rule=None,
+    num_steps=None,
+    batches=None,
+    f=None,
+    stop=None,
+    divergence_threshold=1e10,
+    on_divergence="stop",
+) -> Trajectory:
     """Run gradient-based descent and record every point: the one loop of descentkit.
 
     Introduced in chapter 1. Each step takes the gradient at the current point (on the
@@ -341,13 +361,17 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
         raise TypeError(f"stop must be a Tolerance or LossBlowUp, got {stop!r}")
     if isinstance(stop, Tolerance):
         if stop.needs_gradient and batches is not None:
-            raise ValueError("a gradient-norm Tolerance needs full-batch gradients: "
-                             "give minimum= or f_min= for a mini-batch run")
+            raise ValueError(
+                "a gradient-norm Tolerance needs full-batch gradients: "
+                "give minimum= or f_min= for a mini-batch run"
+            )
         if stop.f_min is not None and f is None:
             raise ValueError("Tolerance(f_min=...) needs f: give the loss whose minimum is f_min")
         if stop.minimum is not None and stop.minimum.shape != x.shape:
-            raise ValueError(f"Tolerance's minimum must have the shape of x0, {x.shape}, "
-                             f"got {stop.minimum.shape}")
+            raise ValueError(
+                f"Tolerance's minimum must have the shape of x0, {x.shape}, "
+                f"got {stop.minimum.shape}"
+            )
     if isinstance(stop, LossBlowUp) and f is None:
         raise ValueError("LossBlowUp needs f: give the loss to watch")
     divergence_threshold = check_positive(divergence_threshold, "divergence_threshold")
@@ -360,7 +384,9 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
     def gradient(point, batch):
         g = np.asarray(grad(arg(point)) if not minibatch else grad(arg(point), batch), dtype=float)
         if g.shape != point.shape:
-            raise ValueError(f"grad must return an array of shape {point.shape}, got shape {g.shape}")
+            raise ValueError(
+                f"grad must return an array of shape {point.shape}, got shape {g.shape}"
+            )
         return g
 
     def value(point):
@@ -375,14 +401,19 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
             g = gradient(x, batch)
             if not np.all(np.isfinite(g)):
                 status = DIVERGED
-                message = (f"stopped at step {step + 1}: grad returned a value that is not a "
-                           f"finite number (NaN or inf) at a finite point; check the gradient "
-                           f"function (the learning rate plays no part in this)")
+                message = (
+                    f"stopped at step {step + 1}: grad returned a value that is not a "
+                    f"finite number (NaN or inf) at a finite point; check the gradient "
+                    f"function (the learning rate plays no part in this)"
+                )
                 break
             if isinstance(stop, Tolerance):
                 errors.append(stop.error(x, losses[-1], g))
-                if stop.patience and len(errors) >= stop.patience and all(
-                        e < stop.tol for e in errors[-stop.patience:]):
+                if (
+                    stop.patience
+                    and len(errors) >= stop.patience
+                    and all(e < stop.tol for e in errors[-stop.patience :])
+                ):
                     break
             rate = fixed_lr if schedule is None else check_positive(schedule(step), f"lr({step})")
             new_x, new_state = rule.step(x, g, rate, state)
@@ -392,9 +423,11 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
             new_loss = None if blew_up else value(new_x)
             if blew_up or (new_loss is not None and not np.isfinite(new_loss)):
                 status = DIVERGED
-                message = (f"diverged at step {step + 1}: the iterate grew past "
-                           f"{divergence_threshold:g} (learning rate {rate:g} is too large "
-                           f"for {rule.name} here)")
+                message = (
+                    f"diverged at step {step + 1}: the iterate grew past "
+                    f"{divergence_threshold:g} (learning rate {rate:g} is too large "
+                    f"for {rule.name} here)"
+                )
                 break
             x, state = new_x, new_state
             points.append(x.copy())
@@ -406,8 +439,10 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
             if isinstance(stop, LossBlowUp):
                 if new_loss - best > (stop.factor - 1) * abs(best):
                     status = STOPPED
-                    message = (f"stopped at step {step}: the loss {new_loss:.3g} exceeds "
-                               f"{stop.factor:g} times the lowest so far, {best:.3g}")
+                    message = (
+                        f"stopped at step {step}: the loss {new_loss:.3g} exceeds "
+                        f"{stop.factor:g} times the lowest so far, {best:.3g}"
+                    )
                     break
                 best = min(best, new_loss)
     if status == DIVERGED and on_divergence == "raise":
@@ -417,13 +452,15 @@ def descend(grad, x0, lr, *, rule=None, num_steps=None, batches=None, f=None, st
         if len(errors) < len(points):
             g_last = gradient(x, None) if stop.needs_gradient else None
             errors.append(stop.error(x, losses[-1], g_last))
-        errors = errors[:len(points)]
+        errors = errors[: len(points)]
         if errors and np.isfinite(errors[-1]) and errors[-1] < stop.tol:
             converged_at = steps_to_tolerance(errors, stop.tol)
         if converged_at is not None:
             status = CONVERGED
-            message = (f"converged: within tol after {converged_at} steps and stayed there "
-                       f"to step {step} ({stop.describe()})")
+            message = (
+                f"converged: within tol after {converged_at} steps and stayed there "
+                f"to step {step} ({stop.describe()})"
+            )
     if message is None:
         where = f" ({epochs[-1] + 1} epochs)" if minibatch and epochs else ""
         message = f"ran all {step} steps{where}"
@@ -459,8 +496,10 @@ def gradient_descent(grad, x0, lr, num_steps, *, f=None, tol=None, **options) ->
     2.0001
     """
     if "rule" in options:
-        raise TypeError("gradient_descent takes no rule: it is the plain gradient step; "
-                        "use descend(..., rule=...) for another update rule")
+        raise TypeError(
+            "gradient_descent takes no rule: it is the plain gradient step; "
+            "use descend(..., rule=...) for another update rule"
+        )
     stop = None if tol is None else Tolerance(tol, patience=1)
     return descend(grad, x0, lr, num_steps=num_steps, f=f, stop=stop, **options)
 
@@ -481,8 +520,21 @@ def momentum_descent(grad, x0, lr, num_steps, *, momentum=0.9, nesterov=False, *
     return descend(grad, x0, lr, num_steps=num_steps, rule=rule, **options)
 
 
-def minibatch_sgd(grad, x0, lr, *, num_samples, batch_size, num_epochs, seed=0, shuffle=True,
-                  replacement=False, batch_order=None, rule=None, **options) -> Trajectory:
+def minibatch_sgd(
+    grad,
+    x0,
+    lr,
+    *,
+    num_samples,
+    batch_size,
+    num_epochs,
+    seed=0,
+    shuffle=True,
+    replacement=False,
+    batch_order=None,
+    rule=None,
+    **options,
+) -> Trajectory:
     """Mini-batch stochastic gradient descent over seeded batches (see :class:`MiniBatches`).
 
     Introduced in chapter 6. ``grad(x, idx)`` is the gradient on the examples ``idx``.
@@ -492,13 +544,31 @@ def minibatch_sgd(grad, x0, lr, *, num_samples, batch_size, num_epochs, seed=0, 
     """
     from .stochastic import MiniBatches
 
-    batches = MiniBatches(num_samples, batch_size, num_epochs=num_epochs, seed=seed,
-                          shuffle=shuffle, replacement=replacement, order=batch_order)
+    batches = MiniBatches(
+        num_samples,
+        batch_size,
+        num_epochs=num_epochs,
+        seed=seed,
+        shuffle=shuffle,
+        replacement=replacement,
+        order=batch_order,
+    )
     return descend(grad, x0, lr, batches=batches, rule=rule, **options)
 
 
-def run_to_tolerance(grad, x0, lr, *, minimum=None, f=None, f_min=None, tol=1e-6,
-                     max_steps=10_000, patience=None, **options) -> Trajectory:
+def run_to_tolerance(
+    grad,
+    x0,
+    lr,
+    *,
+    minimum=None,
+    f=None,
+    f_min=None,
+    tol=1e-6,
+    max_steps=10_000,
+    patience=None,
+    **options,
+) -> Trajectory:
     """Descend until the run is within ``tol`` and stays there, and count the steps.
 
     Introduced in chapter 4, to measure how many steps a learning rate needs:

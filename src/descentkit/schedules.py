@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_callable, check_finite_scalar, check_fraction, check_int, check_positive
+from .validation import (
+    check_callable,
+    check_finite_scalar,
+    check_fraction,
+    check_int,
+    check_positive,
+)
 
 __all__ = [
     "LRFinderResult",
@@ -104,10 +110,15 @@ def lr_finder(grad, f, x0, *, lr_min=1e-4, lr_max=10.0, num_steps=100, stop_fact
     stop_factor = check_positive(stop_factor, "stop_factor")
     if stop_factor <= 1:
         raise ValueError(f"stop_factor must be > 1, got {stop_factor:g}")
-    run = descend(grad, x0, lambda t: rates[t], num_steps=num_steps, f=f,
-                  stop=LossBlowUp(stop_factor))
-    return LRFinderResult(lrs=run.lrs, losses=run.losses[1:], initial_loss=float(run.losses[0]),
-                          stopped_early=run.status != "completed")
+    run = descend(
+        grad, x0, lambda t: rates[t], num_steps=num_steps, f=f, stop=LossBlowUp(stop_factor)
+    )
+    return LRFinderResult(
+        lrs=run.lrs,
+        losses=run.losses[1:],
+        initial_loss=float(run.losses[0]),
+        stopped_early=run.status != "completed",
+    )
 
 
 def suggest_lr(result, rule="steepest"):
@@ -130,13 +141,17 @@ def suggest_lr(result, rule="steepest"):
     if not isinstance(result, LRFinderResult):
         raise TypeError(f"result must be an LRFinderResult, got {type(result).__name__}")
     if result.lrs.size < 3:
-        raise ValueError(f"result must hold at least 3 steps to read a slope, got {result.lrs.size}")
+        raise ValueError(
+            f"result must hold at least 3 steps to read a slope, got {result.lrs.size}"
+        )
     if rule == "min/10":
         return float(result.lrs[np.argmin(result.losses)] / 10)
     if rule == "steepest":
         if np.any(result.losses <= 0):
-            raise ValueError("rule='steepest' reads the slope of log(loss), which needs "
-                             "positive losses; this run has a loss <= 0: use rule='min/10'")
+            raise ValueError(
+                "rule='steepest' reads the slope of log(loss), which needs "
+                "positive losses; this run has a loss <= 0: use rule='min/10'"
+            )
         slopes = np.gradient(np.log(result.losses), np.log(result.lrs))
         return float(result.lrs[np.argmin(slopes)])
     raise ValueError(f"rule must be 'steepest' or 'min/10', got {rule!r}")
@@ -245,8 +260,10 @@ class LinearWarmup(Schedule):
 
     def __repr__(self):
         then = "" if self.then is None else f", then={self.then!r}"
-        return (f"LinearWarmup(lr0={self.lr0:g}, warmup_steps={self.warmup_steps}, "
-                f"start_factor={self.start_factor:g}{then})")
+        return (
+            f"LinearWarmup(lr0={self.lr0:g}, warmup_steps={self.warmup_steps}, "
+            f"start_factor={self.start_factor:g}{then})"
+        )
 
 
 class CosineDecay(Schedule):

@@ -27,12 +27,15 @@ def grid_around(center_b, center_w, half_width=3.0, num=101):
     center_w = check_finite_scalar(center_w, "center_w")
     half_width = check_positive(half_width, "half_width")
     num = check_int(num, "num", minimum=2)
-    return (np.linspace(center_b - half_width, center_b + half_width, num),
-            np.linspace(center_w - half_width, center_w + half_width, num))
+    return (
+        np.linspace(center_b - half_width, center_b + half_width, num),
+        np.linspace(center_w - half_width, center_w + half_width, num),
+    )
 
 
 def loss_grid(x, y, b_values, w_values):
-    """MSE of the line ``b + w x`` on ``(x, y)`` for every ``b`` in ``b_values`` and ``w`` in ``w_values``.
+    """MSE of the line ``b + w x`` on ``(x, y)`` for every ``b`` of ``b_values`` and ``w`` of
+    ``w_values``.
 
     Computed from the data's five sufficient statistics
     (:func:`descentkit.losses.sufficient_statistics`), so it costs O(N + grid)
@@ -80,15 +83,16 @@ def naive_loss_grid(x, y, b_values, w_values, chunk_size=None):
     bs, ws = np.meshgrid(b_values, w_values)
     total = np.zeros_like(bs)
     for start in range(0, x.size, chunk_size):
-        xc = x[start:start + chunk_size, np.newaxis, np.newaxis]
-        yc = y[start:start + chunk_size, np.newaxis, np.newaxis]
+        xc = x[start : start + chunk_size, np.newaxis, np.newaxis]
+        yc = y[start : start + chunk_size, np.newaxis, np.newaxis]
         errors = bs + ws * xc - yc
         total += np.sum(errors * errors, axis=0)
     return total / x.size
 
 
 def cross_sections(x, y, b_values, w_values, b_fixed, w_fixed):
-    """Cuts through the loss surface: the MSE along ``b`` at fixed ``w``, and along ``w`` at fixed ``b``.
+    """Cuts through the loss surface: the MSE along ``b`` at fixed ``w``, and along ``w`` at
+    fixed ``b``.
 
     Introduced in chapter 3. The slope of the first curve at ``b_fixed`` is the partial
     derivative dMSE/db there; the slope of the second at ``w_fixed`` is dMSE/dw.
@@ -111,4 +115,6 @@ def cross_sections(x, y, b_values, w_values, b_fixed, w_fixed):
     b_values, w_values = check_grid(b_values, w_values)
     b_fixed = check_finite_scalar(b_fixed, "b_fixed")
     w_fixed = check_finite_scalar(w_fixed, "w_fixed")
-    return mse_from_statistics(stats, b_values, w_fixed), mse_from_statistics(stats, b_fixed, w_values)
+    return mse_from_statistics(stats, b_values, w_fixed), mse_from_statistics(
+        stats, b_fixed, w_values
+    )

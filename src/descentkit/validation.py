@@ -53,7 +53,8 @@ def check_callable(value, name: str):
 
 
 def check_finite_scalar(value, name: str) -> float:
-    """Return ``value`` as a float; ``TypeError`` unless a real number, ``ValueError`` if not finite."""
+    """Return ``value`` as a float: ``TypeError`` unless a real number, ``ValueError`` if not
+    finite."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
     if not isinstance(value, numbers.Real):
@@ -97,7 +98,8 @@ def check_fraction(value, name: str, *, low=0.0, high=1.0, closed="left") -> flo
 
 
 def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
-    """Return ``value`` as an int; ``TypeError`` unless whole, ``ValueError`` outside [minimum, maximum]."""
+    """Return ``value`` as an int: ``TypeError`` unless whole, ``ValueError`` outside
+    [minimum, maximum]."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number (an int), got {_type_name(value)}")
     value = int(value)
@@ -127,7 +129,9 @@ def check_finite_array(value, name: str, ndim: int | None = None, min_size: int 
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers, got {_type_name(value)}") from None
+        raise TypeError(
+            f"{name} must be an array of real numbers, got {_type_name(value)}"
+        ) from None
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if arr.size < min_size:
@@ -160,8 +164,10 @@ def check_grid(b_values, w_values, losses=None):
     losses = check_finite_array(losses, "losses", ndim=2)
     expected = (w_values.size, b_values.size)
     if losses.shape != expected:
-        raise ValueError(f"losses must have shape (len(w_values), len(b_values)) = {expected}, "
-                         f"got {losses.shape}")
+        raise ValueError(
+            f"losses must have shape (len(w_values), len(b_values)) = {expected}, "
+            f"got {losses.shape}"
+        )
     return b_values, w_values, losses
 
 

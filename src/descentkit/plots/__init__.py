@@ -13,11 +13,18 @@ arguments to matplotlib. Nothing here changes matplotlib's settings until you ca
 :func:`use_style`. Animations for the web are in :mod:`descentkit.animation`.
 """
 
-from . import figures as _figures
-from . import style as _style
-from .figures import (plot_cross_sections, plot_difference_errors, plot_excess_loss,
-                      plot_fit_errors, plot_function_path, plot_gradient_field,
-                      plot_loss_contours, plot_loss_surface_3d, plot_values)
-from .style import BOXED_LEGEND, STYLE, boxed_legend, use_style
-
-__all__ = [*_style.__all__, *_figures.__all__]
+# The public names, each imported by name with a redundant alias (the re-export idiom
+# that linters and type checkers read).
+from .figures import plot_cross_sections as plot_cross_sections
+from .figures import plot_difference_errors as plot_difference_errors
+from .figures import plot_excess_loss as plot_excess_loss
+from .figures import plot_fit_errors as plot_fit_errors
+from .figures import plot_function_path as plot_function_path
+from .figures import plot_gradient_field as plot_gradient_field
+from .figures import plot_loss_contours as plot_loss_contours
+from .figures import plot_loss_surface_3d as plot_loss_surface_3d
+from .figures import plot_values as plot_values
+from .style import BOXED_LEGEND as BOXED_LEGEND
+from .style import STYLE as STYLE
+from .style import boxed_legend as boxed_legend
+from .style import use_style as use_style

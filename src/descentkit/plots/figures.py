@@ -24,8 +24,15 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
 
-from ..validation import (check_callable, check_finite_array, check_finite_scalar, check_grid,
-                          check_int, check_positive, check_xy)
+from ..validation import (
+    check_callable,
+    check_finite_array,
+    check_finite_scalar,
+    check_grid,
+    check_int,
+    check_positive,
+    check_xy,
+)
 from .style import boxed_legend
 
 __all__ = [
@@ -62,8 +69,9 @@ def _check_path(path, name: str = "path") -> np.ndarray:
     return path
 
 
-def plot_function_path(f, xs, *, ax=None, x_range=None, num_points=400, label="path",
-                       color="C1", **kwargs):
+def plot_function_path(
+    f, xs, *, ax=None, x_range=None, num_points=400, label="path", color="C1", **kwargs
+):
     """Draw ``f`` as a curve and the points ``xs`` visited by a 1-D descent on it.
 
     Introduced in chapter 1.
@@ -103,8 +111,16 @@ def plot_function_path(f, xs, *, ax=None, x_range=None, num_points=400, label="p
     grid = np.linspace(*x_range, num_points)
     ax.plot(grid, f(grid), color="C0", label="f(x)")
     ys = f(xs)
-    style = {"marker": "o", "linestyle": "-", "color": color, "markersize": 4,
-             "linewidth": 1, "alpha": 0.9, "label": label, **kwargs}
+    style = {
+        "marker": "o",
+        "linestyle": "-",
+        "color": color,
+        "markersize": 4,
+        "linewidth": 1,
+        "alpha": 0.9,
+        "label": label,
+        **kwargs,
+    }
     ax.plot(xs, ys, **style)
     ax.plot(xs[0], ys[0], "s", color="black", markersize=7, label="start", zorder=3)
     ax.set(xlabel="x", ylabel="f(x)")
@@ -171,8 +187,7 @@ def plot_difference_errors(hs, forward_errors, central_errors, *, ax=None, **kwa
             f"{hs.size}, {fwd.size} and {cen.size}"
         )
     ax = _axes(ax)
-    for errs, label, marker in ((fwd, "forward difference", "o"),
-                                (cen, "central difference", "s")):
+    for errs, label, marker in ((fwd, "forward difference", "o"), (cen, "central difference", "s")):
         keep = errs > 0
         style = {"marker": marker, "linestyle": "-", "markersize": 4, "label": label, **kwargs}
         ax.loglog(hs[keep], errs[keep], **style)
@@ -181,8 +196,9 @@ def plot_difference_errors(hs, forward_errors, central_errors, *, ax=None, **kwa
     return ax
 
 
-def plot_gradient_field(f, grad, *, xlim, ylim, ax=None, levels=15, num_arrows=9,
-                        num_points=200, minimum=None, **kwargs):
+def plot_gradient_field(
+    f, grad, *, xlim, ylim, ax=None, levels=15, num_arrows=9, num_points=200, minimum=None, **kwargs
+):
     """Contour map of a function of two variables with its gradient drawn as arrows.
 
     Introduced in chapter 1: the arrows are perpendicular to the contour lines and point
@@ -225,8 +241,15 @@ def plot_gradient_field(f, grad, *, xlim, ylim, ax=None, levels=15, num_arrows=9
     u, v = grad(qx, qy)
     # Scale: the longest arrow is 90% of the spacing between arrows.
     scale = np.max(np.hypot(u, v)) / (0.9 * (xlim[1] - xlim[0]) / num_arrows)
-    style = {"color": "C3", "angles": "xy", "scale_units": "xy", "pivot": "tail",
-             "width": 0.004, "scale": scale, **kwargs}
+    style = {
+        "color": "C3",
+        "angles": "xy",
+        "scale_units": "xy",
+        "pivot": "tail",
+        "width": 0.004,
+        "scale": scale,
+        **kwargs,
+    }
     ax.quiver(qx, qy, u, v, **style)
     if minimum is not None:
         ax.plot(*minimum, "*", color="black", markersize=14, label="minimum", zorder=4)
@@ -249,10 +272,27 @@ def _named_paths(paths):
     return named
 
 
-def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled=True,
-                       path=None, paths=None, path_kw=None, start=None, minimum=None,
-                       path_label="gradient descent", path_color="C3", colorbar=True,
-                       legend=True, legend_kw=None, norm=None, **kwargs):
+def plot_loss_contours(
+    b_values,
+    w_values,
+    losses,
+    *,
+    ax=None,
+    levels=20,
+    filled=True,
+    path=None,
+    paths=None,
+    path_kw=None,
+    start=None,
+    minimum=None,
+    path_label="gradient descent",
+    path_color="C3",
+    colorbar=True,
+    legend=True,
+    legend_kw=None,
+    norm=None,
+    **kwargs,
+):
     """Contour map of a loss over a grid of ``(b, w)``, with paths, a start and the minimum.
 
     Introduced in chapter 3; chapters 4 to 7 draw their optimisers' paths with it.
@@ -317,22 +357,34 @@ def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled
     """
     b_values, w_values, losses = check_grid(b_values, w_values, losses)
     common = dict(path_kw or {})
-    drawn = []   # (label, points, default colour, own style)
+    drawn = []  # (label, points, default colour, own style)
     if path is not None:
         drawn.append((path_label, _check_path(path), path_color, {}))
     if paths is not None:
-        drawn += [(label, points, f"C{i}", style)
-                  for i, (label, points, style) in enumerate(_named_paths(paths))]
+        drawn += [
+            (label, points, f"C{i}", style)
+            for i, (label, points, style) in enumerate(_named_paths(paths))
+        ]
     ax = _axes(ax)
     if filled:
-        filled_set = ax.contourf(b_values, w_values, losses,
-                                 **{"levels": levels, "cmap": "viridis", "norm": norm,
-                                    **kwargs})
-        ax.contour(b_values, w_values, losses, levels=filled_set.levels, colors="white",
-                   linewidths=0.4, alpha=0.6)
+        filled_set = ax.contourf(
+            b_values,
+            w_values,
+            losses,
+            **{"levels": levels, "cmap": "viridis", "norm": norm, **kwargs},
+        )
+        ax.contour(
+            b_values,
+            w_values,
+            losses,
+            levels=filled_set.levels,
+            colors="white",
+            linewidths=0.4,
+            alpha=0.6,
+        )
         if colorbar:
             bar = ax.figure.colorbar(filled_set, ax=ax, label="loss (MSE)")
-            if isinstance(norm, LogNorm):   # ticks at powers of ten, not at the levels
+            if isinstance(norm, LogNorm):  # ticks at powers of ten, not at the levels
                 bar.ax.yaxis.set_major_locator(LogLocator())
                 bar.ax.yaxis.set_major_formatter(LogFormatterSciNotation())
                 bar.ax.yaxis.set_minor_locator(NullLocator())
@@ -342,7 +394,7 @@ def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled
             style.setdefault("cmap", "viridis")
         line_set = ax.contour(b_values, w_values, losses, **style)
         ax.clabel(line_set, fontsize=8, fmt="%.3g")
-    top = 2.0   # the default zorder of lines
+    top = 2.0  # the default zorder of lines
     for label, points, color, own in drawn:
         style = {**_PATH_STYLE, "color": color, "label": label, **common, **own}
         (line,) = ax.plot(points[:, 0], points[:, 1], **style)
@@ -350,10 +402,21 @@ def plot_loss_contours(b_values, w_values, losses, *, ax=None, levels=20, filled
     if start is not None:
         ax.plot(*start, "s", color="black", markersize=8, label="start", zorder=top + 1)
     if minimum is not None:
-        ax.plot(*minimum, "*", color="white", markeredgecolor="black", markersize=15,
-                label="minimum", zorder=top + 2)
-    ax.set(xlabel="b (intercept)", ylabel="w (slope)", xlim=(b_values[0], b_values[-1]),
-           ylim=(w_values[0], w_values[-1]))
+        ax.plot(
+            *minimum,
+            "*",
+            color="white",
+            markeredgecolor="black",
+            markersize=15,
+            label="minimum",
+            zorder=top + 2,
+        )
+    ax.set(
+        xlabel="b (intercept)",
+        ylabel="w (slope)",
+        xlim=(b_values[0], b_values[-1]),
+        ylim=(w_values[0], w_values[-1]),
+    )
     ax.grid(False)
     if legend and ax.get_legend_handles_labels()[1]:
         boxed_legend(ax, **(legend_kw or {}))
@@ -366,13 +429,13 @@ def _losses_of(runs):
         raise TypeError(f"runs must be a dict {{label: losses}}, got {type(runs).__name__}")
     if not runs:
         raise ValueError("runs must hold at least one run, got an empty dict")
-    return [(label, check_finite_array(getattr(run, "losses", run), f"runs[{label!r}]",
-                                       ndim=1))
-            for label, run in runs.items()]
+    return [
+        (label, check_finite_array(getattr(run, "losses", run), f"runs[{label!r}]", ndim=1))
+        for label, run in runs.items()
+    ]
 
 
-def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=True,
-                     **kwargs):
+def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=True, **kwargs):
     r"""The excess loss :math:`L(\theta_t) - L(\theta^\star)` of several runs against step.
 
     Introduced in chapter 6 (stochastic gradient descent) and used again in chapter 7
@@ -430,20 +493,20 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
             raise ValueError(f"colors has no colour for the run(s) {missing}")
         colors = [colors[label] for label, _ in named]
     elif len(colors) != len(named):
-        raise ValueError(f"colors must give one colour per run ({len(named)}), "
-                         f"got {len(colors)}")
+        raise ValueError(f"colors must give one colour per run ({len(named)}), got {len(colors)}")
     ax = _axes(ax)
-    for (label, losses), color in zip(named, colors):
+    for (label, losses), color in zip(named, colors, strict=False):
         excess = losses - loss_star
         excess = np.where(excess > 0, excess, np.nan)
         ax.plot(np.arange(excess.size), excess, **{"color": color, "label": label, **kwargs})
     if tol is not None:
         ax.axhline(tol, color="gray", linestyle=":")
-    if ax.get_yscale() != "log":   # (setting it again would reset the ticks of a first call)
+    if ax.get_yscale() != "log":  # (setting it again would reset the ticks of a first call)
         ax.set_yscale("log")
     # Every line on the Axes counts, so that a second call on the same Axes decides right.
-    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float).ravel()
-                             for line in ax.get_lines()])
+    values = np.concatenate(
+        [np.asarray(line.get_ydata(), dtype=float).ravel() for line in ax.get_lines()]
+    )
     values = values[np.isfinite(values) & (values > 0)]
     if values.size and np.log10(values.max() / values.min()) > _MANY_DECADES:
         ax.yaxis.set_minor_locator(NullLocator())
@@ -453,8 +516,20 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
     return ax
 
 
-def plot_loss_surface_3d(b_values, w_values, losses, *, ax=None, start=None, minimum=None,
-                         start_loss=None, minimum_loss=None, elev=25, azim=-120, **kwargs):
+def plot_loss_surface_3d(
+    b_values,
+    w_values,
+    losses,
+    *,
+    ax=None,
+    start=None,
+    minimum=None,
+    start_loss=None,
+    minimum_loss=None,
+    elev=25,
+    azim=-120,
+    **kwargs,
+):
     """The loss over a grid of ``(b, w)`` as a 3-D surface, with the start and minimum marked.
 
     Introduced in chapter 3.
@@ -485,26 +560,37 @@ def plot_loss_surface_3d(b_values, w_values, losses, *, ax=None, start=None, min
     elif getattr(ax, "name", "") != "3d":
         raise ValueError("ax must be a 3-D axes, made with projection='3d'")
     bs, ws = np.meshgrid(b_values, w_values)
-    style = {"cmap": "viridis", "rcount": 40, "ccount": 40, "linewidth": 0,
-             "antialiased": True, "alpha": 0.9, **kwargs}
+    style = {
+        "cmap": "viridis",
+        "rcount": 40,
+        "ccount": 40,
+        "linewidth": 0,
+        "antialiased": True,
+        "alpha": 0.9,
+        **kwargs,
+    }
     ax.plot_surface(bs, ws, losses, **style)
     markers = (
         (start, start_loss, "start", {"marker": "s", "color": "black", "markersize": 7}),
-        (minimum, minimum_loss, "minimum",
-         {"marker": "*", "color": "white", "markeredgecolor": "black", "markersize": 14}),
+        (
+            minimum,
+            minimum_loss,
+            "minimum",
+            {"marker": "*", "color": "white", "markeredgecolor": "black", "markersize": 14},
+        ),
     )
     for point, height, label, marker in markers:
         if point is not None:
             z = 0.0 if height is None else check_finite_scalar(height, f"{label}_loss")
-            ax.plot([point[0]], [point[1]], [z], linestyle="none", label=label, zorder=5,
-                    **marker)
+            ax.plot([point[0]], [point[1]], [z], linestyle="none", label=label, zorder=5, **marker)
     ax.set(xlabel="b (intercept)", ylabel="w (slope)", zlabel="loss (MSE)")
     ax.view_init(elev=elev, azim=azim)
     return ax
 
 
-def plot_cross_sections(b_values, w_values, loss_vs_b, loss_vs_w, b_fixed, w_fixed, *,
-                        axes=None, slopes=None, **kwargs):
+def plot_cross_sections(
+    b_values, w_values, loss_vs_b, loss_vs_w, b_fixed, w_fixed, *, axes=None, slopes=None, **kwargs
+):
     """Two cuts through a loss surface: the loss against ``b`` at fixed ``w``, and against
     ``w`` at fixed ``b``.
 
@@ -538,11 +624,13 @@ def plot_cross_sections(b_values, w_values, loss_vs_b, loss_vs_w, b_fixed, w_fix
     loss_vs_b = check_finite_array(loss_vs_b, "loss_vs_b", ndim=1)
     loss_vs_w = check_finite_array(loss_vs_w, "loss_vs_w", ndim=1)
     if loss_vs_b.size != b_values.size:
-        raise ValueError(f"loss_vs_b must have one value per b, got {loss_vs_b.size} "
-                         f"for {b_values.size}")
+        raise ValueError(
+            f"loss_vs_b must have one value per b, got {loss_vs_b.size} for {b_values.size}"
+        )
     if loss_vs_w.size != w_values.size:
-        raise ValueError(f"loss_vs_w must have one value per w, got {loss_vs_w.size} "
-                         f"for {w_values.size}")
+        raise ValueError(
+            f"loss_vs_w must have one value per w, got {loss_vs_w.size} for {w_values.size}"
+        )
     b_fixed = check_finite_scalar(b_fixed, "b_fixed")
     w_fixed = check_finite_scalar(w_fixed, "w_fixed")
     if slopes is not None:
@@ -556,26 +644,48 @@ def plot_cross_sections(b_values, w_values, loss_vs_b, loss_vs_w, b_fixed, w_fix
         raise ValueError(f"axes must be a pair of Axes, got {axes.size}")
     height_b = np.interp(b_fixed, b_values, loss_vs_b)
     height_w = np.interp(w_fixed, w_values, loss_vs_w)
-    cuts = ((axes[0], b_values, loss_vs_b, b_fixed, height_b, "b (intercept)",
-             f"fixed w = {w_fixed:.2f}", "C0"),
-            (axes[1], w_values, loss_vs_w, w_fixed, height_w, "w (slope)",
-             f"fixed b = {b_fixed:.2f}", "C1"))
+    cuts = (
+        (
+            axes[0],
+            b_values,
+            loss_vs_b,
+            b_fixed,
+            height_b,
+            "b (intercept)",
+            f"fixed w = {w_fixed:.2f}",
+            "C0",
+        ),
+        (
+            axes[1],
+            w_values,
+            loss_vs_w,
+            w_fixed,
+            height_w,
+            "w (slope)",
+            f"fixed b = {b_fixed:.2f}",
+            "C1",
+        ),
+    )
     for i, (ax, values, losses, at, height, name, title, colour) in enumerate(cuts):
         ax.plot(values, losses, **{"color": colour, "label": "loss along the cut", **kwargs})
         ax.plot([at], [height], "s", color="black", markersize=7, label="start", zorder=3)
         if slopes is not None:
             half = 0.18 * (values[-1] - values[0])
             xs = np.array([at - half, at + half])
-            ax.plot(xs, height + slopes[i] * (xs - at), "--", color="C3",
-                    label=f"tangent, slope {slopes[i]:.3f}")
+            ax.plot(
+                xs,
+                height + slopes[i] * (xs - at),
+                "--",
+                color="C3",
+                label=f"tangent, slope {slopes[i]:.3f}",
+            )
         ax.set(xlabel=name, title=title)
         ax.legend(fontsize=9)
     axes[0].set_ylabel("loss (MSE)")
     return axes
 
 
-def plot_fit_errors(x, y, b, w, *, ax=None, label="data", line_label="model", color="C0",
-                    **kwargs):
+def plot_fit_errors(x, y, b, w, *, ax=None, label="data", line_label="model", color="C0", **kwargs):
     """Data points, the line ``b + w x``, and each error drawn as a segment from point to line.
 
     Introduced in chapter 3.
@@ -606,8 +716,14 @@ def plot_fit_errors(x, y, b, w, *, ax=None, label="data", line_label="model", co
     ax = _axes(ax)
     y_hat = b + w * x
     ax.vlines(x, y_hat, y, color="C3", linewidth=1, alpha=0.7, label="errors")
-    style = {"marker": "o", "linestyle": "none", "color": color, "markersize": 4,
-             "label": label, **kwargs}
+    style = {
+        "marker": "o",
+        "linestyle": "none",
+        "color": color,
+        "markersize": 4,
+        "label": label,
+        **kwargs,
+    }
     ax.plot(x, y, **style)
     grid = np.linspace(x.min(), x.max(), 2)
     ax.plot(grid, b + w * grid, color="black", linewidth=1.5, label=line_label)
