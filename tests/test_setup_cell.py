@@ -67,7 +67,10 @@ def test_setup_cell_pins_the_book_version_and_libraries():
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     code = setup_code()
     assert f'DESCENTKIT_VERSION = "{version}"' in code
-    assert f"downloads/descentkit-{version}-py3-none-any.whl" in code
+    constants = {}
+    exec(code.split("def _course_setup")[0], constants)  # the assignments at the top
+    url = constants["DESCENTKIT_WHEEL_URL"]
+    assert url.endswith(f"downloads/descentkit-{version}-py3-none-any.whl"), url
     for pin in ("numpy==", "matplotlib==", "torch==", "scikit-learn=="):
         assert pin in code
 
