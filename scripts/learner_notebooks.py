@@ -56,6 +56,7 @@ class BookRefs:
     sections: dict = field(default_factory=dict)  # label -> (doc, anchor, "7.3")
     terms: dict = field(default_factory=dict)  # term (lower case) -> (doc, anchor)
     citations: dict = field(default_factory=dict)  # key -> (doc, anchor, names, year)
+    titles: dict = field(default_factory=dict)  # doc -> its title
 
     def url(self, doc: str, anchor: str = "") -> str:
         return f"{self.baseurl}{doc}.html" + (f"#{anchor}" if anchor else "")
@@ -99,6 +100,7 @@ def book_refs(build: Path, config: Path) -> BookRefs:
     for (kind, name), (doc, anchor) in std["objects"].items():
         if kind == "term":
             refs.terms[name.lower()] = (doc, anchor)
+    refs.titles = {doc: title.astext() for doc, title in env.titles.items()}
     for cit in env.domaindata["cite"]["citations"]:
         refs.citations[cit.key] = (
             cit.bibliography_key.docname,
@@ -139,7 +141,9 @@ class Renderer:
             return self.term(body)
         if role in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts"):
             return self.cite(body, textual=role.startswith("cite:t"))
-        if role in ("ref", "doc"):
+        if role == "doc":
+            return self.doc_link(body)
+        if role == "ref":
             return self.ref(body)
         raise ValueError(f"{self.doc}: no rendering for the role {{{role}}}")
 
@@ -177,6 +181,17 @@ class Renderer:
             url = self.refs.url(doc, anchor)
             parts.append(f"[{names} ({year})]({url})" if textual else f"[{names}, {year}]({url})")
         return ", ".join(parts) if textual else "(" + "; ".join(parts) + ")"
+
+    def doc_link(self, body: str) -> str:
+        m = TITLED.match(" ".join(body.split()))
+        text, target = (m.group("text"), m.group("target")) if m else (None, body.strip())
+        folder = self.doc.rpartition("/")[0]
+        doc = target.lstrip("/") if target.startswith("/") else (
+            f"{folder}/{target}" if folder else target)
+        doc = doc.removesuffix(".ipynb").removesuffix(".md")
+        if doc not in self.refs.titles:
+            raise ValueError(f"{self.doc}: doc link to an unknown page {target!r}")
+        return f"[{text or self.refs.titles[doc]}]({self.refs.url(doc)})"
 
     def ref(self, body: str) -> str:
         m = TITLED.match(body)

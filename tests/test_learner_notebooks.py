@@ -31,6 +31,7 @@ REFS = BookRefs(
     },
     sections={"sec-b": ("book/04_x", "sec-b", "4.3")},
     terms={"learning rate": ("book/glossary", "term-learning-rate")},
+    titles={"book/06_sgd": "Stochastic gradient descent"},
     citations={
         "nocedal2006": ("book/references", "id7", "Nocedal & Wright", "2006"),
         "cauchy1847": ("book/references", "id1", "Cauchy", "1847"),
@@ -70,6 +71,8 @@ def render(text, state=None):
             f"[Nocedal & Wright, 2006]({BASE}book/references.html#id7))",
         ),
         ("(sec-b)=\n## Title", "## Title"),
+        ("as in {doc}`06_sgd`", f"as in [Stochastic gradient descent]({BASE}book/06_sgd.html)"),
+        ("see {doc}`there <06_sgd>`", f"see [there]({BASE}book/06_sgd.html)"),
         ("$$\nx = 1\n$$ (eq-one)", "$$\nx = 1\n$$"),
     ],
 )
