@@ -15,7 +15,7 @@ Nothing from other hosts:
   Font Awesome 4 from a CDN for its button icons. The theme already ships Font Awesome, so
   the link is dropped. The frame ``<img>`` has no alt text: it gets the cell's
   ``mystnb.image.alt`` (or, failing that, the figure caption from ``mystnb.figure``).
-- MathJax itself is served locally by the sphinx-mathjax-offline package (see _config.yml).
+- Math needs no script: it is rendered at build time by KaTeX (_ext/katex_assets.py).
 
 Little to load (page weight and Lighthouse):
 
@@ -26,9 +26,8 @@ Little to load (page weight and Lighthouse):
 - **Scripts deferred**: the theme's and extensions' scripts are loaded with ``defer``
   (in the same order, after the page is parsed) instead of blocking the first paint;
   ``documentation_options.js`` stays as it is because inline scripts read it at once.
-- **MathJax only where there is math**: myst-nb asks Sphinx to put every asset on every
-  page; MathJax (0.26 MB gzipped) is left out of Markdown pages that have no equation.
-  Notebook pages keep it (their outputs may carry LaTeX).
+- **No MathJax**: myst-nb asks Sphinx for MathJax on every page; the math is already
+  rendered at build time (KaTeX), so any MathJax script or configuration is left out.
 
 For search engines: every page gets a ``<meta name="description">`` made from its first
 paragraph, unless it sets one itself (MyST front matter ``html_meta``).
@@ -70,16 +69,6 @@ def _body(asset) -> str:
 def _thebe_enabled(app) -> bool:
     launch = (app.config.html_theme_options or {}).get("launch_buttons", {}) or {}
     return bool(launch.get("thebe"))
-
-
-def _page_needs_mathjax(app, pagename: str) -> bool:
-    if pagename not in app.env.all_docs:
-        return True  # generated pages (search, genindex): leave as they are
-    if Path(app.env.doc2path(pagename)).suffix == ".ipynb":
-        return True
-    # The math domain's has_equations() also counts the pages in a page's toctree; only this
-    # page counts here.
-    return bool(app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False))
 
 
 def _description(doctree) -> str | None:
@@ -171,17 +160,14 @@ def _lean_page(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts is not None:
         keep = []
-        drop_math = not _page_needs_mathjax(app, pagename)
         for js in scripts:
             name, body = _filename(js), _body(js)
             if not _thebe_enabled(app) and (
                 name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
             ):
                 continue
-            if drop_math and (
-                name.endswith(str(app.config.mathjax_path)) or body.startswith("window.MathJax =")
-            ):
-                continue
+            if "mathjax" in name.lower() or body.startswith("window.MathJax ="):
+                continue  # the math is rendered at build time (KaTeX): no MathJax anywhere
             keep.append(_deferred(js))
         context["script_files"] = keep
     if "css_files" in context and not _thebe_enabled(app):

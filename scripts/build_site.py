@@ -163,6 +163,9 @@ def execute_in_parallel(serial: bool) -> list[str]:
     executor = load_executor("local-serial" if serial else "local-parallel", cache=cache)
     start = time.perf_counter()
     result = executor.run_and_cache(filter_uris=todo, timeout=600, allow_errors=False)
+    for uri in result.succeeded:
+        seconds = cache.match_cache_file(uri).data.get("execution_seconds", float("nan"))
+        print(f"[build] {Path(uri).name}: executed in {seconds:.2f} seconds")
     print(f"[build] executed {len(result.succeeded)} chapter(s) in "
           f"{time.perf_counter() - start:.1f} s ({'serial' if serial else 'parallel'})")
     failed = result.errored + result.excepted

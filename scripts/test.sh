@@ -10,7 +10,8 @@ $PY -m pytest tests src/descentkit -m "not site" -q -p no:cacheprovider
 $PY -m ruff check src tests scripts benchmarks _ext book
 
 echo "== 2/4 every notebook runs top to bottom (nbval, lax)"
-$PY -m pytest --nbval-lax book -q -p no:cacheprovider
+# one worker per core; each notebook stays in one worker (--dist loadfile)
+$PY -m pytest --nbval-lax book -q -p no:cacheprovider -n 2 --dist loadfile
 
 echo "== 3/4 the site builds with warnings as errors"
 $PY scripts/build_site.py --quiet

@@ -3,8 +3,9 @@
 Every page listed in _toc.yml (found automatically, so pages added later are covered) is
 served from a thread-based http.server on 127.0.0.1 and loaded in light and in dark mode.
 For every page: no console errors, no failed request and no request that leaves the
-machine, math rendered by the site's own MathJax (no raw TeX left), every image loaded
-with meaningful alt text and inside a captioned figure, headings that do not skip levels,
+machine, math rendered at build time by KaTeX (no raw TeX left, MathML for screen
+readers), every image loaded with meaningful alt text and inside a captioned figure,
+headings that do not skip levels,
 opaque figure images (they read on the dark theme), a download button that gives a valid
 notebook, and play controls on every animation. The site's search is checked once.
 A full-page screenshot of every page, light and dark, is saved under _build/screenshots/
@@ -57,7 +58,7 @@ GENERIC_ALT = {
     "output",
 }
 IMAGE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
-# TeX that MathJax should have turned into math: delimiters and common commands.
+# TeX that should have been rendered as math: delimiters and common commands.
 RAW_TEX = re.compile(
     r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\b|\\nabla\b|\\partial\b|\\sum\b|\\theta\b|"
     r"\$[^$\s][^$\n]{0,80}\$"
@@ -137,17 +138,18 @@ async () => {
       caption: cap ? cap.textContent.trim() : null,
     };
   });
-  // Math: every Sphinx math element holds a MathJax rendering without errors.
+  // Math: rendered when the site was built (KaTeX): every Sphinx math element holds a
+  // KaTeX rendering, no KaTeX error, and MathML beside it for assistive technology.
   const mathEls = [...main.querySelectorAll(".math")];
-  // (MathJax's lazy mode would leave <mjx-lazy> placeholders, unreadable to screen readers.)
-  const unrendered = mathEls
-      .filter(el => !el.querySelector("mjx-container mjx-math") || el.querySelector("mjx-lazy"))
+  const unrendered = mathEls.filter(el => !el.querySelector(".katex-html"))
       .map(el => el.textContent.slice(0, 80));
-  const mathErrors = [...main.querySelectorAll("mjx-merror, mjx-container [data-mjx-error]")]
-      .map(el => (el.getAttribute("data-mjx-error") || el.textContent).slice(0, 80));
+  const mathErrors = [...main.querySelectorAll(".katex-error")]
+      .map(el => (el.getAttribute("title") || el.textContent).slice(0, 80));
+  const noMathml = mathEls.filter(el => !el.querySelector(".katex-mathml math annotation"))
+      .map(el => el.textContent.slice(0, 80));
   // Text a reader sees, without code and without rendered math, to look for raw TeX.
   const clone = main.cloneNode(true);
-  const hidden = "pre, code, mjx-container, script, style, .cell_input, .cell_output, textarea";
+  const hidden = "pre, code, .katex, script, style, .cell_input, .cell_output, textarea";
   clone.querySelectorAll(hidden).forEach(el => el.remove());
   const prose = clone.textContent;
   // Headings in document order (what a screen reader lists).
@@ -168,7 +170,7 @@ async () => {
   return {
     title: document.title, lang: document.documentElement.lang,
     theme: document.documentElement.dataset.theme,
-    images, mathCount: mathEls.length, unrendered, mathErrors,
+    images, mathCount: mathEls.length, unrendered, mathErrors, noMathml,
     rawTex: (prose.match(new RegExp(RAW_TEX_SOURCE, "g")) || []).slice(0, 5),
     headings, downloads, animations, videos,
   };
@@ -195,13 +197,8 @@ def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
 
     page.on("request", on_request)
     page.goto(visit.url, wait_until="load")
-    # MathJax typesets after load: wait for it, and for the web fonts it loads.
-    page.evaluate("""async () => {
-        if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-            await MathJax.startup.promise;
-        }
-        await document.fonts.ready;
-    }""")
+    # The math is in the HTML already (rendered at build time): wait for the web fonts.
+    page.evaluate("async () => { await document.fonts.ready; }")
     visit.facts = page.evaluate(
         PAGE_FACTS_JS.replace("RAW_TEX_SOURCE", json.dumps(RAW_TEX.pattern))
     )
@@ -314,7 +311,10 @@ def test_page_loads_cleanly_and_stays_on_the_machine(visits, doc, scheme):
 def test_math_is_rendered(visits, doc):
     facts = visits(doc).facts
     assert not facts["unrendered"], f"{doc}: math left unrendered: {facts['unrendered'][:5]}"
-    assert not facts["mathErrors"], f"{doc}: MathJax errors: {facts['mathErrors'][:5]}"
+    assert not facts["mathErrors"], f"{doc}: KaTeX errors: {facts['mathErrors'][:5]}"
+    assert not facts["noMathml"], (
+        f"{doc}: math without MathML for screen readers: {facts['noMathml'][:5]}"
+    )
     assert not facts["rawTex"], f"{doc}: raw TeX left in the text: {facts['rawTex']}"
 
 
@@ -488,3 +488,15 @@ def test_colour_maps_are_perceptually_uniform():
         "colour maps that are not perceptually uniform or colour-blind safe:\n"
         + "\n".join(offenders)
     )
+
+
+@pytest.mark.parametrize("doc", [d for d in PAGES if (BOOK / f"{d}.ipynb").is_file()][:2])
+def test_math_shows_without_javascript(browser, base_url, doc):
+    """Formulas are in the HTML: with JavaScript off they are still rendered by CSS alone."""
+    context = browser.new_context(java_script_enabled=False, viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{base_url}{doc}.html", wait_until="load")
+    rendered = page.locator(".math .katex-html").count()
+    total = page.locator(".math").count()
+    context.close()
+    assert total and rendered == total, f"{doc}: {rendered} of {total} formulas shown without JS"

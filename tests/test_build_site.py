@@ -1,0 +1,68 @@
+"""scripts/build_site.py: each chapter re-executes only when what it runs has changed; KaTeX's
+stylesheet and fonts come from the same KaTeX version that renders the math."""
+
+import json
+from pathlib import Path
+
+import build_site
+import katex_assets
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = ROOT / "src" / "descentkit"
+
+
+def deps(name):
+    return {
+        p.relative_to(PKG).as_posix() for p in build_site.chapter_dependencies(ROOT / "book" / name)
+    }
+
+
+def test_a_chapter_depends_on_what_it_imports_and_what_those_import():
+    ch7 = deps("07_momentum.ipynb")
+    # imported by name, reached as dk.plots, and imported by those modules in turn
+    assert {
+        "functions.py",
+        "curvature.py",
+        "optim.py",
+        "rules.py",
+        "plots/figures.py",
+        "plots/__init__.py",
+        "validation.py",
+        "__init__.py",
+    } <= ch7
+    ch1 = deps("01_derivatives.ipynb")
+    assert "functions.py" not in ch1 and "compare.py" not in ch1 and "surfaces.py" not in ch1
+    assert {"calculus.py", "optim.py", "checks.py", "validation.py"} <= ch1
+
+
+def test_package_imports_follow_relative_imports():
+    assert "validation" in build_site._package_imports(PKG / "losses.py")
+    assert {"figures", "style"} <= {
+        m.rpartition(".")[2] for m in build_site._package_imports(PKG / "plots" / "__init__.py")
+    }
+    assert "validation" in build_site._package_imports(PKG / "plots" / "figures.py")
+
+
+def test_a_fingerprint_changes_with_a_dependency_only(tmp_path, monkeypatch):
+    before = {p.name: build_site.chapter_fingerprint(p) for p in build_site.chapters()}
+    target = PKG / "functions.py"
+    original = target.read_text()
+    try:
+        target.write_text(original + "\n# test edit\n")
+        after = {p.name: build_site.chapter_fingerprint(p) for p in build_site.chapters()}
+    finally:
+        target.write_text(original)
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {n for n in before if "functions.py" in deps(n)}
+    assert "07_momentum.ipynb" in changed and "01_derivatives.ipynb" not in changed
+
+
+def test_katex_assets_are_pinned_to_the_renderer_version():
+    import sphinxcontrib.katex as katex
+
+    pinned = katex_assets.katex_version()
+    lock = json.loads((katex_assets.HERE / "package-lock.json").read_text())
+    assert lock["packages"][""]["dependencies"]["katex"] == pinned
+    assert lock["packages"]["node_modules/katex"]["version"] == pinned
+    bundled = (Path(katex.__file__).parent / "katex.min.js").read_text()
+    assert f'version:"{pinned}"' in bundled, "the stylesheet must match the KaTeX that renders"
