@@ -246,7 +246,7 @@ def main() -> int:
         "--lighthouse-pages",
         nargs="+",
         default=None,
-        help="pages for Lighthouse (default: the introduction and the first chapter)",
+        help="pages for Lighthouse (default: every page of _toc.yml)",
     )
     args = parser.parse_args()
     site = args.site.resolve()
@@ -278,7 +278,7 @@ def main() -> int:
         cli = ensure_lighthouse()
         if cli is None:
             return 0
-        pages = args.lighthouse_pages or [docs[0]] + chapters[:1]
+        pages = args.lighthouse_pages or docs
         print(f"\n## Lighthouse 12 (mobile, median of {args.runs} runs, Debian Chromium)\n")
         print(
             "| page | Performance (>= 90) | Accessibility (100) | Best Practices (100) "
