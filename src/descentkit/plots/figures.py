@@ -477,8 +477,8 @@ def plot_excess_loss(runs, loss_star, *, tol=None, ax=None, colors=None, legend=
     >>> ax = plot_excess_loss(runs, loss_star=1.0, tol=1e-3)
     >>> ax.get_yscale(), [line.get_label() for line in ax.lines[:2]]
     ('log', ['fast', 'slow'])
-    >>> ax.lines[0].get_ydata()
-    array([1.e+00, 1.e-03, 1.e-07])
+    >>> [float(f"{v:.0e}") for v in ax.lines[0].get_ydata()]
+    [1.0, 0.001, 1e-07]
     >>> plt.close(ax.figure)
     """
     named = _losses_of(runs)
