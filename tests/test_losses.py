@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from descentkit.calculus import numerical_gradient
 from descentkit.data import make_linear_data, reference_initial_params
-from descentkit.losses import mse, mse_gradient, mse_hessian, rmse
+from descentkit.losses import (
+    mse,
+    mse_gradient,
+    mse_gradient_linear_of,
+    mse_gradient_of,
+    mse_hessian,
+    mse_hessian_linear,
+    rmse,
+)
 from descentkit.models import predict
 
 
@@ -63,6 +71,38 @@ def test_hessian_matches_finite_differences_of_the_gradient(reference):
         for k in range(2)
     ]
     np.testing.assert_allclose(mse_hessian(x), np.array(rows), rtol=1e-6)
+
+
+def test_several_features_one_feature_is_the_line(reference):
+    """With one feature, the linear-model Hessian and gradient are those of the line."""
+    data, b, w = reference
+    x, y = data.x_train, data.y_train
+    np.testing.assert_allclose(mse_hessian_linear(x[:, None]), mse_hessian(x), rtol=1e-12)
+    np.testing.assert_allclose(
+        mse_gradient_linear_of(x[:, None], y)([b, w]), mse_gradient_of(x, y)([b, w]), rtol=1e-12
+    )
+
+
+def test_several_features_against_autograd_and_finite_differences():
+    rng = np.random.default_rng(3)
+    X, y, theta = rng.normal(size=(30, 3)), rng.normal(size=30), rng.normal(size=4)
+    theta_t = torch.tensor(theta, requires_grad=True)
+    A_t = torch.cat([torch.ones(30, 1, dtype=torch.float64), torch.from_numpy(X)], dim=1)
+    loss = ((A_t @ theta_t - torch.from_numpy(y)) ** 2).mean()
+    loss.backward()
+    grad = mse_gradient_linear_of(X, y)
+    np.testing.assert_allclose(grad(theta), theta_t.grad.numpy(), rtol=1e-12)
+    rows = [numerical_gradient(lambda th, k=k: grad(th)[k], theta) for k in range(4)]
+    np.testing.assert_allclose(mse_hessian_linear(X), np.array(rows), rtol=1e-6, atol=1e-9)
+
+
+def test_several_features_bad_input_names_the_argument():
+    with pytest.raises(ValueError, match="X"):
+        mse_hessian_linear([1.0, 2.0])
+    with pytest.raises(ValueError, match="rows"):
+        mse_gradient_linear_of([[1.0], [2.0]], [1.0])
+    with pytest.raises(ValueError, match="theta"):
+        mse_gradient_linear_of([[1.0], [2.0]], [1.0, 2.0])([0.0, 1.0, 2.0])
 
 
 @pytest.mark.parametrize(

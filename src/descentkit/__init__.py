@@ -11,7 +11,7 @@ modules follow the course's ideas, not its chapters:
 ``stochastic``  mini-batches (the gradient source of SGD) and the noise ball (chapter 6)
 ``data``        synthetic data sets and splits (chapters 2 and 3)
 ``models``      the line ``b + w x`` and its least-squares fit (chapters 3 to 5)
-``losses``      the mean squared error, its gradient and Hessian (chapters 3, 4, 6)
+``losses``      the mean squared error, its gradient and Hessian (chapters 3 to 6)
 ``surfaces``    loss surfaces over a grid of parameters (chapter 3)
 ``curvature``   the theory of quadratics: eigenvalues, kappa, stable and best rates
 ``functions``   test functions that are not a bowl (chapter 7)

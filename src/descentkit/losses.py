@@ -1,7 +1,9 @@
 """The mean squared error of the line ``b + w x``: its value, gradient and Hessian, once.
 
 Defined in chapter 3 (the MSE and its gradient, derived with the chain rule), chapter 4
-(the Hessian) and chapter 6 (the same gradient on a mini-batch). With the errors
+(the Hessian) and chapter 6 (the same gradient on a mini-batch); chapter 5 adds the same
+gradient and Hessian for a linear model with several features, ``b + X w``
+(:func:`mse_hessian_linear`, :func:`mse_gradient_linear_of`). With the errors
 ``e_i = b + w x_i - y_i`` of ``N`` examples::
 
     MSE(b, w)  = mean(e**2)
@@ -36,6 +38,8 @@ __all__ = [
     "mse_hessian",
     "mse_of",
     "mse_gradient_of",
+    "mse_hessian_linear",
+    "mse_gradient_linear_of",
     "sufficient_statistics",
     "mse_from_statistics",
 ]
@@ -134,6 +138,60 @@ def mse_gradient_of(x, y):
         if idx is None:
             return _mse_gradient(theta[0], theta[1], x, y)
         return _mse_gradient(theta[0], theta[1], x[idx], y[idx])
+
+    return grad
+
+
+def _design_matrix(X) -> np.ndarray:
+    """``[1, X]``: a column of ones (for the intercept), then one column per feature."""
+    X = check_finite_array(X, "X", ndim=2)
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def mse_hessian_linear(X) -> np.ndarray:
+    """Hessian of the MSE of ``b + X @ w`` with respect to ``theta = (b, w_1, ..., w_d)``.
+
+    Introduced in chapter 5, for two correlated features. ``X`` has one row per example and
+    one column per feature. With the design matrix ``A = [1, X]`` (a column of ones, then
+    the features) the MSE is ``mean((A theta - y)**2)`` and its Hessian is ``2 A.T A / N``;
+    for one feature this is :func:`mse_hessian`. It depends on neither ``y`` nor ``theta``.
+
+    Examples
+    --------
+    >>> mse_hessian_linear([[0.0, 1.0], [2.0, 1.0]])
+    array([[2., 2., 2.],
+           [2., 4., 2.],
+           [2., 2., 2.]])
+    """
+    A = _design_matrix(X)
+    return 2 * A.T @ A / len(A)
+
+
+def mse_gradient_linear_of(X, y):
+    """Return ``grad(theta)``: the MSE gradient of ``theta = (b, w_1, ..., w_d)`` for ``b + X @ w``.
+
+    Introduced in chapter 5. ``grad(theta) = 2 A.T (A theta - y) / N`` with ``A = [1, X]``;
+    for one feature it equals :func:`mse_gradient_of`'s full gradient.
+
+    Examples
+    --------
+    >>> grad = mse_gradient_linear_of([[1.0], [2.0]], [1.0, 4.0])
+    >>> grad([0.0, 1.0])
+    array([-2., -4.])
+    """
+    A = _design_matrix(X)
+    y = check_finite_array(y, "y", ndim=1)
+    if len(y) != len(A):
+        raise ValueError(f"X and y must have the same number of rows, got {len(A)} and {len(y)}")
+
+    def grad(theta):
+        theta = np.asarray(theta, dtype=float)
+        if theta.shape != (A.shape[1],):
+            raise ValueError(
+                f"theta must have {A.shape[1]} entries (b and one weight per "
+                f"feature), got shape {theta.shape}"
+            )
+        return 2 * A.T @ (A @ theta - y) / len(A)
 
     return grad
 
