@@ -21,6 +21,7 @@ import functools
 import http.server
 import json
 import os
+import queue
 import re
 import threading
 from pathlib import Path
@@ -67,16 +68,62 @@ def base_url():
     server.server_close()
 
 
+class _BrowserThread:
+    """Chromium driven from a thread of its own.
+
+    Playwright's sync API refuses to start while another sync_playwright() is active in
+    the same thread, and tests/test_browser.py keeps one open for the whole session. A
+    thread has no such loop, so this module's browser lives in one, and each test sends
+    its body there (its exceptions, assertion errors included, come back to the test).
+    """
+
+    def __init__(self):
+        self.jobs, self.ready, self.error = queue.Queue(), threading.Event(), None
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        self.ready.wait(120)
+        if self.error is not None:
+            raise self.error
+
+    def _serve(self):
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                self.ready.set()
+                while (job := self.jobs.get()) is not None:
+                    fn, box = job
+                    try:
+                        box["result"] = fn(browser)
+                    except BaseException as exc:  # noqa: BLE001 - handed back to the test
+                        box["error"] = exc
+                    box["done"].set()
+                browser.close()
+        except BaseException as exc:  # noqa: BLE001 - start-up failure, raised in __init__
+            self.error = exc
+            self.ready.set()
+
+    def run(self, fn):
+        box = {"done": threading.Event()}
+        self.jobs.put((fn, box))
+        box["done"].wait()
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    def close(self):
+        self.jobs.put(None)
+        self.thread.join(60)
+
+
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    worker = _BrowserThread()
+    yield worker
+    worker.close()
 
 
 class Page:
@@ -242,6 +289,10 @@ def _clean(page, where):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_every_option_light_desktop_mouse(browser, base_url, path):
+    browser.run(lambda chromium: _light_desktop_mouse(chromium, base_url, path))
+
+
+def _light_desktop_mouse(browser, base_url, path):
     page = Page(browser, base_url, path, scheme="light", viewport=DESKTOP)
     try:
         assert page.page.evaluate("document.documentElement.dataset.theme") == "light"
@@ -253,6 +304,10 @@ def test_every_option_light_desktop_mouse(browser, base_url, path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_every_option_dark_375px_keyboard(browser, base_url, path):
+    browser.run(lambda chromium: _dark_375px_keyboard(chromium, base_url, path))
+
+
+def _dark_375px_keyboard(browser, base_url, path):
     page = Page(browser, base_url, path, scheme="dark", viewport=PHONE)
     try:
         assert page.page.evaluate("document.documentElement.dataset.theme") == "dark"
@@ -273,6 +328,10 @@ def test_every_option_dark_375px_keyboard(browser, base_url, path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_feedback_without_javascript(browser, base_url, path):
     """CSS alone shows the chosen option's feedback; numeric answers read in their <details>."""
+    browser.run(lambda chromium: _without_javascript(chromium, base_url, path))
+
+
+def _without_javascript(browser, base_url, path):
     page = Page(browser, base_url, path, javascript=False)
     pw = page.page
     qz = quiz_id(f"book/{path.stem}")
