@@ -416,7 +416,7 @@ def visit_quiz_numeric_input(self, node):
 
 
 def visit_quiz_feedback_area(self, node):
-    self.body.append(f'<div class="dk-quiz-feedback" role="status" aria-live="polite">\n')
+    self.body.append('<div class="dk-quiz-feedback" role="status" aria-live="polite">\n')
 
 
 def depart_quiz_feedback_area(self, node):

@@ -23,7 +23,6 @@ import re
 
 import numpy as np
 import pytest
-
 from course_tree import cell_source, chapters
 from quiz import QuizFormatError, is_quiz_cell, parse_quiz, quiz_cells, quiz_id
 
@@ -35,7 +34,7 @@ from descentkit.models import least_squares_line
 from descentkit.optim import gradient_descent, momentum_descent, run_to_tolerance
 
 CHAPTERS = chapters()
-MYST = re.compile(r"\{(term|numref|ref|cite|glue|doc|eq|math)[:}`]|^:::|^```|\{[a-z-]+\}`", re.M)
+MYST = re.compile(r"\{(term|numref|ref|cite|glue|doc|eq|math)[:}`]|^:::|^```|\{[a-z-]+\}`", re.MULTILINE)
 
 
 def _notebook(path):
@@ -105,7 +104,7 @@ def test_the_quiz_reads_in_a_plain_notebook(path):
     assert text.count("<details><summary>Answer</summary>") == len(quiz.questions)
     assert text.count("</details>") == len(quiz.questions)
     # every verdict sits inside a <details> block, never in the question or its options
-    outside = re.sub(r"<details>.*?</details>", "", text, flags=re.S)
+    outside = re.sub(r"<details>.*?</details>", "", text, flags=re.DOTALL)
     assert "Correct." not in outside and "Incorrect." not in outside
 
 
@@ -265,12 +264,13 @@ def test_ch03_cut_bottom_is_not_the_minimum():
     assert _correct_letter(_question("03", 2)) == "B"
     data = make_linear_data()
     x, y = data.x_train, data.y_train
-    b0, w0 = reference_initial_params(seed=42)
+    _, w0 = reference_initial_params(seed=42)
     b_star, w_star = least_squares_line(x, y)
     assert np.all(x > 0)
     cut_bottom = y.mean() - w0 * x.mean()
     assert abs(mse_gradient(cut_bottom, w0, x, y)[0]) < 1e-12  # the bottom of the b cut
     assert abs(cut_bottom - b_star) > 0.5
+    assert y.mean() - w_star * x.mean() == pytest.approx(b_star, abs=1e-12)  # the cut through w*
 
 
 def test_ch04_fewest_steps_is_one_over_f_second():
@@ -351,8 +351,8 @@ def test_ch06_minibatch_gradient_is_unbiased():
     full = mse_gradient(*theta, x, y)
     singles = np.array([mse_gradient(*theta, x[[i]], y[[i]]) for i in range(x.size)])
     np.testing.assert_allclose(singles.mean(axis=0), full, rtol=1e-12)  # B = 1, every batch once
-    b_star, w_star = least_squares_line(x, y)
-    at_min = np.array([mse_gradient(b_star, w_star, x[[i]], y[[i]]) for i in range(x.size)])
+    theta_star = least_squares_line(x, y)
+    at_min = np.array([mse_gradient(*theta_star, x[[i]], y[[i]]) for i in range(x.size)])
     assert np.abs(at_min).max() > 0.01  # single-example gradients do not vanish at the minimum
 
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from course_tree import cell_source, chapters
 from quiz import parse_quiz, quiz_cells, quiz_id
 
@@ -52,7 +51,7 @@ def _quiz(path: Path):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+    def log_message(self, format, *args):
         pass
 
 

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-
 from test_quiz import GOOD
 
 sphinx_app = pytest.importorskip("sphinx.application")
