@@ -97,6 +97,63 @@ def test_difference_error_plot_skips_zero_errors(pyplot):
     assert len(central_line.get_xdata()) == 1
 
 
+# --- diagrams (chapters 2 and 4) -------------------------------------------------------------
+
+def test_computation_graph_draws_boxes_arrows_labels_and_notes(pyplot):
+    fig, ax = pyplot.subplots()
+    nodes = {"w": (0, 1, "w = 2"), "x": (0, 0, "x = 3"), "wx": (2, 0.5, "w x = 6")}
+    edges = [("w", "wx", "x = 3"), ("x", "wx", None)]
+    out = plots.plot_computation_graph(nodes, edges, notes={"w": "dL/dw = -18"}, ax=ax,
+                                       fontsize=13)
+    assert out is ax and not ax.axison
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["w = 2", "x = 3", "w x = 6", "x = 3", "dL/dw = -18"]
+    assert ax.texts[0].get_fontsize() == 13            # keywords reach the boxes
+    assert ax.texts[0].get_bbox_patch() is not None    # values sit in boxes
+    assert ax.texts[-1].get_color() == "C3"            # notes in the note colour
+    assert len(ax.patches) == len(edges)   # one arrow an edge
+
+
+@pytest.mark.parametrize(
+    "nodes, edges, notes, argument",
+    [
+        ({}, [], None, "nodes"),
+        ({"a": (0, 0)}, [], None, "nodes"),
+        ({"a": (0, 0, "a")}, [("a", "b", None)], None, "edge"),
+        ({"a": (0, 0, "a")}, [], {"b": "?"}, "notes"),
+        ({"a": (0, np.nan, "a")}, [], None, "nodes"),
+    ],
+)
+def test_computation_graph_bad_input(pyplot, nodes, edges, notes, argument):
+    with pytest.raises(ValueError, match=argument):
+        plots.plot_computation_graph(nodes, edges, notes=notes)
+
+
+def test_matrix_action_draws_the_circle_its_image_and_the_eigenvectors(pyplot):
+    A = np.array([[2.0, 1.0], [1.0, 2.0]])
+    ax = plots.plot_matrix_action(A, color="C4")
+    circle, image = ax.lines[:2]
+    np.testing.assert_allclose(np.hypot(circle.get_xdata(), circle.get_ydata()), 1)
+    points = np.vstack([image.get_xdata(), image.get_ydata()])
+    np.testing.assert_allclose(points, A @ np.vstack([circle.get_xdata(), circle.get_ydata()]))
+    assert ax.get_aspect() == 1.0
+    assert _same_colour(image.get_color(), "C4")   # keywords reach the image
+    pairs = ax.lines[2:2 + 3 * 8]   # for each vector: u, A u, the tip of A u
+    for u, Au in zip(pairs[0::3], pairs[1::3]):
+        tip_u = np.array([u.get_xdata()[1], u.get_ydata()[1]])
+        tip_Au = np.array([Au.get_xdata()[1], Au.get_ydata()[1]])
+        np.testing.assert_allclose(tip_Au, A @ tip_u)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == [r"$u_{\min}$: $\lambda = 1.00$", r"$u_{\max}$: $\lambda = 3.00$"]
+
+
+def test_matrix_action_refuses_a_matrix_that_is_not_symmetric_2_by_2(pyplot):
+    with pytest.raises(ValueError, match="matrix"):
+        plots.plot_matrix_action([[1.0, 2.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="matrix"):
+        plots.plot_matrix_action(np.eye(3))
+
+
 # --- loss surfaces (chapter 3) ----------------------------------------------------------------
 
 def test_plot_loss_contours_legend_and_log_norm(surface):
