@@ -231,6 +231,33 @@ def test_plot_loss_surface_3d(surface, pyplot):
         plots.plot_loss_surface_3d(bs, ws, losses, ax=pyplot.subplots()[1])
 
 
+def test_loss_surface_3d_drops_a_line_to_the_floor_under_each_point_with_a_height(surface):
+    x, y, bs, ws, losses = surface
+    ax = plots.plot_loss_surface_3d(bs, ws, losses, start=(0, 0), start_loss=5.0,
+                                    minimum=(1, 2))
+    drop, ring, start, minimum = ax.get_lines()   # the minimum has no height: no drop line
+    np.testing.assert_allclose(drop.get_data_3d()[2], [0.0, 5.0])
+    np.testing.assert_allclose([c[0] for c in drop.get_data_3d()[:2]], [0.0, 0.0])
+    assert ring.get_data_3d()[2][0] == 0.0 and start.get_label() == "start"
+    ax = plots.plot_loss_surface_3d(bs, ws, losses, start=(0, 0), start_loss=5.0,
+                                    drop_lines=False)
+    assert len(ax.get_lines()) == 1
+
+
+def test_loss_surface_3d_draws_a_path_at_its_losses(surface, pyplot):
+    x, y, bs, ws, losses = surface
+    path = np.array([[0.0, 0.0], [0.5, 1.0], [1.0, 2.0]])
+    ax = plots.plot_loss_surface_3d(bs, ws, losses, path=path, path_losses=[3.0, 1.0, 0.1],
+                                    path_kw={"color": "C1"})
+    (line,) = ax.get_lines()
+    np.testing.assert_allclose(line.get_data_3d()[2], [3.0, 1.0, 0.1])
+    assert _same_colour(line.get_color(), "C1") and line.get_label() == "gradient descent"
+    with pytest.raises(ValueError, match="path_losses"):
+        plots.plot_loss_surface_3d(bs, ws, losses, path=path)
+    with pytest.raises(ValueError, match="path_losses"):
+        plots.plot_loss_surface_3d(bs, ws, losses, path=path, path_losses=[1.0, 2.0])
+
+
 def test_plot_cross_sections_draws_tangents_with_the_given_slopes(surface):
     x, y, bs, ws, _ = surface
     along_b, along_w = cross_sections(x, y, bs, ws, b_fixed=0.0, w_fixed=0.0)
@@ -507,6 +534,47 @@ def test_animation_bad_input(tiny):
         animation.animate_path_on_contours(*_grid(), [[0.0], [1.0]])   # shape (k, 1)
     with pytest.raises(ValueError, match="num_frames"):
         tiny(num_frames=1)
+
+
+def test_animation_frames_at_equal_distances_along_the_path(surface, pyplot):
+    x, y, bs, ws, losses = surface
+    # a path that moves fast for 3 steps, then crawls for 96
+    path = np.r_[np.c_[np.linspace(-1, 0.9, 4), np.zeros(4)],
+                 np.c_[np.linspace(0.9, 1.0, 97)[1:], np.zeros(96)]]
+    early = animation.animate_path_on_contours(bs, ws, losses, path, num_frames=6,
+                                               figsize=(2, 2), dpi=30)
+    even = animation.animate_path_on_contours(bs, ws, losses, path, num_frames=6,
+                                              spacing="distance", figsize=(2, 2), dpi=30)
+    assert list(early.anim.new_frame_seq()) == [0, 4, 16, 36, 63, 99]
+    steps = list(even.anim.new_frame_seq())
+    assert steps[0] == 0 and steps[-1] == 99 and steps[1:4] == [1, 2, 3]   # the fast part
+    assert early.to_html(alt="path") and even.to_html(alt="path")
+
+
+def test_animation_with_data_draws_the_current_line_and_its_errors(surface, pyplot):
+    x, y, bs, ws, losses = surface
+    path = np.c_[np.linspace(0, 1, 10), np.linspace(0, 2, 10)]
+    anim, fig = animation.animate_path_on_contours(bs, ws, losses, path, num_frames=3,
+                                                   data=(x, y), aspect="equal",
+                                                   title="b = {b:.1f}", figsize=(4, 2),
+                                                   dpi=30)
+    ax, ax_data = fig.axes
+    assert ax.get_aspect() == 1.0
+    anim._func(4)   # draw the frame of step 4
+    model = [line for line in ax_data.get_lines() if line.get_label() == "the line b + w x"][0]
+    b, w = path[4]
+    np.testing.assert_allclose(model.get_ydata(), b + w * np.array([x.min(), x.max()]))
+    (errors,) = ax_data.collections
+    segments = errors.get_segments()
+    assert len(segments) == x.size
+    np.testing.assert_allclose([seg[1][1] for seg in segments], b + w * x)
+    assert fig.texts[-1].get_text() == f"b = {b:.1f}"
+    page = animation.animation_to_html(animation.PathAnimation(anim, fig), alt="fit")
+    assert len(_frames(page)) == 3
+    with pytest.raises(ValueError, match="data"):
+        animation.animate_path_on_contours(bs, ws, losses, path, data=(x,))
+    with pytest.raises(ValueError, match="spacing"):
+        animation.animate_path_on_contours(bs, ws, losses, path, spacing="late")
 
 
 def test_animation_frames_are_palette_pngs_and_show_the_path_growing(tiny):
