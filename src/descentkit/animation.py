@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 
 from .plots.figures import _check_path, plot_loss_contours
 from .plots.style import boxed_legend
-from .validation import check_choice, check_grid, check_int
+from .validation import check_choice, check_grid, check_int, check_xy
 
 __all__ = ["PathAnimation", "animate_path_on_contours", "animation_to_html"]
 
@@ -64,6 +64,26 @@ class PathAnimation(NamedTuple):
         )
 
 
+def _frame_steps(path, num_frames, spacing):
+    """The steps shown, one per frame: the first, the last and ``num_frames - 2`` between."""
+    last = len(path) - 1
+    if spacing == "early":
+        # at (k/num_frames)^2 of the way: more frames on the first steps
+        steps = np.round(np.linspace(0, 1, num_frames) ** 2 * last).astype(int)
+    else:
+        # at equal distances travelled along the path, so that every frame shows movement
+        travelled = np.concatenate(
+            [[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
+        )
+        if travelled[-1] == 0:
+            steps = np.array([0, last])
+        else:
+            marks = np.linspace(0, travelled[-1], num_frames)
+            steps = np.minimum(np.searchsorted(travelled, marks), last)
+            steps[-1] = last
+    return np.unique(steps)
+
+
 def animate_path_on_contours(
     b_values,
     w_values,
@@ -72,13 +92,17 @@ def animate_path_on_contours(
     *,
     minimum=None,
     num_frames=20,
-    figsize=(4.6, 3.6),
+    spacing="early",
+    data=None,
+    figsize=None,
     dpi=72,
     interval=250,
     title="step {step}",
     levels=20,
     norm=None,
     path_kw=None,
+    aspect=None,
+    legend_loc="upper right",
     **kwargs,
 ):
     """An animation of an optimiser's path growing on the contour map of a loss.
@@ -94,19 +118,33 @@ def animate_path_on_contours(
         The points ``(b, w)`` visited.
     minimum : (float, float), optional
     num_frames : int, default 20
-        Frames shown, at least 2; steps are sampled evenly (more densely early on, where the
-        path moves fastest) and the last frame shows the whole path.
+        Frames shown, at least 2; the first shows the start and the last the whole path.
+    spacing : {"early", "distance"}, default "early"
+        Which steps the frames show: ``"early"`` samples the steps more densely at the
+        start, where a path usually moves fastest; ``"distance"`` puts the frames at equal
+        distances travelled along the path, so that no two frames look the same even when
+        the path crawls for most of its steps.
+    data : (x, y), optional
+        A data set to show next to the map: its points, the line ``b + w x`` of the current
+        point of the path, and the errors as segments from each point to the line.
     figsize, dpi
-        Keep these small: every frame is embedded as an image.
+        Keep these small: every frame is embedded as an image. Default figsize (4.6, 3.6),
+        or (8.4, 3.6) with ``data``.
     interval : int
         Milliseconds between frames.
     title : str
-        Frame title; ``{step}`` is replaced by the step number.
+        Frame title; ``{step}`` is replaced by the step number, ``{b}`` and ``{w}`` by the
+        current point (use a format such as ``{b:.2f}``).
     levels, norm
         Passed to :func:`~descentkit.plots.plot_loss_contours`.
     path_kw : dict, optional
         :meth:`~matplotlib.axes.Axes.plot` keywords for the path, e.g. ``{"color": "C1"}``
         or ``{"label": "momentum"}`` (default: red, labelled "gradient descent").
+    aspect : {"equal", "auto"} or float, optional
+        Aspect of the contour map; ``"equal"`` draws one unit of ``b`` as long as one of
+        ``w``, so that the gradient looks perpendicular to the contours, as it is.
+    legend_loc : str, default "upper right"
+        Where the map's legend goes (a matplotlib ``loc``).
     **kwargs
         Passed to :meth:`~matplotlib.axes.Axes.contourf` through
         :func:`~descentkit.plots.plot_loss_contours`.
@@ -115,16 +153,24 @@ def animate_path_on_contours(
     -------
     PathAnimation
         The pair ``(anim, fig)``: the :class:`~matplotlib.animation.FuncAnimation` and the
-        figure it draws on, which :func:`animation_to_html` closes.
+        figure it draws on, which :func:`animation_to_html` closes. ``fig.axes[0]`` is the
+        map, ``fig.axes[1]`` the data (with ``data``).
     """
     b_values, w_values, losses = check_grid(b_values, w_values, losses)
     path = _check_path(path)
     num_frames = check_int(num_frames, "num_frames", minimum=2)
-    last = len(path) - 1
-    # Frames at (k/num_frames)^2 of the way: more of them on the first steps, where the path
-    # moves most.
-    steps = np.unique(np.round(np.linspace(0, 1, num_frames) ** 2 * last).astype(int))
-    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+    spacing = check_choice(spacing, "spacing", ("early", "distance"))
+    if data is not None:
+        if len(data) != 2:
+            raise ValueError("data must be the pair (x, y)")
+        data_x, data_y = check_xy(*data)
+    steps = _frame_steps(path, num_frames, spacing)
+    if figsize is None:
+        figsize = (4.6, 3.6) if data is None else (8.4, 3.6)
+    if data is None:
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+    else:
+        fig, (ax, ax_data) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
     plot_loss_contours(
         b_values,
         w_values,
@@ -138,6 +184,8 @@ def animate_path_on_contours(
         norm=norm,
         **kwargs,
     )
+    if aspect is not None:
+        ax.set_aspect(aspect)
     style = {
         "marker": "o",
         "linestyle": "-",
@@ -148,19 +196,38 @@ def animate_path_on_contours(
         **(path_kw or {}),
     }
     (line,) = ax.plot([], [], **style)
-    boxed_legend(ax, loc="upper right")
+    boxed_legend(ax, loc=legend_loc)
+    moving = [line, ax.get_legend()]
+    if data is not None:
+        ends = np.array([data_x.min(), data_x.max()])
+        ax_data.plot(data_x, data_y, "o", color="C0", markersize=3, label="data")
+        errors = ax_data.vlines(
+            data_x, data_y, data_y, color="C3", linewidth=1, alpha=0.7, label="errors"
+        )
+        (model,) = ax_data.plot(ends, ends, color="black", linewidth=1.5, label="the line b + w x")
+        low = min(data_y.min(), (path[:, 0] + path[:, 1] * ends[:, None]).min())
+        high = max(data_y.max(), (path[:, 0] + path[:, 1] * ends[:, None]).max())
+        pad = 0.05 * (high - low)
+        ax_data.set(xlabel="x", ylabel="y", ylim=(low - pad, high + pad))
+        ax_data.legend(loc="upper left", fontsize=8)
+        moving += [errors, model]
 
     heading = [ax.title]  # the artist showing the frame title (replaced below)
 
     def draw(step):
         line.set_data(path[: step + 1, 0], path[: step + 1, 1])
-        heading[0].set_text(title.format(step=step))
+        b, w = path[step]
+        heading[0].set_text(title.format(step=step, b=b, w=w))
+        if data is not None:
+            model.set_ydata(b + w * ends)
+            errors.set_segments([[(xi, yi), (xi, b + w * xi)] for xi, yi in zip(data_x, data_y)])
+            return (line, model, errors)
         return (line,)
 
     # Rendering speed: lay the figure out once, with the longest title, and freeze the
     # layout; then render everything that stays the same (contours, markers, axes, tick
-    # labels) once into a background image, and hide those artists, so that each frame
-    # only paints that image and draws the path, the title and the legend on top.
+    # labels, data points) once into a background image, and hide those artists, so that
+    # each frame only paints that image and draws the moving artists on top.
     draw(steps[-1])
     fig.canvas.draw()
     fig.set_layout_engine("none")
@@ -176,17 +243,18 @@ def animate_path_on_contours(
         zorder=2,
     )
     ax.set_title("")
-    moving = (line, ax.get_legend(), heading[0])
+    moving.append(heading[0])
     for artist in moving:
         artist.set_visible(False)
     fig.canvas.draw()
     background = np.asarray(fig.canvas.buffer_rgba()).copy()
     for artist in moving:
         artist.set_visible(True)
-    for artist in ax.get_children():
-        if artist not in moving:
-            artist.set_visible(False)
-    ax.set_zorder(1)  # above the background image
+    for axes in fig.axes:
+        for artist in axes.get_children():
+            if artist not in moving:
+                artist.set_visible(False)
+        axes.set_zorder(1)  # above the background image
     fig.figimage(background, xo=0, yo=0, origin="upper", zorder=0)
     anim = FuncAnimation(fig, draw, frames=steps, interval=interval, blit=False)
     return PathAnimation(anim, fig)

@@ -7,6 +7,8 @@ work directly:
              :data:`BOXED_LEGEND`, drawn by :func:`boxed_legend`
 ``figures``  the chapter figure helpers, from :func:`plot_function_path` (chapter 1) to
              :func:`plot_excess_loss` (chapters 6 and 7)
+``diagrams`` :func:`plot_computation_graph` (chapter 2) and :func:`plot_matrix_action`
+             (chapter 4)
 
 Every helper takes ``ax=None`` and returns the Axes it drew on, and passes extra keyword
 arguments to matplotlib. Nothing here changes matplotlib's settings until you call
@@ -15,6 +17,8 @@ arguments to matplotlib. Nothing here changes matplotlib's settings until you ca
 
 # The public names, each imported by name with a redundant alias (the re-export idiom
 # that linters and type checkers read).
+from .diagrams import plot_computation_graph as plot_computation_graph
+from .diagrams import plot_matrix_action as plot_matrix_action
 from .figures import plot_cross_sections as plot_cross_sections
 from .figures import plot_difference_errors as plot_difference_errors
 from .figures import plot_excess_loss as plot_excess_loss

@@ -526,13 +526,20 @@ def plot_loss_surface_3d(
     minimum=None,
     start_loss=None,
     minimum_loss=None,
-    elev=25,
-    azim=-120,
+    path=None,
+    path_losses=None,
+    path_kw=None,
+    drop_lines=True,
+    elev=30,
+    azim=-60,
     **kwargs,
 ):
     """The loss over a grid of ``(b, w)`` as a 3-D surface, with the start and minimum marked.
 
-    Introduced in chapter 3.
+    Introduced in chapter 3. A 3-D view hides where a point is: a marker floating over the
+    surface can sit anywhere along the line of sight. So each marked point gets a dotted
+    drop line down to the floor (loss 0), with a small ring where it lands, which shows
+    both its place in the ``(b, w)`` plane and its height.
 
     Parameters
     ----------
@@ -543,6 +550,13 @@ def plot_loss_surface_3d(
         An axes made with ``projection="3d"``; one is created if not given.
     start, minimum : (float, float), optional
         Points ``(b, w)`` to mark; ``start_loss`` and ``minimum_loss`` give their heights.
+    path : array_like, shape (k, 2), optional
+        Points ``(b, w)`` visited by an optimiser, drawn on the surface at the heights
+        ``path_losses`` (required with ``path``), in red.
+    path_kw : dict, optional
+        :meth:`~mpl_toolkits.mplot3d.axes3d.Axes3D.plot` keywords for the path.
+    drop_lines : bool, default True
+        Draw the drop lines of ``start`` and ``minimum`` (those given a height).
     elev, azim : float
         Viewing angles in degrees.
     **kwargs
@@ -552,6 +566,8 @@ def plot_loss_surface_3d(
     Returns
     -------
     Axes3D
+        Its lines, in order: the path (if given), then for each of start and minimum its
+        drop line and ring (if drawn) and its marker.
     """
     b_values, w_values, losses = check_grid(b_values, w_values, losses)
     if ax is None:
@@ -559,6 +575,16 @@ def plot_loss_surface_3d(
         ax = fig.add_subplot(projection="3d")
     elif getattr(ax, "name", "") != "3d":
         raise ValueError("ax must be a 3-D axes, made with projection='3d'")
+    if path is not None:
+        path = _check_path(path)
+        if path_losses is None:
+            raise ValueError("path_losses must give the loss at every point of path")
+        path_losses = check_finite_array(path_losses, "path_losses", ndim=1)
+        if path_losses.size != len(path):
+            raise ValueError(
+                f"path_losses must have one loss per point of path "
+                f"({len(path)}), got {path_losses.size}"
+            )
     bs, ws = np.meshgrid(b_values, w_values)
     style = {
         "cmap": "viridis",
@@ -570,6 +596,15 @@ def plot_loss_surface_3d(
         **kwargs,
     }
     ax.plot_surface(bs, ws, losses, **style)
+    if path is not None:
+        line_style = {
+            **_PATH_STYLE,
+            "color": "C3",
+            "label": "gradient descent",
+            "zorder": 5,
+            **(path_kw or {}),
+        }
+        ax.plot(path[:, 0], path[:, 1], path_losses, **line_style)
     markers = (
         (start, start_loss, "start", {"marker": "s", "color": "black", "markersize": 7}),
         (
@@ -582,7 +617,27 @@ def plot_loss_surface_3d(
     for point, height, label, marker in markers:
         if point is not None:
             z = 0.0 if height is None else check_finite_scalar(height, f"{label}_loss")
-            ax.plot([point[0]], [point[1]], [z], linestyle="none", label=label, zorder=5, **marker)
+            if drop_lines and height is not None:
+                ax.plot(
+                    [point[0]] * 2,
+                    [point[1]] * 2,
+                    [0.0, z],
+                    ":",
+                    color="black",
+                    linewidth=1.2,
+                    zorder=5,
+                )
+                ax.plot(
+                    [point[0]],
+                    [point[1]],
+                    [0.0],
+                    "o",
+                    markerfacecolor="none",
+                    markeredgecolor="black",
+                    markersize=6,
+                    zorder=5,
+                )
+            ax.plot([point[0]], [point[1]], [z], linestyle="none", label=label, zorder=6, **marker)
     ax.set(xlabel="b (intercept)", ylabel="w (slope)", zlabel="loss (MSE)")
     ax.view_init(elev=elev, azim=azim)
     return ax
