@@ -175,31 +175,43 @@ def _question(number: int, first: str, lines: list[str]) -> Question:
     if not stem:
         raise QuizFormatError(f"{where}: the stem is empty")
     i = _skip_blank(lines, i)
-    if i < len(lines) and lines[i].strip() and not lines[i].startswith("- ") and lines[i].strip() != DETAILS_OPEN:
-        raise QuizFormatError(f"{where}: the stem must be one paragraph, followed by the options or "
-                              f"{DETAILS_OPEN!r}; found {lines[i].strip()[:60]!r}")
+    if (
+        i < len(lines)
+        and lines[i].strip()
+        and not lines[i].startswith("- ")
+        and lines[i].strip() != DETAILS_OPEN
+    ):
+        raise QuizFormatError(
+            f"{where}: the stem must be one paragraph, followed by the options or "
+            f"{DETAILS_OPEN!r}; found {lines[i].strip()[:60]!r}"
+        )
     options = []
     if i < len(lines) and lines[i].startswith("- "):
         items, i = _items(lines, i, where)
         for item in items:
             match = OPTION.match(item)
             if not match:
-                raise QuizFormatError(f"{where}: an option must read '- **A.** text'; found {item[:60]!r}")
+                raise QuizFormatError(
+                    f"{where}: an option must read '- **A.** text'; found {item[:60]!r}"
+                )
             options.append(Option(match.group(1), match.group(2).strip()))
         letters = "".join(o.letter for o in options)
-        if letters != LETTERS[:len(options)]:
-            raise QuizFormatError(f"{where}: options must be lettered A, B, C, ... in order; found {letters}")
+        if letters != LETTERS[: len(options)]:
+            raise QuizFormatError(
+                f"{where}: options must be lettered A, B, C, ... in order; found {letters}"
+            )
         if len(options) < 2:
             raise QuizFormatError(f"{where}: a multiple-choice question needs at least two options")
     i = _skip_blank(lines, i)
     if i >= len(lines) or lines[i].strip() != DETAILS_OPEN:
-        raise QuizFormatError(f"{where}: expected {DETAILS_OPEN!r} after the "
-                              f"{'options' if options else 'stem'}")
+        raise QuizFormatError(
+            f"{where}: expected {DETAILS_OPEN!r} after the {'options' if options else 'stem'}"
+        )
     items, i = _items(lines, _skip_blank(lines, i + 1), where)
     i = _skip_blank(lines, i)
     if i >= len(lines) or lines[i].strip() != DETAILS_CLOSE:
         raise QuizFormatError(f"{where}: expected {DETAILS_CLOSE!r} after the feedback list")
-    rest = [line for line in lines[i + 1:] if line.strip()]
+    rest = [line for line in lines[i + 1 :] if line.strip()]
     if rest:
         raise QuizFormatError(f"{where}: unexpected text after {DETAILS_CLOSE!r}: {rest[0][:60]!r}")
     question = Question(number, stem, options)
@@ -216,8 +228,10 @@ def _choice_feedback(question: Question, items: list[str], where: str) -> None:
     for item in items:
         match = CHOICE_FEEDBACK.match(item)
         if not match:
-            raise QuizFormatError(f"{where}: feedback must read '- **A. Correct.** text' or "
-                                  f"'- **A. Incorrect.** text'; found {item[:60]!r}")
+            raise QuizFormatError(
+                f"{where}: feedback must read '- **A. Correct.** text' or "
+                f"'- **A. Incorrect.** text'; found {item[:60]!r}"
+            )
         letter, verdict, text = match.groups()
         if letter not in by_letter:
             raise QuizFormatError(f"{where}: feedback for option {letter}, which does not exist")
@@ -226,11 +240,15 @@ def _choice_feedback(question: Question, items: list[str], where: str) -> None:
         seen.append(letter)
     expected = [o.letter for o in question.options]
     if seen != expected:
-        raise QuizFormatError(f"{where}: feedback must cover every option once, in order "
-                              f"({', '.join(expected)}); found {', '.join(seen)}")
+        raise QuizFormatError(
+            f"{where}: feedback must cover every option once, in order "
+            f"({', '.join(expected)}); found {', '.join(seen)}"
+        )
     correct = [o.letter for o in question.options if o.correct]
     if len(correct) != 1:
-        raise QuizFormatError(f"{where}: exactly one option must be correct; found {correct or 'none'}")
+        raise QuizFormatError(
+            f"{where}: exactly one option must be correct; found {correct or 'none'}"
+        )
 
 
 def _numeric_feedback(question: Question, items: list[str], where: str) -> None:
@@ -246,20 +264,26 @@ def _numeric_feedback(question: Question, items: list[str], where: str) -> None:
         elif match := NUMERIC_OTHER.match(item):
             answers.append(NumericAnswer(None, "Any other number", False, match.group(1).strip()))
         else:
-            raise QuizFormatError(f"{where}: numeric feedback must read '- **10 (within 0.01): Correct.** "
-                                  f"text', '- **1: Incorrect.** text' or '- **Any other number: "
-                                  f"Incorrect.** text'; found {item[:60]!r}")
+            raise QuizFormatError(
+                f"{where}: numeric feedback must read '- **10 (within 0.01): Correct.** "
+                f"text', '- **1: Incorrect.** text' or '- **Any other number: "
+                f"Incorrect.** text'; found {item[:60]!r}"
+            )
     question.answers = answers
     kinds = [a.correct for a in answers]
     if kinds.count(True) != 1 or not answers[0].correct:
-        raise QuizFormatError(f"{where}: a numeric question needs exactly one correct number, listed first")
+        raise QuizFormatError(
+            f"{where}: a numeric question needs exactly one correct number, listed first"
+        )
     if answers[-1].value is not None or sum(a.value is None for a in answers) != 1:
         raise QuizFormatError(f"{where}: a numeric question ends with one 'Any other number' item")
     if not question.tolerance > 0:
         raise QuizFormatError(f"{where}: the tolerance must be positive")
     for a in answers[1:-1]:
         if abs(a.value - question.answer) <= 2 * question.tolerance:
-            raise QuizFormatError(f"{where}: the mistake {a.label} is within twice the tolerance of the answer")
+            raise QuizFormatError(
+                f"{where}: the mistake {a.label} is within twice the tolerance of the answer"
+            )
 
 
 def parse_quiz(text: str) -> Quiz:
@@ -268,14 +292,16 @@ def parse_quiz(text: str) -> Quiz:
     starts = [i for i, line in enumerate(lines) if QUESTION.match(line)]
     if not starts:
         raise QuizFormatError("no '**Question 1.** ...' line")
-    preamble = "\n".join(lines[:starts[0]]).strip("\n")
+    preamble = "\n".join(lines[: starts[0]]).strip("\n")
     questions = []
     for n, (start, end) in enumerate(zip(starts, starts[1:] + [len(lines)]), 1):
         match = QUESTION.match(lines[start])
         if int(match.group(1)) != n:
-            raise QuizFormatError(f"questions must be numbered 1, 2, 3, ...: question {match.group(1)} is number {n}")
-        questions.append(_question(n, match.group(2), lines[start + 1:end]))
-    return Quiz(preamble, questions, "\n".join(lines[starts[0]:]).strip("\n"))
+            raise QuizFormatError(
+                f"questions must be numbered 1, 2, 3, ...: question {match.group(1)} is number {n}"
+            )
+        questions.append(_question(n, match.group(2), lines[start + 1 : end]))
+    return Quiz(preamble, questions, "\n".join(lines[starts[0] :]).strip("\n"))
 
 
 def cell_text(cell: dict) -> str:
@@ -297,10 +323,12 @@ def quiz_id(docname: str) -> str:
     """``book/04_learning_rate`` -> ``ch04-quiz`` (other documents: their name)."""
     stem = docname.rsplit("/", 1)[-1]
     match = re.match(r"^(\d\d)_", stem)
-    return f"ch{match.group(1)}-quiz" if match else re.sub(r"[^a-z0-9]+", "-", stem.lower()) + "-quiz"
+    return (
+        f"ch{match.group(1)}-quiz" if match else re.sub(r"[^a-z0-9]+", "-", stem.lower()) + "-quiz"
+    )
 
 
-# --------------------------------------------------------------------------- build: notebook -> directive
+# ------------------------------------------------------------- build: notebook -> directive
 
 
 def _fence(text: str) -> str:
@@ -325,8 +353,9 @@ def _rewrite_notebook(app, docname, source):
             logger.warning("quiz cell: %s", err, location=docname, type="quiz")
             continue
         fence = _fence(quiz.body)
-        cell["source"] = (f"{quiz.preamble}\n\n{fence}{{dk-quiz}} {quiz_id(docname)}\n"
-                          f"{quiz.body}\n{fence}\n")
+        cell["source"] = (
+            f"{quiz.preamble}\n\n{fence}{{dk-quiz}} {quiz_id(docname)}\n{quiz.body}\n{fence}\n"
+        )
     if cells:
         source[0] = json.dumps(notebook)
 
@@ -367,7 +396,11 @@ class quiz_answers(nodes.General, nodes.Element):
 
 
 def _attrs(node, *names) -> str:
-    return "".join(f' {name}="{html.escape(str(node[key]))}"' for key, name in names if node.get(key) is not None)
+    return "".join(
+        f' {name}="{html.escape(str(node[key]))}"'
+        for key, name in names
+        if node.get(key) is not None
+    )
 
 
 def visit_quiz(self, node):
@@ -379,8 +412,11 @@ def depart_quiz(self, node):
 
 
 def visit_quiz_question(self, node):
-    self.body.append(f'<fieldset class="dk-quiz-q" id="{node["qid"]}" data-kind="{node["kind"]}"'
-                     + _attrs(node, ("answer", "data-answer"), ("tolerance", "data-tolerance")) + ">\n")
+    self.body.append(
+        f'<fieldset class="dk-quiz-q" id="{node["qid"]}" data-kind="{node["kind"]}"'
+        + _attrs(node, ("answer", "data-answer"), ("tolerance", "data-tolerance"))
+        + ">\n"
+    )
 
 
 def depart_quiz_question(self, node):
@@ -388,7 +424,9 @@ def depart_quiz_question(self, node):
 
 
 def visit_quiz_legend(self, node):
-    self.body.append(f'<legend class="dk-quiz-stem"><span class="dk-quiz-num">Question {node["number"]}.</span> ')
+    self.body.append(
+        f'<legend class="dk-quiz-stem"><span class="dk-quiz-num">Question {node["number"]}.</span> '
+    )
 
 
 def depart_quiz_legend(self, node):
@@ -396,10 +434,12 @@ def depart_quiz_legend(self, node):
 
 
 def visit_quiz_option(self, node):
-    oid = f'{node["qid"]}-{node["letter"].lower()}'
-    self.body.append(f'<div class="dk-quiz-option"><input type="radio" id="{oid}" name="{node["qid"]}" '
-                     f'value="{node["letter"]}"><label for="{oid}"><span class="dk-quiz-letter">'
-                     f'{node["letter"]}.</span> ')
+    oid = f"{node['qid']}-{node['letter'].lower()}"
+    self.body.append(
+        f'<div class="dk-quiz-option"><input type="radio" id="{oid}" name="{node["qid"]}" '
+        f'value="{node["letter"]}"><label for="{oid}"><span class="dk-quiz-letter">'
+        f"{node['letter']}.</span> "
+    )
 
 
 def depart_quiz_option(self, node):
@@ -407,11 +447,13 @@ def depart_quiz_option(self, node):
 
 
 def visit_quiz_numeric_input(self, node):
-    iid = f'{node["qid"]}-input'
-    self.body.append(f'<div class="dk-quiz-numeric-row" hidden><label for="{iid}">Your answer</label> '
-                     f'<input type="text" class="dk-quiz-input" id="{iid}" inputmode="decimal" '
-                     f'autocomplete="off" spellcheck="false"> '
-                     f'<button type="button" class="dk-quiz-check">Check</button></div>\n')
+    iid = f"{node['qid']}-input"
+    self.body.append(
+        f'<div class="dk-quiz-numeric-row" hidden><label for="{iid}">Your answer</label> '
+        f'<input type="text" class="dk-quiz-input" id="{iid}" inputmode="decimal" '
+        f'autocomplete="off" spellcheck="false"> '
+        f'<button type="button" class="dk-quiz-check">Check</button></div>\n'
+    )
     raise nodes.SkipNode
 
 
@@ -425,8 +467,11 @@ def depart_quiz_feedback_area(self, node):
 
 def visit_quiz_feedback(self, node):
     verdict = "correct" if node["correct"] else "incorrect"
-    self.body.append(f'<div class="dk-quiz-fb" data-verdict="{verdict}"'
-                     + _attrs(node, ("option", "data-option"), ("value", "data-value")) + ">\n")
+    self.body.append(
+        f'<div class="dk-quiz-fb" data-verdict="{verdict}"'
+        + _attrs(node, ("option", "data-option"), ("value", "data-value"))
+        + ">\n"
+    )
 
 
 def depart_quiz_feedback(self, node):
@@ -434,7 +479,9 @@ def depart_quiz_feedback(self, node):
 
 
 def visit_quiz_answers(self, node):
-    self.body.append('<details class="dk-quiz-answers"><summary>Show the answer and why</summary>\n')
+    self.body.append(
+        '<details class="dk-quiz-answers"><summary>Show the answer and why</summary>\n'
+    )
 
 
 def depart_quiz_answers(self, node):
@@ -460,14 +507,20 @@ class QuizDirective(SphinxDirective):
             raise QuizFormatError(f"expected one paragraph of text: {text[:60]!r}")
         return list(parsed[0].children)
 
-    def _feedback(self, correct: bool, text: str, label: str | None = None, **attrs) -> quiz_feedback:
+    def _feedback(
+        self, correct: bool, text: str, label: str | None = None, **attrs
+    ) -> quiz_feedback:
         box = quiz_feedback(correct=correct, **attrs)
         para = nodes.paragraph()
         if label:
             para += nodes.strong("", f"{label}: ", classes=["dk-quiz-value"])
         icon = "\u2713" if correct else "\u2717"
-        para += nodes.raw("", f'<span class="dk-quiz-icon" aria-hidden="true">{icon}</span> ', format="html")
-        para += nodes.strong("", "Correct." if correct else "Incorrect.", classes=["dk-quiz-verdict"])
+        para += nodes.raw(
+            "", f'<span class="dk-quiz-icon" aria-hidden="true">{icon}</span> ', format="html"
+        )
+        para += nodes.strong(
+            "", "Correct." if correct else "Incorrect.", classes=["dk-quiz-verdict"]
+        )
         para += nodes.Text(" ")
         para.extend(self._inline(text))
         box += para
@@ -481,7 +534,7 @@ class QuizDirective(SphinxDirective):
             for q in parsed.questions:
                 root += self._question(qz_id, q)
         except QuizFormatError as err:
-            raise self.error(f"dk-quiz: {err}")
+            raise self.error(f"dk-quiz: {err}") from err
         return [root]
 
     def _question(self, qz_id: str, q: Question) -> quiz_question:
@@ -506,8 +559,12 @@ class QuizDirective(SphinxDirective):
             answers = quiz_answers()
             for a in q.answers:
                 label = f"{a.label} (within {q.tolerance:g})" if a.correct else a.label
-                answers += self._feedback(a.correct, a.feedback, label=label,
-                                          value="other" if a.value is None else repr(a.value))
+                answers += self._feedback(
+                    a.correct,
+                    a.feedback,
+                    label=label,
+                    value="other" if a.value is None else repr(a.value),
+                )
             box += answers
         return box
 

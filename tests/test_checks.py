@@ -183,10 +183,10 @@ def standardize_ok(X_train, X):
 
 def test_check_standardize():
     assert checks.check_standardize(standardize_ok)
-    fails_with("TRAINING", checks.check_standardize, lambda t, x: (x - x.mean(axis=0)) / x.std(axis=0))
+    fails_with("TRAINING", checks.check_standardize, lambda t, x: (x - x.mean(axis=0)) / x.std(axis=0))  # noqa: E501
     fails_with("mean is not subtracted", checks.check_standardize, lambda t, x: x / t.std(axis=0))
-    fails_with("variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0))
-    fails_with("ddof", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.std(axis=0, ddof=1))
+    fails_with("variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0))  # noqa: E501
+    fails_with("ddof", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.std(axis=0, ddof=1))  # noqa: E501
 
 
 def test_check_standardize_agrees_with_scikit_learn():

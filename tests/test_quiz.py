@@ -23,18 +23,20 @@ import re
 
 import numpy as np
 import pytest
-from course_tree import cell_source, chapters
-from quiz import QuizFormatError, is_quiz_cell, parse_quiz, quiz_cells, quiz_id
 
 import descentkit as dk
+from course_tree import cell_source, chapters
 from descentkit.curvature import curvature
 from descentkit.data import make_linear_data, reference_initial_params
 from descentkit.losses import mse_gradient, mse_gradient_of, mse_hessian, mse_of
 from descentkit.models import least_squares_line
 from descentkit.optim import gradient_descent, momentum_descent, run_to_tolerance
+from quiz import QuizFormatError, is_quiz_cell, parse_quiz, quiz_cells, quiz_id
 
 CHAPTERS = chapters()
-MYST = re.compile(r"\{(term|numref|ref|cite|glue|doc|eq|math)[:}`]|^:::|^```|\{[a-z-]+\}`", re.MULTILINE)
+MYST = re.compile(
+    r"\{(term|numref|ref|cite|glue|doc|eq|math)[:}`]|^:::|^```|\{[a-z-]+\}`", re.MULTILINE
+)
 
 
 def _notebook(path):
@@ -43,7 +45,7 @@ def _notebook(path):
 
 def _quiz(num: str):
     path = next(p for p in CHAPTERS if p.name.startswith(num + "_"))
-    (_, cell), = quiz_cells(_notebook(path))
+    ((_, cell),) = quiz_cells(_notebook(path))
     return parse_quiz(cell_source(cell))
 
 
@@ -65,14 +67,15 @@ def test_one_quiz_cell_just_before_the_exercises(path):
     assert len(found) == 1, f"{path.name}: {len(found)} quiz cells (want one)"
     index, cell = found[0]
     assert cell_source(cell).startswith("## Check your understanding\n")
-    following = next(c for c in cells[index + 1:] if c["cell_type"] == "markdown")
+    following = next(c for c in cells[index + 1 :] if c["cell_type"] == "markdown")
     assert cell_source(following).lstrip().startswith("## Exercises"), (
-        f"{path.name}: the quiz cell must come just before the Exercises heading")
+        f"{path.name}: the quiz cell must come just before the Exercises heading"
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_every_question_has_one_answer_and_feedback_for_every_option(path):
-    (_, cell), = quiz_cells(_notebook(path))
+    ((_, cell),) = quiz_cells(_notebook(path))
     quiz = parse_quiz(cell_source(cell))  # raises QuizFormatError on any format problem
     assert 3 <= len(quiz.questions) <= 5, f"{path.name}: {len(quiz.questions)} questions"
     for q in quiz.questions:
@@ -82,7 +85,9 @@ def test_every_question_has_one_answer_and_feedback_for_every_option(path):
             assert len(q.options) >= 3, f"{where}: only {len(q.options)} options"
             assert sum(o.correct for o in q.options) == 1, where
             for o in q.options:
-                assert o.text.strip() and len(o.feedback.split()) >= 6, f"{where} option {o.letter}: feedback too short"
+                assert o.text.strip() and len(o.feedback.split()) >= 6, (
+                    f"{where} option {o.letter}: feedback too short"
+                )
         else:
             assert q.tolerance > 0 and math.isfinite(q.answer), where
             assert sum(a.correct for a in q.answers) == 1, where
@@ -97,9 +102,11 @@ def test_every_question_has_one_answer_and_feedback_for_every_option(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_the_quiz_reads_in_a_plain_notebook(path):
     """No MyST syntax (JupyterLab and Colab would show it raw); answers behind <details>."""
-    (_, cell), = quiz_cells(_notebook(path))
+    ((_, cell),) = quiz_cells(_notebook(path))
     text = cell_source(cell)
-    assert not MYST.search(text), f"{path.name}: MyST syntax in the quiz cell: {MYST.search(text).group(0)!r}"
+    assert not MYST.search(text), (
+        f"{path.name}: MyST syntax in the quiz cell: {MYST.search(text).group(0)!r}"
+    )
     quiz = parse_quiz(text)
     assert text.count("<details><summary>Answer</summary>") == len(quiz.questions)
     assert text.count("</details>") == len(quiz.questions)
@@ -155,17 +162,29 @@ def test_the_parser_reads_the_documented_format():
     assert [a.value for a in q2.answers] == [10.0, 1.0, None]
 
 
-@pytest.mark.parametrize("change, message", [
-    (("- **A. Incorrect.** because.", "- **A. Correct.** because."), "exactly one option must be correct"),
-    (("- **B. Correct.** because.", "- **B. Incorrect.** because."), "exactly one option must be correct"),
-    (("- **A. Incorrect.** because.\n", ""), "feedback must cover every option"),
-    (("- **B.** two\n", "- **C.** two\n"), "lettered A, B, C"),
-    (("- **1: Incorrect.** because.", "- **10.005: Incorrect.** because."), "within twice the tolerance"),
-    (("- **Any other number: Incorrect.** hint.\n", ""), "Any other number"),
-    (("(within 0.01)", "(within 0)"), "tolerance must be positive"),
-    (("**Question 2.**", "**Question 3.**"), "numbered 1, 2, 3"),
-    (("- **A. Incorrect.** because.", "- **A. Wrong.** because."), "feedback must read"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ("- **A. Incorrect.** because.", "- **A. Correct.** because."),
+            "exactly one option must be correct",
+        ),
+        (
+            ("- **B. Correct.** because.", "- **B. Incorrect.** because."),
+            "exactly one option must be correct",
+        ),
+        (("- **A. Incorrect.** because.\n", ""), "feedback must cover every option"),
+        (("- **B.** two\n", "- **C.** two\n"), "lettered A, B, C"),
+        (
+            ("- **1: Incorrect.** because.", "- **10.005: Incorrect.** because."),
+            "within twice the tolerance",
+        ),
+        (("- **Any other number: Incorrect.** hint.\n", ""), "Any other number"),
+        (("(within 0.01)", "(within 0)"), "tolerance must be positive"),
+        (("**Question 2.**", "**Question 3.**"), "numbered 1, 2, 3"),
+        (("- **A. Incorrect.** because.", "- **A. Wrong.** because."), "feedback must read"),
+    ],
+)
 def test_the_parser_refuses_what_the_site_could_not_show(change, message):
     old, new = change
     assert old in GOOD
@@ -174,9 +193,13 @@ def test_the_parser_refuses_what_the_site_could_not_show(change, message):
 
 
 def test_only_marked_markdown_cells_are_quizzes():
-    assert is_quiz_cell({"cell_type": "markdown", "metadata": {"descentkit": {"quiz": True}}, "source": ""})
+    assert is_quiz_cell(
+        {"cell_type": "markdown", "metadata": {"descentkit": {"quiz": True}}, "source": ""}
+    )
     assert not is_quiz_cell({"cell_type": "markdown", "metadata": {}, "source": GOOD})
-    assert not is_quiz_cell({"cell_type": "code", "metadata": {"descentkit": {"quiz": True}}, "source": ""})
+    assert not is_quiz_cell(
+        {"cell_type": "code", "metadata": {"descentkit": {"quiz": True}}, "source": ""}
+    )
 
 
 # --------------------------------------------------------------------------- the facts
@@ -189,9 +212,14 @@ def _f_prime(x):
 def test_ch01_larger_rate_0_7_is_as_fast_as_0_3():
     q = _question("01", 1)
     assert _correct_letter(q) == "B"
-    steps = {lr: run_to_tolerance(_f_prime, 7.0, lr, minimum=2.0, tol=1e-6).converged_at for lr in (0.3, 0.7)}
+    steps = {
+        lr: run_to_tolerance(_f_prime, 7.0, lr, minimum=2.0, tol=1e-6).converged_at
+        for lr in (0.3, 0.7)
+    }
     assert steps[0.3] == steps[0.7]
-    assert gradient_descent(_f_prime, x0=7.0, lr=0.7, num_steps=30).final != 2.0  # converging, not done
+    assert (
+        gradient_descent(_f_prime, x0=7.0, lr=0.7, num_steps=30).final != 2.0
+    )  # converging, not done
     bounce = gradient_descent(_f_prime, x0=7.0, lr=1.0, num_steps=4).params
     assert list(bounce) == [7.0, -3.0, 7.0, -3.0, 7.0]
 
@@ -224,7 +252,8 @@ def test_ch01_smaller_h_is_not_always_better():
 
 def test_ch01_cubic_has_a_minimum_and_a_maximum():
     assert _correct_letter(_question("01", 5)) == "B"
-    g = lambda x: x**3 - 3 * x
+    def g(x):
+        return x**3 - 3 * x
     assert (g(1), g(-3), 6 * 1, 6 * -1) == (-2, -18, 6, -6)
 
 
@@ -276,7 +305,9 @@ def test_ch03_cut_bottom_is_not_the_minimum():
 def test_ch04_fewest_steps_is_one_over_f_second():
     q = _question("04", 1)
     rates = [float(re.search(r"= ([\d.]+)", o.text).group(1)) for o in q.options]
-    steps = [run_to_tolerance(_f_prime, 7.0, lr, minimum=2.0, tol=1e-6).converged_at for lr in rates]
+    steps = [
+        run_to_tolerance(_f_prime, 7.0, lr, minimum=2.0, tol=1e-6).converged_at for lr in rates
+    ]
     assert q.options[int(np.argmin(steps))].correct
     assert steps[0] == steps[2] and steps[3] > steps[0]  # 0.7 ties 0.3; 0.9 is the slowest
 
@@ -291,7 +322,9 @@ def test_ch04_cuts_overestimate_the_safe_rate():
     assert H[0, 0] == 2.0 and 2 / H[1, 1] > 1
     assert 1 - 0.9 * c.lam_max < -1
     b0, w0 = reference_initial_params(seed=42)
-    run = gradient_descent(mse_gradient_of(data.x_train, data.y_train), x0=[b0, w0], lr=0.9, num_steps=2000)
+    run = gradient_descent(
+        mse_gradient_of(data.x_train, data.y_train), x0=[b0, w0], lr=0.9, num_steps=2000
+    )
     assert run.diverged
 
 
@@ -309,7 +342,10 @@ def test_ch05_ten_times_larger_feature_lowers_the_stable_rate():
     original = curvature(mse_hessian(make_linear_data().x_train))
     bad = curvature(mse_hessian(make_linear_data(x_scale=10, true_w=0.2).x_train))
     feedback = q.options[0].feedback
-    assert f"about {original.max_stable_lr:.2f}" in feedback and f"about {bad.max_stable_lr:.3f}" in feedback
+    assert (
+        f"about {original.max_stable_lr:.2f}" in feedback
+        and f"about {bad.max_stable_lr:.3f}" in feedback
+    )
     assert bad.lam_max / original.lam_max > bad.lam_min / original.lam_min  # kappa grows
 
 
@@ -326,7 +362,9 @@ def test_ch05_standardized_line_is_the_same_line():
     x, y = data.x_train, data.y_train
     mu, sigma = x.mean(), x.std()
     b_z, w_z = least_squares_line((x - mu) / sigma, y)
-    np.testing.assert_allclose([b_z - w_z * mu / sigma, w_z / sigma], least_squares_line(x, y), rtol=1e-10)
+    np.testing.assert_allclose(
+        [b_z - w_z * mu / sigma, w_z / sigma], least_squares_line(x, y), rtol=1e-10
+    )
 
 
 def test_ch05_steps_grow_like_kappa():
@@ -337,7 +375,8 @@ def test_ch05_steps_grow_like_kappa():
 
 def test_ch06_variance_ratio():
     q = _question("06", 3)
-    variance = lambda B, N=80: (1 / B) * (N - B) / (N - 1)
+    def variance(B, N=80):
+        return (1 / B) * (N - B) / (N - 1)
     assert abs(variance(1) / variance(16) - q.answer) <= q.tolerance
     mistakes = {a.value for a in q.answers if not a.correct and a.value is not None}
     assert mistakes == {16.0, 4.0}
@@ -376,8 +415,11 @@ def test_ch07_too_much_momentum():
     L = curvature(mse_hessian(x)).lam_max
     loss_star = loss(least_squares_line(x, y))
     theta0 = np.array(reference_initial_params())
-    excess = {beta: momentum_descent(grad, theta0, 1 / L, 300, momentum=beta, f=loss).losses[-1] - loss_star
-              for beta in (0.9, 0.99)}
+    excess = {
+        beta: momentum_descent(grad, theta0, 1 / L, 300, momentum=beta, f=loss).losses[-1]
+        - loss_star
+        for beta in (0.9, 0.99)
+    }
     feedback = q.options[0].feedback
     for beta, power in [(0.99, -2), (0.9, -13)]:
         assert round(math.log10(excess[beta])) == power and f"about $10^{{{power}}}$" in feedback
@@ -385,8 +427,11 @@ def test_ch07_too_much_momentum():
 
 def test_ch07_scaling_with_kappa():
     assert _correct_letter(_question("07", 3)) == "B"
-    rho_gd = lambda k: (k - 1) / (k + 1)
-    rho_hb = lambda k: (math.sqrt(k) - 1) / (math.sqrt(k) + 1)
-    steps = lambda rho: math.log(1e-6) / math.log(rho)
+    def rho_gd(k):
+        return (k - 1) / (k + 1)
+    def rho_hb(k):
+        return (math.sqrt(k) - 1) / (math.sqrt(k) + 1)
+    def steps(rho):
+        return math.log(1e-6) / math.log(rho)
     assert steps(rho_gd(1000)) / steps(rho_gd(10)) == pytest.approx(100, rel=0.01)
     assert steps(rho_hb(1000)) / steps(rho_hb(10)) == pytest.approx(10, rel=0.1)

@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from course_tree import cell_source, chapters
 from quiz import parse_quiz, quiz_cells, quiz_id
 
@@ -37,8 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 BOOK = SITE.parent.parent if (SITE.parent.parent / "_toc.yml").is_file() else ROOT
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 MIN_CONTRAST = 4.5
@@ -46,7 +53,7 @@ CHAPTERS = chapters(BOOK)
 
 
 def _quiz(path: Path):
-    (_, cell), = quiz_cells(json.loads(path.read_text()))
+    ((_, cell),) = quiz_cells(json.loads(path.read_text()))
     return parse_quiz(cell_source(cell))
 
 
@@ -58,8 +65,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base_url():
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(SITE)))
+        pytest.fail(
+            f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False
+        )
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(SITE))
+    )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -89,7 +100,9 @@ class _BrowserThread:
 
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
                 self.ready.set()
                 while (job := self.jobs.get()) is not None:
                     fn, box = job
@@ -119,7 +132,10 @@ class _BrowserThread:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)",
+            pytrace=False,
+        )
     worker = _BrowserThread()
     yield worker
     worker.close()
@@ -128,22 +144,33 @@ def browser():
 class Page:
     """One chapter page in one browser context, with what went wrong on the way."""
 
-    def __init__(self, browser, base_url, path, *, scheme="light", viewport=DESKTOP, javascript=True):
-        self.context = browser.new_context(color_scheme=scheme, viewport=viewport, java_script_enabled=javascript)
+    def __init__(
+        self, browser, base_url, path, *, scheme="light", viewport=DESKTOP, javascript=True
+    ):
+        self.context = browser.new_context(
+            color_scheme=scheme, viewport=viewport, java_script_enabled=javascript
+        )
         self.page = self.context.new_page()
         self.errors, self.off_machine = [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
 
         def on_request(request):
-            if urlparse(request.url).scheme in ("http", "https", "ws", "wss") and not request.url.startswith(base_url):
+            if urlparse(request.url).scheme in (
+                "http",
+                "https",
+                "ws",
+                "wss",
+            ) and not request.url.startswith(base_url):
                 self.off_machine.append(request.url)
 
         self.page.on("request", on_request)
         self.page.goto(f"{base_url}book/{path.stem}.html", wait_until="load")
         if javascript:
-            self.page.evaluate("async () => { if (window.MathJax?.startup?.promise) await MathJax.startup.promise;"
-                               " await document.fonts.ready; }")
+            self.page.evaluate(
+                "async () => { if (window.MathJax?.startup?.promise) await MathJax.startup.promise;"
+                " await document.fonts.ready; }"
+            )
 
     def close(self):
         self.context.close()
@@ -213,24 +240,41 @@ def _plain(markdown: str) -> list[str]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-                    .replace("\u201d", '"').split())
+    return " ".join(
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .split()
+    )
 
 
-def _check_shown(state, *, key: str, expected: str, correct: bool, feedback: str, where: str, label: str = ""):
+def _check_shown(
+    state, *, key: str, expected: str, correct: bool, feedback: str, where: str, label: str = ""
+):
     shown = state["shown"]
-    assert len(shown) == 1, f"{where}: {len(shown)} feedbacks visible (want exactly the chosen one): {shown}"
+    assert len(shown) == 1, (
+        f"{where}: {len(shown)} feedbacks visible (want exactly the chosen one): {shown}"
+    )
     fb = shown[0]
     assert fb[key] == expected, f"{where}: the feedback shown is for {fb[key]!r}"
-    assert fb["verdict"] == ("correct" if correct else "incorrect"), f"{where}: verdict {fb['verdict']}"
-    assert state["verdict"] == fb["verdict"], f"{where}: the question is marked {state['verdict']!r}"
+    assert fb["verdict"] == ("correct" if correct else "incorrect"), (
+        f"{where}: verdict {fb['verdict']}"
+    )
+    assert state["verdict"] == fb["verdict"], (
+        f"{where}: the question is marked {state['verdict']!r}"
+    )
     assert state["live"] == "status", f"{where}: the feedback is not in a live region"
     text = _normal(fb["text"])
     verdict = "Correct." if correct else "Incorrect."
     assert text.startswith(f"{label}{verdict}"), f"{where}: the feedback starts {text[:40]!r}"
     for piece in _plain(feedback):
-        assert _normal(piece) in text, f"{where}: {piece!r} is missing from the feedback shown: {text!r}"
-    assert fb["contrast"] >= MIN_CONTRAST, f"{where}: feedback contrast {fb['contrast']:.2f} < {MIN_CONTRAST}"
+        assert _normal(piece) in text, (
+            f"{where}: {piece!r} is missing from the feedback shown: {text!r}"
+        )
+    assert fb["contrast"] >= MIN_CONTRAST, (
+        f"{where}: feedback contrast {fb['contrast']:.2f} < {MIN_CONTRAST}"
+    )
     assert fb["mathOk"], f"{where}: math in the feedback is not rendered"
 
 
@@ -258,10 +302,20 @@ def _answer_every_option(page, path, quiz, *, keyboard: bool, where: str):
                     radio.focus()
                     pw.keyboard.press("Space")
                 else:
-                    pw.keyboard.press("ArrowDown")  # moves the focus and the choice to the next option
-                assert radio.is_checked(), f"{where} question {q.number}: option {o.letter} is not checked"
-                _check_shown(pw.evaluate(SHOWN_JS, qid), key="option", expected=o.letter, correct=o.correct,
-                             feedback=o.feedback, where=f"{where} question {q.number} option {o.letter}")
+                    pw.keyboard.press(
+                        "ArrowDown"
+                    )  # moves the focus and the choice to the next option
+                assert radio.is_checked(), (
+                    f"{where} question {q.number}: option {o.letter} is not checked"
+                )
+                _check_shown(
+                    pw.evaluate(SHOWN_JS, qid),
+                    key="option",
+                    expected=o.letter,
+                    correct=o.correct,
+                    feedback=o.feedback,
+                    where=f"{where} question {q.number} option {o.letter}",
+                )
         else:
             box = pw.locator(f"#{qid}-input")
             assert box.is_visible(), f"{where} question {q.number}: no text box"
@@ -276,14 +330,22 @@ def _answer_every_option(page, path, quiz, *, keyboard: bool, where: str):
                 else:
                     pw.locator(f"#{qid} .dk-quiz-check").click()
                 label = f"{a.label} (within {q.tolerance:g}): " if a.correct else f"{a.label}: "
-                _check_shown(pw.evaluate(SHOWN_JS, qid), key="value",
-                             expected="other" if a.value is None else repr(a.value), correct=a.correct,
-                             feedback=a.feedback, label=label, where=f"{where} question {q.number} answer {typed:g}")
+                _check_shown(
+                    pw.evaluate(SHOWN_JS, qid),
+                    key="value",
+                    expected="other" if a.value is None else repr(a.value),
+                    correct=a.correct,
+                    feedback=a.feedback,
+                    label=label,
+                    where=f"{where} question {q.number} answer {typed:g}",
+                )
 
 
 def _clean(page, where):
     assert not page.errors, f"{where}: console errors:\n" + "\n".join(page.errors)
-    assert not page.off_machine, f"{where}: requests that leave the machine:\n" + "\n".join(page.off_machine)
+    assert not page.off_machine, f"{where}: requests that leave the machine:\n" + "\n".join(
+        page.off_machine
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -313,12 +375,22 @@ def _dark_375px_keyboard(browser, base_url, path):
         layout = page.page.evaluate(LAYOUT_JS)
         assert len(layout) == len(_quiz(path).questions)
         for box in layout:
-            assert box["left"] >= 0 and box["right"] <= PHONE["width"] + 0.5, f"{box['id']} sticks out at 375 px: {box}"
-            assert box["scroll"] <= box["client"] + 1, f"{box['id']} scrolls sideways at 375 px: {box}"
+            assert box["left"] >= 0 and box["right"] <= PHONE["width"] + 0.5, (
+                f"{box['id']} sticks out at 375 px: {box}"
+            )
+            assert box["scroll"] <= box["client"] + 1, (
+                f"{box['id']} scrolls sideways at 375 px: {box}"
+            )
             assert box["legend"], f"{box['id']}: no legend"
-            assert not box["unlabelled"], f"{box['id']}: inputs without a label: {box['unlabelled']}"
-            assert not box["tooSmall"], f"{box['id']}: controls less than 14 px high: {box['tooSmall']}"
-        _answer_every_option(page, path, _quiz(path), keyboard=True, where=f"{path.stem} (dark, 375 px)")
+            assert not box["unlabelled"], (
+                f"{box['id']}: inputs without a label: {box['unlabelled']}"
+            )
+            assert not box["tooSmall"], (
+                f"{box['id']}: controls less than 14 px high: {box['tooSmall']}"
+            )
+        _answer_every_option(
+            page, path, _quiz(path), keyboard=True, where=f"{path.stem} (dark, 375 px)"
+        )
         _clean(page, path.stem)
     finally:
         page.close()
@@ -341,12 +413,20 @@ def _without_javascript(browser, base_url, path):
                 for o in q.options:
                     pw.locator(f"label[for={qid}-{o.letter.lower()}]").click()
                     shown = pw.locator(f"#{qid} .dk-quiz-feedback .dk-quiz-fb:visible")
-                    assert shown.count() == 1, f"{qid} option {o.letter}: {shown.count()} feedbacks visible without JS"
+                    assert shown.count() == 1, (
+                        f"{qid} option {o.letter}: {shown.count()} feedbacks visible without JS"
+                    )
                     assert shown.get_attribute("data-option") == o.letter
-                    assert shown.inner_text().strip().lstrip("\u2713\u2717 ").startswith(
-                        "Correct." if o.correct else "Incorrect.")
+                    assert (
+                        shown.inner_text()
+                        .strip()
+                        .lstrip("\u2713\u2717 ")
+                        .startswith("Correct." if o.correct else "Incorrect.")
+                    )
             else:
-                assert not pw.locator(f"#{qid}-input").is_visible(), f"{qid}: a text box that cannot work without JS"
+                assert not pw.locator(f"#{qid}-input").is_visible(), (
+                    f"{qid}: a text box that cannot work without JS"
+                )
                 answers = pw.locator(f"#{qid} details.dk-quiz-answers")
                 answers.locator("summary").click()
                 assert answers.locator(".dk-quiz-fb:visible").count() == len(q.answers)
