@@ -324,7 +324,8 @@ def mlp_logits(thetas, X):
     # all K hidden layers in one product: (N, d) @ (d, K * H)
     W = W1.permute(1, 0, 2).reshape(d, K * H)
     hidden = torch.tanh(torch.addmm(b1.reshape(K * H), X, W)).reshape(N, K, H)
-    return torch.einsum("nkh,kh->kn", hidden, w2) + b2
+    # then each network's output layer: (K, N, H) @ (K, H, 1)
+    return torch.bmm(hidden.transpose(0, 1), w2[:, :, None])[..., 0] + b2
 
 
 def mlp_to_module(theta, num_inputs=2):
