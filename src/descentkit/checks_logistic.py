@@ -1,0 +1,368 @@
+"""Self-checks for the exercises of chapter 9: logistic regression and a small network.
+
+Defined for chapter 9's exercises. Like :mod:`descentkit.checks`, each ``check_*``
+function compares a learner's answer with the course's reference and either prints a
+short confirmation and returns ``True`` or raises :class:`descentkit.checks.CheckFailed`
+with a message in plain words, recognising the usual mistakes (a wrong sign, a forgotten
+mean, the 1/4 left out of the curvature bound...).
+
+Unlike a plain comparison, these messages never show the reference answer: a learner who
+is wrong learns *what kind* of mistake it is, and where to look, but not the number to
+copy.
+
+Examples
+--------
+>>> check_l2_for_C(1 / (2.0 * 100), C=2.0, num_samples=100)
+Correct: your l2 = 0.005 gives the same minimum as LogisticRegression(C=2).
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import CheckFailed
+from .losses import cross_entropy_gradient, cross_entropy_hessian
+from .models import mlp_layers, mlp_num_params
+from .validation import (
+    check_callable,
+    check_finite_array,
+    check_finite_scalar,
+    check_int,
+    check_positive,
+)
+
+__all__ = [
+    "check_cross_entropy_gradient",
+    "check_safe_learning_rate",
+    "check_l2_for_C",
+    "check_swap_units",
+]
+
+
+def _passed(message: str) -> bool:
+    print("Correct: " + message)
+    return True
+
+
+def _number(answer, name: str) -> float:
+    """The learner's answer as a float, or a plain explanation of why it is not one."""
+    if answer is None:
+        raise CheckFailed(f"{name} is None. Did you forget to compute it (or to `return` it)?")
+    if hasattr(answer, "detach"):  # a torch tensor
+        answer = answer.detach().cpu().numpy()
+    try:
+        value = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{name} should be a number, got {type(answer).__name__}.") from None
+    if value.size != 1:
+        raise CheckFailed(f"{name} should be one number, got an array of shape {value.shape}.")
+    value = float(value.reshape(()))
+    if not np.isfinite(value):
+        raise CheckFailed(f"{name} is {value}, not a finite number.")
+    return value
+
+
+def _array(answer, name: str) -> np.ndarray:
+    if answer is None:
+        raise CheckFailed(f"{name} returned None. Did you forget the `return` statement?")
+    if hasattr(answer, "detach"):
+        answer = answer.detach().cpu().numpy()
+    try:
+        return np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{name} returned a {type(answer).__name__}, expected numbers.") from None
+
+
+def _call(fn, args, name):
+    try:
+        return fn(*args)
+    except CheckFailed:
+        raise
+    except NotImplementedError as exc:
+        raise CheckFailed(f"{name} is not written yet ({exc}). Replace the placeholder with "
+                          f"your code.") from None
+    except Exception as exc:  # the learner's code failed: say so plainly
+        raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
+
+
+def _close(a, b, rtol, atol=0.0) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _direction(value, expected) -> str:
+    return "too large" if value > expected else "too small"
+
+
+def _check_number(value, expected, hints, *, name, rtol, advice):
+    """Pass if ``value`` is within ``rtol`` of ``expected``; else explain without revealing it."""
+    if np.isclose(value, expected, rtol=rtol, atol=0):
+        return
+    for wrong, why in hints:
+        if not np.isclose(wrong, expected, rtol=10 * rtol) and np.isclose(value, wrong,
+                                                                        rtol=rtol, atol=0):
+            raise CheckFailed(f"{name} is not right: {why}")
+    raise CheckFailed(f"{name} is not right: it is {_direction(value, expected)}. {advice}")
+
+
+# ------------------------------------------------------------------------------ gradient
+
+def _logistic_cases(seed=0):
+    """Small data sets and parameters ``(theta, X, y)`` to compare gradients on."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for n, d in [(7, 1), (12, 3), (20, 2)]:
+        X = rng.normal(size=(n, d)) * rng.uniform(0.5, 3.0, size=d)
+        y = (rng.uniform(size=n) < 0.5).astype(float)
+        y[:2] = [0.0, 1.0]  # both labels in every case
+        cases.append((rng.normal(size=d + 1), X, y))
+    return cases
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _ones(X):
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
+    """Check a learner's ``grad_fn(theta, X, y)``: the gradient of the mean cross-entropy.
+
+    Introduced for chapter 9's exercises. ``theta = (b, w_1, ..., w_d)``, ``X`` has shape
+    ``(N, d)``, ``y`` holds labels 0 and 1; the answer is
+    ``(mean(p - y), X^T (p - y) / N)`` with ``p = sigmoid(b + X w)``, no penalty
+    (:func:`descentkit.losses.cross_entropy_gradient` with ``l2=0``). Recognises: the
+    wrong sign (``y - p``), a sum instead of the mean, the sigmoid left out (``z - y``),
+    a factor 2 as in the MSE's gradient, the gradient of the squared error of the
+    probabilities, the intercept's entry missing or last.
+    """
+    check_callable(grad_fn, "grad_fn")
+    cases = _logistic_cases()
+
+    def ref(theta, X, y):
+        return cross_entropy_gradient(theta, X, y)
+
+    def residual_of(theta, X, y, r):
+        return _ones(X).T @ r / len(y)
+
+    mistakes = [
+        (lambda t, X, y: -ref(t, X, y),
+         "it has the wrong sign. The derivative of the loss with respect to z_i is "
+         "p_i - y_i, not y_i - p_i: the gradient points uphill."),
+        (lambda t, X, y: len(y) * ref(t, X, y),
+         "you summed over the examples instead of averaging (forgot the mean): divide by N."),
+        (lambda t, X, y: residual_of(t, X, y, t[0] + X @ t[1:] - y),
+         "you used the score z = b + X w where the probability p = sigmoid(z) belongs: "
+         "the error is p - y."),
+        (lambda t, X, y: 2 * ref(t, X, y),
+         "it is twice the right size: the factor 2 belongs to the MSE's gradient; "
+         "differentiating log(1 + exp(z)) - y z gives none."),
+        (lambda t, X, y: residual_of(t, X, y, (_sigmoid(t[0] + X @ t[1:]) - y)
+                                     * _sigmoid(t[0] + X @ t[1:])
+                                     * (1 - _sigmoid(t[0] + X @ t[1:]))),
+         "that is the gradient of half the mean SQUARED error of the probabilities. With "
+         "the cross-entropy the factor p (1 - p) cancels: the error is just p - y."),
+    ]
+    for theta, X, y in cases:
+        got = _array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
+        expected = ref(theta, X, y)
+        where = f"(theta with {theta.size} entries, on {len(y)} examples)"
+        if got.shape != expected.shape:
+            if got.size == expected.size - 1:
+                raise CheckFailed(f"{name} has {got.size} entries, but theta has "
+                                  f"{theta.size} {where}: the derivative with respect to "
+                                  "the intercept b is missing. It comes first: mean(p - y).")
+            raise CheckFailed(f"{name} has shape {got.shape}; it must have the shape of "
+                              f"theta, ({theta.size},) {where}.")
+        if not np.all(np.isfinite(got)):
+            raise CheckFailed(f"{name} contains NaN or infinite values {where}.")
+        if _close(got, expected, 1e-7, 1e-10):
+            continue
+        for wrong, why in mistakes:
+            if _close(got, wrong(theta, X, y), 1e-7, 1e-10):
+                raise CheckFailed(f"{name} is not right: {why}")
+        if _close(got, np.roll(expected, -1), 1e-7, 1e-10):
+            raise CheckFailed(f"{name} has the intercept's entry last; theta = (b, w), so "
+                              "dL/db comes first.")
+        wrong = ~np.isclose(got, expected, rtol=1e-7, atol=1e-10)
+        labels = ["dL/db"] + [f"dL/dw_{j + 1}" for j in range(theta.size - 1)]
+        bad = ", ".join(labels[i] for i in np.flatnonzero(wrong))
+        raise CheckFailed(f"{name} does not match the gradient {where}: {bad} "
+                          f"{'is' if wrong.sum() == 1 else 'are'} wrong. Check the error "
+                          "p - y and the mean over the examples.")
+    return _passed(f"{name} matches the gradient of the cross-entropy on {len(cases)} "
+                   "data sets.")
+
+
+# ------------------------------------------------------------------------- learning rate
+
+def _top(H):
+    return float(np.linalg.eigvalsh(H)[-1])
+
+
+def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
+    """Check the learning rate that is safe for logistic regression before training.
+
+    Introduced for chapter 9's exercises. The cross-entropy's Hessian is largest at
+    ``theta = 0``, ``H(0) = X1^T X1 / (4 N) + l2 diag(0, 1, ..., 1)`` with ``X1`` the
+    features ``X`` behind a column of ones, so every rate below ``2 / lambda_max(H(0))``
+    makes each step decrease the loss; the answer is that bound (to a relative 1e-3).
+
+    Recognises: the 1/4 left out (the rate four times too small), the column of ones left
+    out, the ``1/N`` left out, ``1 / lambda_max`` (half the bound), the smallest eigenvalue
+    instead of the largest, the penalty left out (when it matters), and the eigenvalue
+    itself instead of the rate.
+
+    Parameters
+    ----------
+    lr : float
+        The learner's rate.
+    X : array_like, shape (N, d)
+        The training features the rate is for.
+    l2 : float, default 0
+        The penalty of the loss.
+    """
+    X = check_finite_array(X, "X", ndim=2)
+    l2 = check_finite_scalar(l2, "l2")
+    if l2 < 0:
+        raise ValueError(f"l2 must be >= 0, got {l2!r}")
+    value = _number(lr, name)
+    N, d = X.shape
+    H0 = cross_entropy_hessian(np.zeros(d + 1), X, np.zeros(N), l2)
+    expected = 2 / _top(H0)
+    X1 = _ones(X)
+    penalty = l2 * np.diag([0.0] + [1.0] * d)
+    hints = [
+        (2 / _top(X1.T @ X1 / N + penalty),
+         "the factor 1/4 is missing. p (1 - p) is at most 1/4, so the curvature is at most "
+         "lambda_max(X1^T X1 / N) / 4: the bound is 8 / lambda_max, not 2 / lambda_max."),
+        (2 / _top(X.T @ X / (4 * N) + l2 * np.eye(d)),
+         "the column of ones is missing: the intercept b is a parameter too, and its "
+         "column of ones belongs in X1 = [1, X]."),
+        (2 / _top(X1.T @ X1 / 4 + penalty),
+         "the 1/N is missing: the loss is a MEAN over the examples, so is its Hessian."),
+        (1 / _top(H0),
+         "that is half the bound. 1 / lambda_max is the best rate for the sharpest "
+         "direction of a quadratic; steps still shrink the loss up to 2 / lambda_max."),
+        (2 / float(np.linalg.eigvalsh(H0)[0]) if np.linalg.eigvalsh(H0)[0] > 0 else np.inf,
+         "you used the SMALLEST eigenvalue. The sharpest direction, the largest "
+         "eigenvalue, sets the limit."),
+        (2 / _top(X1.T @ X1 / (4 * N)),
+         "the penalty is missing: its curvature l2 adds to the weights' curvature."),
+        (_top(H0), "that is the largest curvature itself; the rate is 2 divided by it."),
+        (_top(H0) / 2, "the ratio is upside down: the rate is 2 / lambda_max."),
+    ]
+    _check_number(value, expected, hints, name=name, rtol=1e-3,
+                  advice="The safe rate is 2 / lambda_max(H(0)), with "
+                         "H(0) = X1^T X1 / (4N) + l2 diag(0, 1, ..., 1).")
+    return _passed(f"{name} = {value:.4g} is the safe rate: below it every step "
+                   "decreases the loss.")
+
+
+# ---------------------------------------------------------------------------- penalty
+
+def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
+    """Check the penalty ``l2`` that makes the course's loss match ``LogisticRegression(C=C)``.
+
+    Introduced for chapter 9's exercises. scikit-learn minimises
+    ``1/2 ||w||^2 + C * sum_i CE_i``; dividing by ``C N`` gives the course's
+    ``mean_i CE_i + l2 / 2 ||w||^2`` with ``l2 = 1 / (C N)``, so both have the same
+    minimiser. Recognises ``1 / C`` (forgot the N), ``C / N``, ``C N``, ``C``, ``N / C``
+    and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost).
+    """
+    C = check_positive(C, "C")
+    N = check_int(num_samples, "num_samples", minimum=1)
+    value = _number(l2, name)
+    expected = 1 / (C * N)
+    hints = [
+        (1 / C, "that is 1/C: the N is missing. scikit-learn SUMS the losses of the "
+                "examples, the course's loss is their MEAN: divide by N too."),
+        (C / N, "C is upside down: a larger C means a WEAKER penalty in scikit-learn."),
+        (C * N, "upside down: divide, C N is in the denominator."),
+        (C, "C is not the penalty; it multiplies the sum of the losses."),
+        (N / C, "upside down: l2 = 1 / (C N)."),
+        (1 / (2 * C * N), "the 1/2 is counted twice: both penalties already carry 1/2."),
+        (2 / (C * N), "the 1/2 got lost: both penalties carry 1/2 ||w||^2."),
+    ]
+    _check_number(value, expected, hints, name=name, rtol=1e-6,
+                  advice="Divide scikit-learn's objective by C N and compare the penalty "
+                         "terms.")
+    return _passed(f"{name} = {value:.4g} gives the same minimum as "
+                   f"LogisticRegression(C={C:g}).")
+
+
+# ------------------------------------------------------------------------------ network
+
+def _forward(theta, X, num_inputs):
+    W1, b1, w2, b2 = mlp_layers(theta, num_inputs=num_inputs)
+    return np.tanh(X @ W1 + b1) @ w2 + b2[0]
+
+
+def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"):
+    """Check ``swap_fn(theta, i, j)``: the network with hidden units ``i`` and ``j`` swapped.
+
+    Introduced for chapter 9's exercises. ``theta`` is one network's flat parameter vector
+    (a numpy array in the layout of :func:`descentkit.models.mlp_layers`); the answer is a
+    new vector in which the two units have traded their incoming weights (columns ``i``
+    and ``j`` of ``W1``), their biases (``b1``) and their outgoing weights (``w2``), so that
+    the network computes exactly the same function. Recognises: nothing swapped, ``b1`` or
+    ``w2`` left out, only ``W1`` swapped or ``W1`` left out, and changing ``theta``
+    in place.
+    """
+    check_callable(swap_fn, "swap_fn")
+    num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
+    hidden = check_int(hidden, "hidden", minimum=2)
+    rng = np.random.default_rng(5)
+    P = mlp_num_params(num_inputs, hidden)
+    X = rng.normal(size=(30, num_inputs))
+    pairs = [(0, 1), (hidden - 1, 2 % hidden), (1, hidden // 2)]
+    pairs = [(i, j) for i, j in pairs if i != j]
+
+    def swapped(theta, i, j, parts):
+        out = theta.copy()
+        W1, b1, w2, _ = mlp_layers(out, num_inputs=num_inputs)
+        if "W1" in parts:
+            W1[:, [i, j]] = W1[:, [j, i]]
+        if "b1" in parts:
+            b1[[i, j]] = b1[[j, i]]
+        if "w2" in parts:
+            w2[[i, j]] = w2[[j, i]]
+        return out
+
+    mistakes = [
+        (("W1", "b1"), "the outgoing weights w2 were not swapped: the units' incoming "
+                       "weights, biases AND outgoing weights must all move together."),
+        (("W1", "w2"), "the biases b1 were not swapped: each unit takes its bias along."),
+        (("W1",), "only W1 was swapped: b1 and w2 belong to the units too."),
+        (("b1", "w2"), "W1 was not swapped: unit j's incoming weights are the column "
+                       "W1[:, j]."),
+        ((), "nothing changed: the result equals theta."),
+    ]
+    for i, j in pairs:
+        theta = rng.normal(size=P)
+        given = theta.copy()
+        got = _array(_call(swap_fn, (given, i, j), name), name)
+        where = f"(units {i} and {j} of a network with {hidden} hidden units)"
+        if not np.array_equal(given, theta):
+            raise CheckFailed(f"{name} changed its argument theta in place {where}: the "
+                              "network you swap from is lost. Work on a copy: "
+                              "theta = theta.copy().")
+        if got.shape != (P,):
+            raise CheckFailed(f"{name} returned shape {got.shape}; it must return a flat "
+                              f"vector of the {P} parameters, like theta.")
+        if _close(got, swapped(theta, i, j, ("W1", "b1", "w2")), 1e-12):
+            continue
+        for parts, why in mistakes:
+            if _close(got, swapped(theta, i, j, parts), 1e-12):
+                raise CheckFailed(f"{name} is not right {where}: {why}")
+        same = _close(_forward(got, X, num_inputs), _forward(theta, X, num_inputs), 1e-9, 1e-12)
+        raise CheckFailed(f"{name} is not right {where}: "
+                          + ("the network computes the same function, but the vector is not "
+                             "theta with units i and j swapped." if same else
+                             "the network no longer computes the same function. Swap columns "
+                             "i and j of W1 and entries i and j of b1 and of w2."))
+    return _passed(f"{name} swaps two hidden units, and the network computes the same "
+                   f"function ({len(pairs)} cases).")

@@ -1,0 +1,204 @@
+"""Tests for descentkit.checks_logistic: each right answer passes, each named mistake is
+recognised with its explanation, and no failure message shows the reference answer."""
+
+import re
+
+import numpy as np
+import pytest
+
+from descentkit.checks import CheckFailed
+from descentkit.checks_logistic import (
+    check_cross_entropy_gradient,
+    check_l2_for_C,
+    check_safe_learning_rate,
+    check_swap_units,
+)
+from descentkit.models import mlp_layers
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def gradient(theta, X, y):
+    r = sigmoid(theta[0] + X @ theta[1:]) - y
+    return np.concatenate([[r.mean()], X.T @ r / len(y)])
+
+
+def numbers_in(message):
+    return [float(m) for m in re.findall(r"-?\d+\.\d+(?:e-?\d+)?|\d+e-?\d+", message)]
+
+
+def assert_hidden(message, reference):
+    """No number in the message is the reference (to 3 significant digits)."""
+    for number in numbers_in(message):
+        assert not np.isclose(number, reference, rtol=5e-3), (message, reference)
+
+
+# ------------------------------------------------------------------------ the gradient
+
+def test_right_gradient_passes(capsys):
+    assert check_cross_entropy_gradient(gradient)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda t, X, y: -gradient(t, X, y), "wrong sign"),
+    (lambda t, X, y: len(y) * gradient(t, X, y), "forgot the mean"),
+    (lambda t, X, y: np.concatenate([[np.mean(t[0] + X @ t[1:] - y)],
+                                     X.T @ (t[0] + X @ t[1:] - y) / len(y)]), "score z"),
+    (lambda t, X, y: 2 * gradient(t, X, y), "factor 2"),
+    (lambda t, X, y: (lambda p: np.concatenate([[np.mean((p - y) * p * (1 - p))],
+                                                X.T @ ((p - y) * p * (1 - p)) / len(y)]))(
+        sigmoid(t[0] + X @ t[1:])), "SQUARED error"),
+    (lambda t, X, y: gradient(t, X, y)[1:], "intercept b is missing"),
+    (lambda t, X, y: np.roll(gradient(t, X, y), -1), "intercept's entry last"),
+    (lambda t, X, y: None, "return"),
+    (lambda t, X, y: gradient(t, X, y) + np.r_[0.1, np.zeros(t.size - 1)], "dL/db is wrong"),
+])
+def test_gradient_mistakes_are_named(wrong, words):
+    with pytest.raises(CheckFailed, match=re.escape(words)):
+        check_cross_entropy_gradient(wrong)
+
+
+def test_unwritten_gradient_says_so():
+    def stub(theta, X, y):
+        raise NotImplementedError("write it")
+
+    with pytest.raises(CheckFailed, match="not written yet"):
+        check_cross_entropy_gradient(stub)
+
+
+# --------------------------------------------------------------------- the safe rate
+
+@pytest.fixture(scope="module")
+def features():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(50, 3)) * [1.0, 2.0, 0.5] + [4.0, -3.0, 6.0]
+
+
+def safe_parts(X, l2):
+    N, d = X.shape
+    X1 = np.column_stack([np.ones(N), X])
+    P = l2 * np.diag([0.0] + [1.0] * d)
+    H0 = X1.T @ X1 / (4 * N) + P
+    return X1, P, H0
+
+
+def test_right_safe_rate_passes(features, capsys):
+    _, _, H0 = safe_parts(features, 0.05)
+    assert check_safe_learning_rate(2 / np.linalg.eigvalsh(H0)[-1], features, l2=0.05)
+    X1, _, _ = safe_parts(features, 0.0)
+    assert check_safe_learning_rate(8 / np.linalg.eigvalsh(X1.T @ X1 / 50)[-1], features)
+
+
+@pytest.mark.parametrize("which, words", [
+    ("no quarter", "1/4 is missing"),
+    ("no ones", "column of ones"),
+    ("no N", "1/N is missing"),
+    ("half", "half the bound"),
+    ("smallest", "SMALLEST"),
+    ("no penalty", "penalty is missing"),
+    ("eigenvalue", "2 divided by it"),
+    ("other", "too large"),
+])
+def test_safe_rate_mistakes_are_named_without_the_answer(features, which, words):
+    l2 = 0.5
+    X1, P, H0 = safe_parts(features, l2)
+    N, d = features.shape
+    top = np.linalg.eigvalsh(H0)[-1]
+    answers = {
+        "no quarter": 2 / np.linalg.eigvalsh(X1.T @ X1 / N + P)[-1],
+        "no ones": 2 / np.linalg.eigvalsh(features.T @ features / (4 * N) + l2 * np.eye(d))[-1],
+        "no N": 2 / np.linalg.eigvalsh(X1.T @ X1 / 4 + P)[-1],
+        "half": 1 / top,
+        "smallest": 2 / np.linalg.eigvalsh(H0)[0],
+        "no penalty": 2 / np.linalg.eigvalsh(X1.T @ X1 / (4 * N))[-1],
+        "eigenvalue": top,
+        "other": 3.1 / top,
+    }
+    with pytest.raises(CheckFailed, match=re.escape(words)) as info:
+        check_safe_learning_rate(answers[which], features, l2=l2)
+    assert_hidden(str(info.value), 2 / top)
+
+
+def test_safe_rate_rejects_what_is_not_a_number(features):
+    with pytest.raises(CheckFailed, match="None"):
+        check_safe_learning_rate(None, features)
+    with pytest.raises(CheckFailed, match="one number"):
+        check_safe_learning_rate([0.1, 0.2], features)
+
+
+# ------------------------------------------------------------------------- the penalty
+
+def test_right_penalty_passes():
+    assert check_l2_for_C(1 / (0.1 * 426), C=0.1, num_samples=426)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (1 / 0.1, "the N is missing"),
+    (0.1 / 426, "upside down"),
+    (1 / (2 * 0.1 * 426), "counted twice"),
+    (2 / (0.1 * 426), "got lost"),
+    (0.1, "C is not the penalty"),
+    (0.5, "too large"),
+])
+def test_penalty_mistakes_are_named_without_the_answer(answer, words):
+    with pytest.raises(CheckFailed, match=re.escape(words)) as info:
+        check_l2_for_C(answer, C=0.1, num_samples=426)
+    assert_hidden(str(info.value), 1 / (0.1 * 426))
+
+
+# --------------------------------------------------------------------------- swapping
+
+def swap(theta, i, j, parts=("W1", "b1", "w2")):
+    theta = theta.copy()
+    W1, b1, w2, _ = mlp_layers(theta)
+    if "W1" in parts:
+        W1[:, [i, j]] = W1[:, [j, i]]
+    if "b1" in parts:
+        b1[[i, j]] = b1[[j, i]]
+    if "w2" in parts:
+        w2[[i, j]] = w2[[j, i]]
+    return theta
+
+
+def test_right_swap_passes():
+    assert check_swap_units(swap)
+    assert check_swap_units(lambda t, i, j: swap(t, i, j), hidden=16)
+
+
+@pytest.mark.parametrize("parts, words", [
+    (("W1", "b1"), "outgoing weights w2 were not swapped"),
+    (("W1", "w2"), "biases b1 were not swapped"),
+    (("W1",), "only W1 was swapped"),
+    (("b1", "w2"), "W1 was not swapped"),
+    ((), "nothing changed"),
+])
+def test_swap_mistakes_are_named(parts, words):
+    with pytest.raises(CheckFailed, match=re.escape(words)):
+        check_swap_units(lambda t, i, j: swap(t, i, j, parts))
+
+
+def test_swap_in_place_is_caught():
+    def in_place(theta, i, j):
+        W1, b1, w2, _ = mlp_layers(theta)
+        W1[:, [i, j]] = W1[:, [j, i]]
+        b1[[i, j]] = b1[[j, i]]
+        w2[[i, j]] = w2[[j, i]]
+        return theta
+
+    with pytest.raises(CheckFailed, match="in place"):
+        check_swap_units(in_place)
+
+
+def test_swap_that_breaks_the_function_says_so():
+    def broken(theta, i, j):
+        out = swap(theta, i, j)
+        out[0] += 1.0
+        return out
+
+    with pytest.raises(CheckFailed, match="no longer computes the same function"):
+        check_swap_units(broken)
+    with pytest.raises(CheckFailed, match="flat"):
+        check_swap_units(lambda t, i, j: t.reshape(1, -1).copy() * 1.0)
