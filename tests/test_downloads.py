@@ -4,15 +4,16 @@ Tree checks (run with the unit tests):
 - every chapter notebook starts with the current hidden setup cell (scripts/add_setup_cell.py);
 - the setup cell does nothing where descentkit is installed, and stops with a clear message
   where it cannot install it;
-- student versions: solution code becomes a raising placeholder, solution prose goes, the
-  self-check lines stay;
+- student versions: each answer of the solution code becomes a placeholder with its hint
+  (dk.checks.todo), solution prose goes, the self-check lines stay;
 - every chapter's solutions use a self-check, every chapter links the glossary, the
   instructor guide lists every chapter, every citation is in the bibliography.
 
 Built-site checks (marker ``site``, run after the build):
 - the wheel, the student notebooks and the archive exist, and every chapter page offers the
   student version next to the full notebook;
-- each student version runs up to its first exercise and stops there with the hint;
+- each student version is the one tests/test_exercises.py runs (placeholder, mistakes and
+  reference of every exercise);
 - a chapter notebook downloaded from the site runs in an empty folder with a fresh
   environment that has only pip, nbclient and ipykernel (the setup cell installs the rest
   from the site's wheel, served on localhost);
@@ -22,6 +23,7 @@ Built-site checks (marker ``site``, run after the build):
 
 from __future__ import annotations
 
+import copy
 import functools
 import http.server
 import shutil
@@ -164,15 +166,15 @@ SAMPLE = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
 
 
 def test_student_version_replaces_solutions_and_keeps_the_rest():
-    student = post_build.student_notebook(SAMPLE)
+    student = post_build.student_notebook(SAMPLE, chapter="09_sample")
     text = json.dumps(student)
     assert "SECRET" not in text and "answer = 42" not in text and "more_secret" not in text
     codes = [source(c) for c in student["cells"] if c["cell_type"] == "code"]
     assert codes[0] == "x = 1" and codes[-1] == "after = 2"
     first = codes[1]
-    assert "raise NotImplementedError('Exercise ch09-ex-1: think of 6 * 7')" in first
+    assert 'answer = dk.checks.todo("think of 6 * 7")' in first  # the answer's placeholder, with the hint
     assert first.rstrip().endswith("check_value(answer, 42)")  # the self-check stays
-    assert "raise NotImplementedError('Exercise ch09-ex-1: write your solution here')" in codes[2]
+    assert "# Your code here." in codes[2]  # no answer the check reads: a plain placeholder
     assert codes[2].rstrip().endswith("check_mse_gradient(\n    my_gradient,\n)")  # a multi-line check, whole
     compile(codes[2], "<cell>", "exec")
     prose = " ".join(source(c) for c in student["cells"] if c["cell_type"] == "markdown")
@@ -181,11 +183,56 @@ def test_student_version_replaces_solutions_and_keeps_the_rest():
     assert SAMPLE["cells"][3]["source"].startswith("answer = 42")  # the input is not changed
 
 
-def test_student_version_placeholder_raises_with_the_hint():
+def test_student_version_records_what_the_grader_needs():
+    student = post_build.student_notebook(SAMPLE, chapter="09_sample")
+    meta = student["metadata"]["descentkit"]
+    assert meta["student_version"] and meta["chapter"] == "09_sample"
+    assert meta["course_version"] == post_build.version()
+    assert meta["exercises"] == ["ch09-ex-1", "ch09-ex-2"]
+    cell = [c for c in student["cells"] if c["cell_type"] == "code"][1]
+    assert cell["metadata"] == {"descentkit": {"placeholder": True, "exercise": "ch09-ex-1",
+                                               "answers": ["answer"], "checks": 1}}
+    heading = next(c for c in student["cells"] if "**Exercise ch09-ex-1**" in source(c))
+    assert heading["metadata"]["descentkit"]["exercises"] == ["ch09-ex-1"]
+
+
+def test_student_placeholder_runs_and_reports_not_answered_with_the_hint(capsys):
+    import descentkit as dk
+    from descentkit.checks import check_value
     student = post_build.student_notebook(SAMPLE)
     placeholder = source([c for c in student["cells"] if c["cell_type"] == "code"][1])
-    with pytest.raises(NotImplementedError, match="think of 6 \\* 7"):
-        exec(compile(placeholder, "<cell>", "exec"), {})
+    exec(compile(placeholder, "<cell>", "exec"), {"dk": dk, "check_value": check_value})
+    assert capsys.readouterr().out == "Not answered yet (your answer): think of 6 * 7\n"
+
+
+def test_placeholder_of_a_function_keeps_its_signature_and_the_imports():
+    original = ("from math import pi\n\ndef area(r):\n    \"\"\"The area.\"\"\"\n    return pi * r**2\n\n"
+                "total = area(2.0)\n\ncheck_value(total, 4 * pi)\ncheck_value(area(1.0), pi)")
+    imports, answer, checks = post_build.split_solution(original)
+    assert imports == ["from math import pi"] and checks == ["check_value(total, 4 * pi)", "check_value(area(1.0), pi)"]
+    assert post_build.answer_names(original) == ["area", "total"]
+    cell = post_build.placeholder("ch09-ex-3", {"hint": {"area": "pi r squared", "total": "call it"}}, original)
+    assert cell.splitlines()[1:6] == ["from math import pi", "def area(r):",
+                                      '    raise NotImplementedError("pi r squared")', "",
+                                      'total = dk.checks.todo("call it")']
+    assert "return pi" not in cell
+    done = post_build.answered("ch09-ex-3", original, post_build.reference_answer(original))
+    assert "return pi * r**2" in done and done.count("from math import pi") == 1
+    assert done.rstrip().endswith("check_value(area(1.0), pi)")
+
+
+def test_long_hints_are_wrapped_to_the_page():
+    original = "lr = 0.5\ncheck_value(lr, 0.5)"
+    cell = post_build.placeholder("ch09-ex-1", {"hint": "word " * 40}, original)
+    assert all(len(line) <= post_build.WIDTH for line in cell.splitlines())
+    compile(cell, "<cell>", "exec")
+
+
+def test_build_only_cells_of_a_solution_are_left_out():
+    nb = copy.deepcopy(SAMPLE)
+    nb["cells"].insert(4, code("glue('secret_number', 42)", tags=["remove-cell"]))
+    text = json.dumps(post_build.student_notebook(nb))
+    assert "secret_number" not in text
 
 
 # ------------------------------------------------------------------------------- chapters
@@ -303,22 +350,12 @@ def run_notebook(path: Path, python: str | Path = sys.executable, timeout: int =
 
 @site
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_student_version_runs_until_its_first_exercise(path, tmp_path):
+def test_site_student_version_is_the_one_the_exercise_tests_ran(path):
+    """The student notebook on the site is the one tests/test_exercises.py ran exercise by exercise."""
     need_site()
-    student = SITE / "downloads" / "student" / path.name
-    nb = notebook(student)
-    work = tmp_path / path.name
-    work.write_text(student.read_text())
-    placeholders = [i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("descentkit", {}).get("placeholder")]
-    error = run_notebook(work)
-    if not placeholders:
-        assert error is None, f"{path.name} (no exercises) failed: {error}"
-        return
-    assert error is not None, f"student {path.name} ran to the end: its placeholders do not raise"
-    ename, evalue, index = error
-    assert ename == "NotImplementedError", f"student {path.name} failed before its first exercise: {ename}: {evalue}"
-    assert index == placeholders[0], f"student {path.name} stopped at cell {index}, not at the first exercise"
-    assert evalue.startswith("Exercise ")
+    built = notebook(SITE / "downloads" / "student" / path.name)
+    assert built == post_build.student_notebook(notebook(path), chapter=path.stem), (
+        f"the site's student {path.name} is out of date: rebuild the site")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
