@@ -119,9 +119,12 @@ def split_solution(code: str) -> tuple[list[str], str, list[str]]:
 
 
 def _bound_names(node) -> list[str]:
-    """Names a top-level statement binds (assignments, def, class)."""
+    """Names a statement binds (assignments, def, class), also inside its loops, ifs and withs."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
+    if isinstance(node, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
+        inner = [*getattr(node, "body", []), *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+        return [name for child in inner for name in _bound_names(child)]
     targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
         node, (ast.AnnAssign, ast.AugAssign)) else []
     names = []
