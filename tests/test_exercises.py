@@ -61,11 +61,15 @@ def exercise_cells(path):
 
 def statements(path):
     """``{label: text of the exercise statement}`` from the source notebook's markdown."""
-    text = "\n".join(cell_source(c) for c in json.loads(path.read_text())["cells"]
-                     if c["cell_type"] == "markdown")
+    text = "\n".join(
+        cell_source(c)
+        for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == "markdown"
+    )
     found = {}
-    for match in re.finditer(r"```\{exercise-start\}\n:label: (\S+)\n```\n(.*?)```\{exercise-end\}",
-                             text, re.S):
+    for match in re.finditer(
+        r"```\{exercise-start\}\n:label: (\S+)\n```\n(.*?)```\{exercise-end\}", text, re.S
+    ):
         found[match.group(1)] = match.group(2)
     return found
 
@@ -79,15 +83,19 @@ def hints(original, name):
 
 # =============================================================================== static checks
 
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_every_exercise_ends_with_a_self_check_on_named_answers(path):
     labels = list(statements(path))
     cells = exercise_cells(path)
     if not labels:
         pytest.skip(f"{path.name} has no exercises yet")
-    with_checks = {label for label, original, _ in cells
-                   if post_build.split_solution(cell_source(original))[2]}
-    assert set(labels) <= with_checks, f"exercises without a self-check: {sorted(set(labels) - with_checks)}"
+    with_checks = {
+        label for label, original, _ in cells if post_build.split_solution(cell_source(original))[2]
+    }
+    assert set(labels) <= with_checks, (
+        f"exercises without a self-check: {sorted(set(labels) - with_checks)}"
+    )
     text = statements(path)
     for label, _, cell in cells:
         answers = cell["metadata"]["descentkit"]["answers"]
@@ -97,7 +105,7 @@ def test_every_exercise_ends_with_a_self_check_on_named_answers(path):
 
 
 def _direct(node, answers):
-    """Whether every answer in a check call is an argument itself, or an item of a list/tuple/dict."""
+    """Whether every answer in a check call is an argument, or an item of a list/tuple/dict."""
     call = node.value
     allowed = set()
     for arg in [*call.args, *(k.value for k in call.keywords)]:
@@ -106,8 +114,11 @@ def _direct(node, answers):
             allowed.update(id(e) for e in arg.elts)
         if isinstance(arg, ast.Dict):
             allowed.update(id(v) for v in arg.values)
-    return all(id(n) in allowed for n in ast.walk(call)
-               if isinstance(n, ast.Name) and n.id in answers and isinstance(n.ctx, ast.Load))
+    return all(
+        id(n) in allowed
+        for n in ast.walk(call)
+        if isinstance(n, ast.Name) and n.id in answers and isinstance(n.ctx, ast.Load)
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -118,7 +129,8 @@ def test_checks_read_the_answers_directly_and_cells_fit_the_page(path):
             node = ast.parse(check).body[0]
             assert _direct(node, answers), (
                 f"{label}: {check!r} computes with an answer; pass each answer itself, so that its "
-                f"placeholder reaches the check")
+                f"placeholder reaches the check"
+            )
         for mistake in original["metadata"]["descentkit"].get("mistakes", []):
             assert set(mistake) == {"code", "expect"}, f"{label}: a mistake is {{'code', 'expect'}}"
         for line in cell_source(cell).splitlines():
@@ -131,8 +143,13 @@ def code_only(source: str) -> str:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):  # a line cut from a longer statement
         return source
-    kept = [(t.type, "''" if t.type == tokenize.STRING else "" if t.type == tokenize.COMMENT else t.string)
-            for t in tokens]
+    kept = [
+        (
+            t.type,
+            "''" if t.type == tokenize.STRING else "" if t.type == tokenize.COMMENT else t.string,
+        )
+        for t in tokens
+    ]
     return tokenize.untokenize(kept)
 
 
@@ -147,14 +164,19 @@ def test_student_version_holds_no_solution(path):
         for line in reference.splitlines():
             line = " ".join(code_only(line.strip() + "\n").split()) if line.strip() else ""
             if line and not line.startswith("def ") and len(line) > 12:
-                assert line not in text, f"{label}: the student cell shows the solution line {line!r}"
-        assert "mistakes" not in json.dumps(cell["metadata"]), f"{label}: the mistakes leak into the student cell"
+                assert line not in text, (
+                    f"{label}: the student cell shows the solution line {line!r}"
+                )
+        assert "mistakes" not in json.dumps(cell["metadata"]), (
+            f"{label}: the mistakes leak into the student cell"
+        )
 
 
 # =============================================================================== in a kernel
 
+
 def run_chapter(path):
-    """Run a chapter's student notebook with every exercise's placeholder, mistakes and reference."""
+    """Run a chapter's student notebook with each exercise's placeholder, mistakes, reference."""
     records = []
     with Kernel(cwd=path.parent) as kernel:
         originals = {c.get("id"): c for c in json.loads(path.read_text())["cells"]}
@@ -163,18 +185,40 @@ def run_chapter(path):
                 continue
             meta = cell.get("metadata", {}).get("descentkit", {})
             if not meta.get("placeholder"):
-                records.append({"kind": "cell", "index": index, "run": kernel.run(cell_source(cell), 600)})
+                records.append(
+                    {"kind": "cell", "index": index, "run": kernel.run(cell_source(cell), 600)}
+                )
                 continue
             label, original = meta["exercise"], originals[cell["id"]]
             src = cell_source(original)
-            records.append({"kind": "stub", "label": label, "meta": meta, "original": original,
-                            "run": kernel.run(cell_source(cell), 600)})
+            records.append(
+                {
+                    "kind": "stub",
+                    "label": label,
+                    "meta": meta,
+                    "original": original,
+                    "run": kernel.run(cell_source(cell), 600),
+                }
+            )
             for mistake in original["metadata"].get("descentkit", {}).get("mistakes", []):
-                records.append({"kind": "mistake", "label": label, "mistake": mistake,
-                                "run": kernel.run(post_build.answered(label, src, mistake["code"]), 600)})
-            records.append({"kind": "reference", "label": label, "meta": meta,
-                            "run": kernel.run(post_build.answered(label, src,
-                                                                  post_build.reference_answer(src)), 600)})
+                records.append(
+                    {
+                        "kind": "mistake",
+                        "label": label,
+                        "mistake": mistake,
+                        "run": kernel.run(post_build.answered(label, src, mistake["code"]), 600),
+                    }
+                )
+            records.append(
+                {
+                    "kind": "reference",
+                    "label": label,
+                    "meta": meta,
+                    "run": kernel.run(
+                        post_build.answered(label, src, post_build.reference_answer(src)), 600
+                    ),
+                }
+            )
     return records
 
 
@@ -201,7 +245,11 @@ class Runs:
 
 @pytest.fixture(scope="module")
 def runs():
-    jobs = 1 if os.environ.get("PYTEST_XDIST_WORKER") else int(os.environ.get("DESCENTKIT_EXERCISE_JOBS", "2"))
+    jobs = (
+        1
+        if os.environ.get("PYTEST_XDIST_WORKER")
+        else int(os.environ.get("DESCENTKIT_EXERCISE_JOBS", "2"))
+    )
     r = Runs(jobs)
     yield r
     r.pool.shutdown(wait=True, cancel_futures=True)
@@ -235,7 +283,9 @@ def test_every_exercise_from_the_learners_side(path, runs):
         run = record["run"]
         kind = record["kind"]
         if run.timed_out or run.died:
-            failures.append(f"{record.get('label', record.get('index'))} {kind}: {describe(record)}")
+            failures.append(
+                f"{record.get('label', record.get('index'))} {kind}: {describe(record)}"
+            )
             continue
         if kind == "cell":
             if run.error:
@@ -244,27 +294,38 @@ def test_every_exercise_from_the_learners_side(path, runs):
             label, meta = record["label"], record["meta"]
             got = reports(run)
             if run.error or [r["status"] for r in got] != ["unanswered"] * meta["checks"]:
-                failures.append(f"{label} placeholder: expected {meta['checks']} 'Not answered yet', "
-                                f"got {describe(record)}")
+                failures.append(
+                    f"{label} placeholder: expected {meta['checks']} 'Not answered yet', "
+                    f"got {describe(record)}"
+                )
                 continue
             messages = " ".join(r["message"] for r in got)
             for name in meta["answers"]:
                 hint = " ".join(hints(record["original"], name).split())
                 if hint and hint[:40] not in " ".join(messages.split()):
-                    failures.append(f"{label} placeholder: the hint for {name} is not shown: {messages!r}")
+                    failures.append(
+                        f"{label} placeholder: the hint for {name} is not shown: {messages!r}"
+                    )
         elif kind == "mistake":
             label, mistake = record["label"], record["mistake"]
             if not run.error or run.error[0] != "CheckFailed":
-                failures.append(f"{label} mistake {mistake['code']!r}: expected CheckFailed, "
-                                f"got {describe(record)}")
+                failures.append(
+                    f"{label} mistake {mistake['code']!r}: expected CheckFailed, "
+                    f"got {describe(record)}"
+                )
             elif mistake["expect"].lower() not in run.error[1].lower():
-                failures.append(f"{label} mistake {mistake['code']!r}: the check says {run.error[1]!r}, "
-                                f"without {mistake['expect']!r}")
+                failures.append(
+                    f"{label} mistake {mistake['code']!r}: the check says {run.error[1]!r}, "
+                    f"without {mistake['expect']!r}"
+                )
         elif kind == "reference":
             label, meta = record["label"], record["meta"]
             got = reports(run)
             if run.error or [r["status"] for r in got] != ["passed"] * meta["checks"]:
-                failures.append(f"{label} reference: expected {meta['checks']} 'Correct', got {describe(record)}")
+                failures.append(
+                    f"{label} reference: expected {meta['checks']} 'Correct', "
+                    f"got {describe(record)}"
+                )
     assert not failures, f"{path.name}:\n" + "\n".join(failures)
     exercises = [r for r in records if r["kind"] == "reference"]
     mistakes = [r for r in records if r["kind"] == "mistake"]
