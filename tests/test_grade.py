@@ -68,6 +68,8 @@ def chapter_one(tmp_path_factory):
         "half": lambda k, c: "reference" if k < 3 else "stub",
         "unsolved": lambda k, c: "stub",
         "wrong": lambda k, c: "mistake",
+        # the example of book/instructors.md
+        "alice": lambda k, c: {2: "mistake", 3: "stub"}.get(k, "reference"),
     }
     paths = []
     for name, choose in choices.items():
@@ -112,7 +114,7 @@ def test_solved_half_unsolved_and_wrong_notebooks(chapter_one):
     # a not-answered exercise shows its hint
     half = reports["half"]["exercises"][5]
     assert half["detail"].startswith("predicted_ratio: divide (h / 2)")
-    assert [r["exit_code"] for r in reports.values()] == [0, 1, 1, 1]
+    assert [r["exit_code"] for r in reports.values()] == [0, 1, 1, 1, 1]
     assert chapter_one["exit"] == 1 == chapter_one["json"]["exit_code"]
 
 
@@ -350,3 +352,14 @@ def test_the_kernel_runs_cells_in_order():
         assert kernel.run("a = 2").error is None
         run = kernel.run("print(a * 21)\n1 / 0")
         assert run.outputs[0]["text"] == "42\n" and run.error[0] == "ZeroDivisionError"
+
+
+def test_the_instructor_guide_shows_what_the_grader_prints(chapter_one):
+    guide = (ROOT / "book" / "instructors.md").read_text()
+    block = guide.split("It prints one table per notebook:\n\n```text\n", 1)[1].split("```", 1)[0]
+    report = dict(chapter_one["reports"]["alice"], notebook="alice/01_derivatives.ipynb")
+    shown = [line.rstrip() for line in block.splitlines()]
+    printed = grade.table(report).splitlines()
+    assert len(shown) == len(printed)
+    for doc, real in zip(shown, printed, strict=True):  # the guide's lines are cut shorter
+        assert real.startswith(doc.removesuffix("..."))
