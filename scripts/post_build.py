@@ -7,8 +7,9 @@ that static hosts such as GitHub Pages serve it as is):
 * ``descentkit-<version>-py3-none-any.whl``: the course package, installed by the hidden
   setup cell of every chapter notebook (see scripts/add_setup_cell.py);
 * ``student/NN_name.ipynb``: the student version of every chapter: the same notebook with
-  the solutions taken out (solution prose removed, solution code replaced by a placeholder
-  that raises ``NotImplementedError`` with a hint; self-check lines are kept);
+  the solutions taken out (solution prose removed, each answer of the solution code
+  replaced by a placeholder with a hint, ``dk.checks.todo(hint)``; self-check lines are
+  kept, and report "Not answered yet" until the learner answers);
 * ``gradient-descent-course.zip``: every chapter notebook (full and student versions), the
   package wheel, the requirements and a README with the two steps to run them;
 * ``_sources/book/NN_name.ipynb`` (the page's ".ipynb" download), rewritten: every notebook
@@ -66,6 +67,37 @@ def version() -> str:
 
 
 # --------------------------------------------------------------------------- student versions
+#
+# A solution code cell is the learner's part (the reference answer) followed by the
+# self-check lines. Its metadata.descentkit says how to make the student's placeholder:
+#
+#   {"hint": "one hint" or {"answer_name": "its hint", ...},
+#    "stub": "optional: the placeholder code, if the generated one does not fit",
+#    "mistakes": [{"code": "what a learner might write instead", "expect": "words of the
+#                  check's diagnosis"}, ...]}
+#
+# The answers are the names the check lines read that the learner's part defines; the
+# placeholder defines each as dk.checks.todo(hint), or, for a function, keeps its `def`
+# line and raises NotImplementedError(hint). Every self-check reports such a placeholder
+# as "Not answered yet: <hint>", so the student notebook runs top to bottom.
+# tests/test_exercises.py runs each exercise of each student notebook with its placeholder,
+# each listed mistake and the reference answer in its place.
+
+#: The width of the code column on the page and in the notebooks (book/ruff.toml).
+WIDTH = 79
+
+
+def _check_call_name(node) -> str:
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        return (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else ""
+        )
+    return ""
 
 
 def check_statements(code: str) -> list[str]:
@@ -74,35 +106,196 @@ def check_statements(code: str) -> list[str]:
         tree = ast.parse(code)
     except SyntaxError:  # IPython syntax, say: fall back to single lines
         return [line for line in code.splitlines() if CHECK_LINE.match(line)]
-    found = []
-    for node in tree.body:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            name = (
-                func.id
-                if isinstance(func, ast.Name)
-                else func.attr
-                if isinstance(func, ast.Attribute)
-                else ""
-            )
-            if name.startswith("check_"):
-                found.append(ast.get_source_segment(code, node))
-    return found
-
-
-def placeholder(label: str, hint: str | None, original: str) -> str:
-    """The code a student sees instead of a solution: a hint that raises, then the checks."""
-    hint = hint or "write your solution here"
-    message = f"Exercise {label}: {hint}" if label else hint
-    checks = check_statements(original)
-    lines = [
-        "# Your code here: replace the `raise` line with your solution"
-        f"{' to ' + label if label else ''}.",
-        f"raise NotImplementedError({message!r})",
+    return [
+        ast.get_source_segment(code, node)
+        for node in tree.body
+        if _check_call_name(node).startswith("check_")
     ]
+
+
+def split_solution(code: str) -> tuple[list[str], str, list[str]]:
+    """``(imports, the learner's part, the self-check lines)`` of a solution cell.
+
+    The learner's part is the cell without its top-level imports and self-check calls; it
+    is what the placeholder stands for. The imports stay in the student's cell (they
+    name tools, not answers), before the placeholder.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        checks = check_statements(code)
+        return (
+            [],
+            "\n".join(line for line in code.splitlines() if line not in checks).strip("\n"),
+            checks,
+        )
+    lines = code.splitlines()
+    drop, imports, checks = set(), [], []
+    for node in tree.body:
+        if _check_call_name(node).startswith("check_"):
+            checks.append(ast.get_source_segment(code, node))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(ast.get_source_segment(code, node))
+        else:
+            continue
+        drop.update(range(node.lineno - 1, node.end_lineno))
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    return imports, re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n"), checks
+
+
+def _bound_names(node) -> list[str]:
+    """Names a statement binds (assignments, def, class), also inside its loops, ifs and withs."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
+        inner = [
+            *getattr(node, "body", []),
+            *getattr(node, "orelse", []),
+            *getattr(node, "finalbody", []),
+        ]
+        return [name for child in inner for name in _bound_names(child)]
+    targets = (
+        node.targets
+        if isinstance(node, ast.Assign)
+        else [node.target]
+        if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+        else []
+    )
+    names = []
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.append(sub.id)
+    return names
+
+
+def answer_names(code: str) -> list[str]:
+    """The answers of a solution cell: names its self-checks read that its learner's part
+    defines, in the order the learner's part defines them."""
+    _, answer, checks = split_solution(code)
+    read = set()
+    for check in checks:
+        for node in ast.walk(ast.parse(check)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                read.add(node.id)
+    names = []
+    for node in ast.parse(answer).body if answer else []:
+        for name in _bound_names(node):
+            if name in read and name not in names:
+                names.append(name)
+    return names
+
+
+def _quote(text: str) -> str:
+    """A double-quoted Python string literal, as the course writes them."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _string_lines(prefix: str, text: str, suffix: str, indent: int) -> list[str]:
+    """``prefix + _quote(text) + suffix`` on one line if it fits WIDTH, else the string on
+    the next lines, indented by ``indent``, cut into adjacent literals that fit."""
+    one = f"{prefix}{_quote(text)}{suffix}"
+    if len(one) <= WIDTH:
+        return [one]
+    room = WIDTH - indent - len(suffix)
+    pieces, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and len(_quote(candidate + " ")) > room:
+            pieces.append(current + " ")
+            current = word
+        else:
+            current = candidate
+    pieces.append(current)
+    return [
+        prefix.rstrip(),
+        *(" " * indent + _quote(piece) for piece in pieces[:-1]),
+        " " * indent + _quote(pieces[-1]) + suffix,
+    ]
+
+
+def _hint_for(hint, name: str) -> str:
+    if isinstance(hint, dict):
+        return hint.get(name) or next(iter(hint.values()), "") or f"write {name}"
+    return hint or f"write {name}"
+
+
+def stub(code: str, hint=None) -> str:
+    """The placeholder that stands for a solution cell's learner's part (its answers undone)."""
+    _, answer, _ = split_solution(code)
+    names = answer_names(code)
+    if not names:
+        return (
+            f"# Your code here. Hint: {hint}"
+            if isinstance(hint, str) and hint
+            else "# Your code here."
+        )
+    tree = ast.parse(answer)
+    lines = answer.splitlines()
+    defs = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    out = []
+    for name in names:
+        text = _hint_for(hint, name)
+        if name in defs:
+            node = defs[name]
+            header = lines[node.lineno - 1 : node.body[0].lineno - 1] or [lines[node.lineno - 1]]
+            if (
+                isinstance(node.body[0], ast.Expr)
+                and isinstance(node.body[0].value, ast.Constant)
+                and node.body[0].lineno == node.lineno
+            ):
+                header = [lines[node.lineno - 1].split(":", 1)[0] + ":"]  # a one-line def
+            if out:
+                out.append("")
+            out += header
+            out += _string_lines("    raise NotImplementedError(", text, ")", 8)
+            out.append("")
+        else:
+            out += _string_lines(f"{name} = dk.checks.todo(", text, ")", 4)
+    return "\n".join(out).strip("\n")
+
+
+def _header(label: str) -> str:
+    return (
+        f"# Exercise {label}: your answer in place of the placeholder."
+        if label
+        else "# Your answer."
+    )
+
+
+def _assemble(label: str, imports: list[str], code: str, checks: list[str]) -> str:
+    lines = [_header(label), *imports, code]
     if checks:
-        lines += ["", "# Then this self-check tells you whether your answer is right:", *checks]
-    return "\n".join(lines)
+        lines += ["", "# The self-check: it says whether your answer is right.", *checks]
+    return "\n".join(lines) + "\n"
+
+
+def placeholder(label: str, metadata: dict | None, original: str) -> str:
+    """The code a student sees instead of a solution: the placeholder, then the self-checks."""
+    metadata = metadata or {}
+    imports, _, checks = split_solution(original)
+    return _assemble(
+        label, imports, metadata.get("stub") or stub(original, metadata.get("hint")), checks
+    )
+
+
+def answered(label: str, original: str, code: str) -> str:
+    """The student's cell once a learner has written ``code`` in place of the placeholder.
+
+    ``answered(label, original, reference_answer(original))`` is the cell with the
+    reference solution; with a mistake's ``code``, the cell a learner who made it has.
+    """
+    imports, _, checks = split_solution(original)
+    return _assemble(label, imports, code.strip("\n"), checks)
+
+
+def reference_answer(original: str) -> str:
+    """The reference solution's learner's part: what a right answer writes for the placeholder."""
+    return split_solution(original)[1]
 
 
 def _student_markdown(text: str, state: dict) -> str:
@@ -129,6 +322,7 @@ def _student_markdown(text: str, state: dict) -> str:
             i += 1
         if kind == "exercise-start":
             state["label"] = options.get("label", "")
+            state["started"].append(state["label"])
             out.append(
                 f"**Exercise {state['label']}**".rstrip() if state["label"] else "**Exercise**"
             )
@@ -137,38 +331,72 @@ def _student_markdown(text: str, state: dict) -> str:
             state["in_solution"] = True
             state["label"] = match.group(1) or state.get("label", "")
             out.append(
-                "*Your answer: write it in the next cell, then run the check if there is one.*"
+                "*Your answer: in the next cell, in place of the placeholder. Its self-check "
+                "says whether it is right.*"
             )
         elif kind == "solution-end":
             state["in_solution"] = False
     return "\n".join(out).strip("\n")
 
 
-def student_notebook(nb: dict) -> dict:
+def student_notebook(nb: dict, chapter: str | None = None) -> dict:
     """The student version of a chapter notebook (a new dict; ``nb`` is not changed).
 
     Code cells inside a solution (between ``solution-start`` and ``solution-end``) get a
-    placeholder raising ``NotImplementedError``; its hint is the cell's
-    ``metadata.descentkit.hint`` if present. Solution prose is dropped. Outputs are cleared.
+    placeholder (see :func:`placeholder`) followed by the cell's self-checks; the cell keeps
+    its ``id`` and gets ``metadata.descentkit = {"placeholder": true, "exercise": label,
+    "answers": [...], "checks": n}``. Solution prose is dropped; a markdown cell that starts
+    exercises gets ``metadata.descentkit.exercises``. Outputs are cleared. The notebook's
+    ``metadata.descentkit`` records the chapter, the course version, the exercises and the
+    ids of all cells, so that ``python -m descentkit.grade`` can tell a learner's notebook
+    from another chapter's or version's, and cells that were deleted.
     """
     nb = copy.deepcopy(nb)
-    state = {"in_solution": False, "label": ""}
+    state = {"in_solution": False, "label": "", "started": []}
     cells = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
+            state["started"] = []
             text = _student_markdown(cell_source(cell), state)
             if text.strip():
-                cells.append({**cell, "source": text})
+                new = {**cell, "source": text}
+                if state["started"]:
+                    new["metadata"] = {
+                        **cell.get("metadata", {}),
+                        "descentkit": {"exercises": state["started"]},
+                    }
+                cells.append(new)
             continue
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
+            if state["in_solution"] and "remove-cell" in cell.get("metadata", {}).get("tags", []):
+                continue  # build-only code of a solution (glue, checks of the prose): not the learner's
             if state["in_solution"]:
-                hint = cell.get("metadata", {}).get("descentkit", {}).get("hint")
-                cell["source"] = placeholder(state["label"], hint, cell_source(cell))
-                cell["metadata"] = {"descentkit": {"placeholder": True, "exercise": state["label"]}}
+                meta = cell.get("metadata", {}).get("descentkit", {})
+                original = cell_source(cell)
+                cell["source"] = placeholder(state["label"], meta, original)
+                cell["metadata"] = {
+                    "descentkit": {
+                        "placeholder": True,
+                        "exercise": state["label"],
+                        "answers": answer_names(original),
+                        "checks": len(split_solution(original)[2]),
+                    }
+                }
         cells.append(cell)
     nb["cells"] = cells
-    nb.setdefault("metadata", {})["descentkit"] = {"student_version": True}
+    exercises = []
+    for cell in cells:
+        for label in cell.get("metadata", {}).get("descentkit", {}).get("exercises", []):
+            if label and label not in exercises:
+                exercises.append(label)
+    nb.setdefault("metadata", {})["descentkit"] = {
+        "student_version": True,
+        "chapter": chapter,
+        "course_version": version(),
+        "exercises": exercises,
+        "cells": [c.get("id") for c in cells if c.get("id")],
+    }
     return nb
 
 
@@ -232,11 +460,8 @@ package `descentkit` ({wheel}), and the exact versions of everything they need
 
 - `NN_name.ipynb`: the chapters, with the solutions of the exercises.
 - `student/NN_name.ipynb`: the same chapters without the solutions, for working the
-  exercises yourself. Each exercise has a placeholder cell that stops with a hint, and
-  most have a self-check that tells you whether your answer is right.
-- `with-outputs/NN_name.ipynb`: the chapters once more, already run, with every figure and
-  printed number in place: for reading the course offline before running anything. They
-  were run when the course was built; running them again gives the same numbers.
+  exercises yourself. Each exercise has a cell with a placeholder and a hint, and ends
+  with a self-check that tells you whether your answer is right.
 
 ## Run it: two steps
 
@@ -261,8 +486,13 @@ Code under the MIT licence; text under CC BY 4.0. Course version {version}.
 """
 
 
-def build_archive(html: Path, wheel: Path, students: dict[str, dict], full: dict[str, dict],
-                  executed: dict[str, dict]) -> Path:
+def build_archive(
+    html: Path,
+    wheel: Path,
+    students: dict[str, dict],
+    full: dict[str, dict],
+    executed: dict[str, dict],
+) -> Path:
     """Zip the chapters, their student versions, the wheel, the requirements and a README."""
     out = html / "downloads" / f"{ARCHIVE_NAME}.zip"
     top = ARCHIVE_NAME
@@ -289,9 +519,11 @@ MENU_MARK = "descentkit-student-download"
 #: The branch the built site is published on (``ghp-import -n -p -f _build/html``): the
 #: Colab and Binder buttons open the rendered notebook there, not the MyST source on main.
 PAGES_BRANCH = "gh-pages"
-LAUNCH = re.compile(r'href="(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/)[^/"]+/'
-                    r'book/([^"]+\.ipynb)"|href="(https://mybinder\.org/v2/gh/[^/]+/[^/]+/)[^?"]+'
-                    r'\?urlpath=tree/book/([^"]+\.ipynb)"')
+LAUNCH = re.compile(
+    r'href="(https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/)[^/"]+/'
+    r'book/([^"]+\.ipynb)"|href="(https://mybinder\.org/v2/gh/[^/]+/[^/]+/)[^?"]+'
+    r'\?urlpath=tree/book/([^"]+\.ipynb)"'
+)
 
 
 def launch_rendered_notebooks(html: Path) -> int:
@@ -374,7 +606,8 @@ def main() -> int:
         full[path.name] = learner_notebook(source, renderer)
         run = json.loads((html.parent / "jupyter_execute" / "book" / path.name).read_text())
         executed[path.name] = learner_notebook(run, renderer, keep_outputs=True)
-        students[path.name] = learner_notebook(student_notebook(source), renderer)
+        student = student_notebook(source, chapter=path.stem)
+        students[path.name] = learner_notebook(student, renderer)
         (html / "_sources" / "book" / path.name).write_text(_dump(full[path.name]))
         (downloads / "student" / path.name).write_text(_dump(students[path.name]))
     archive = build_archive(html, wheel, students, full, executed)

@@ -23,7 +23,9 @@ def test_check_failed_is_an_assertion_error_with_a_short_jupyter_rendering():
 
 
 def test_check_value_right_prints_and_returns_true(capsys):
-    assert checks.check_value(0.5, 0.5, name="lr") is True
+    result = checks.check_value(0.5, 0.5, name="lr")
+    assert result == True and bool(result) is True  # noqa: E712 - an Outcome, equal to True
+    assert repr(result) == "True" and hasattr(result, "_ipython_display_")  # not shown as Out[]
     assert "Correct" in capsys.readouterr().out
 
 
@@ -31,7 +33,9 @@ def test_check_value_right_prints_and_returns_true(capsys):
     (-0.5, "wrong sign"),
     (1.0, "twice"),
     (0.25, "half"),
-    (1.5, "3 times"),
+    (1.5, "too large"),
+    (0.1, "too small"),
+    (2.0, "upside down"),
     (None, "forget the `return`"),
     ("abc", "expected numbers"),
     ([0.5, 0.5], "shape"),
@@ -71,7 +75,9 @@ def test_check_derivative_right_against_numerical_and_exact():
     (lambda x: -(6 * x + 2), "wrong sign"),
     (lambda x: 2 * (6 * x + 2), "twice"),
     (lambda x: 3 * x + 1, "half"),
-    (lambda x: 6 * x, "x = "),               # forgot the constant term: reported at a point
+    (lambda x: 6 * x, "same amount at every point"),    # forgot the constant term
+    (lambda x: 6 * x + 2 + 3e-3, "difference quotient"),  # (g(x + h) - g(x)) / h, h = 1e-3
+    (lambda x: 6 * x**2, "x = "),                       # just wrong: reported at a point
     (f, "not its slope"),
     (lambda x: None, "return"),
     (lambda x: 1 / 0, "ZeroDivisionError"),
@@ -80,10 +86,11 @@ def test_check_derivative_mistakes(df, fragment):
     fails_with(fragment, checks.check_derivative, df, f)
 
 
-def test_check_derivative_reports_placeholder():
+def test_check_derivative_reports_placeholder(capsys):
     def df(x):
         raise NotImplementedError("write f'(x)")
-    fails_with("not written yet", checks.check_derivative, df, f)
+    assert not checks.check_derivative(df, f, name="df")
+    assert capsys.readouterr().out == "Not answered yet (df): write f'(x)\n"
 
 
 def test_check_derivative_needs_a_reference():
@@ -249,3 +256,275 @@ def test_check_momentum_step_agrees_with_torch():
 ])
 def test_check_momentum_step_mistakes(fn, fragment):
     fails_with(fragment, checks.check_momentum_step, fn)
+
+
+# ---------------------------------------------------------------- not answered yet; no spoilers
+
+@pytest.mark.parametrize("placeholder, shown", [
+    (checks.todo("the factor must be zero"), "Not answered yet (lr): the factor must be zero"),
+    (..., "Not answered yet (lr): replace the placeholder `...`"),
+    ([checks.todo("first"), checks.todo("second")], "Not answered yet (lr): first; second"),
+    ({1: checks.todo("count them")}, "Not answered yet (lr): count them"),
+])
+def test_a_placeholder_is_reported_as_not_answered(placeholder, shown, capsys):
+    result = checks.check_value(placeholder, 0.5, name="lr")
+    assert not result and repr(result) == "False"
+    assert capsys.readouterr().out.startswith(shown)
+
+
+def test_every_check_reports_a_placeholder_without_raising(capsys):
+    todo = checks.todo("hint")
+
+    def unwritten(*args):
+        raise NotImplementedError("hint")
+
+    calls = [
+        lambda: checks.check_value(todo, 1.0),
+        lambda: checks.check_value(1.0, todo),  # a reference the learner computes, as in 1.4
+        lambda: checks.check_steps(todo, 3),
+        lambda: checks.check_derivative(unwritten, f),
+        lambda: checks.check_derivative(todo, f),
+        lambda: checks.check_gradient(unwritten, q),
+        lambda: checks.check_mse(unwritten),
+        lambda: checks.check_mse_value(todo, 1, 2, [1.0], [3.0]),
+        lambda: checks.check_mse_gradient(unwritten),
+        lambda: checks.check_learning_rate_bound(todo, 2.0),
+        lambda: checks.check_one_step_rate(todo, 2.0),
+        lambda: checks.check_condition_number(todo, H),
+        lambda: checks.check_standardize(unwritten),
+        lambda: checks.check_unscaled_line(todo, (1.0, 2.0), [1.0, 2.0], [1.0, 2.0]),
+        lambda: checks.check_batches(todo, 4, 2),
+        lambda: checks.check_minibatch_average(todo, lambda t, i: t, np.zeros(2), n=4, batch_size=2),
+        lambda: checks.check_target(todo, lambda v: v, 1.0, rtol=0.1),
+        lambda: checks.check_momentum_step(unwritten),
+        lambda: checks.check_diverging_rates(todo, [0.1], lambda lr: [1.0, 0.5]),
+        lambda: checks.check_best_choice(todo, [1, 2], lambda c: c),
+        lambda: checks.check_finder_picks(todo, lambda n: None, num_steps=[30]),
+        lambda: checks.check_basin_fraction(todo, lambda x: x, [0.0], 0.1, 1, boundary=0.0),
+    ]
+    for call in calls:
+        assert not call()
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(calls) and all(line.startswith("Not answered yet") for line in out), out
+
+
+def test_messages_never_show_the_reference_value():
+    secret = 0.123456
+    for wrong in [0.2, -secret, 2 * secret, secret / 2, 1 / secret, [secret, 1.0], 7.5]:
+        msg = fails_with("", checks.check_value, wrong, secret)
+        assert "0.123456" not in msg and "0.1235" not in msg, msg
+    msg = fails_with("", checks.check_value, [1.0, 5.0], [1.0, 2.345678])
+    assert "2.345678" not in msg and "2.346" not in msg, msg
+    msg = fails_with("x = ", checks.check_derivative, lambda x: 6 * x**2, f)
+    assert "should be" not in msg
+
+
+def test_check_value_compares_dictionaries_and_counts():
+    assert checks.check_value({1: 80, 7: 12}, {1: 80, 7: 12}, count=True)
+    fails_with("the value for 7 (11) is one too few", checks.check_value, {1: 80, 7: 11}, {1: 80, 7: 12},
+               count=True)
+    fails_with("missing: [7]", checks.check_value, {1: 80}, {1: 80, 7: 12})
+    fails_with("should be a dictionary", checks.check_value, [80, 12], {1: 80, 7: 12})
+    fails_with("dL_dw (-4) is the wrong sign", checks.check_value, [-4.0, -4.0], [4.0, -4.0],
+               names=["dL_dw", "dL_db"])
+
+
+def test_check_value_square_root_and_square():
+    fails_with("square root", checks.check_value, 3.0, 9.0)
+    fails_with("square of the right value", checks.check_value, 81.0, 9.0)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (66, "one too few"), (68, "one too many"), (66.9, "round up"), (134, "twice"), (10, "too small"),
+])
+def test_check_steps_diagnoses(answer, fragment):
+    fails_with(fragment, checks.check_steps, answer, 67)
+
+
+def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
+    from descentkit.optim import run_to_tolerance
+    run = run_to_tolerance(lambda x: 10 * x - 3, 4.0, 0.15, minimum=0.3)
+    assert checks.check_steps(22, run)
+    assert checks.check_steps(20, factor=0.5, shrink=1e6)  # 0.5**20 < 1e-6 < 0.5**19
+    assert checks.check_steps(20, hessian=10.0, lr=0.15, shrink=1e6)
+    assert checks.check_steps(691, kappa=100, method="gradient descent", shrink=1e6)
+    assert checks.check_steps(69, kappa=100, method="heavy ball", shrink=1e6)
+    assert checks.check_steps(19.93, factor=0.5, shrink=1e6, rtol=0.01)  # an estimate
+    fails_with("k (2) is one too few", checks.check_steps, [1, 2], [1, 3], names=["j", "k"])
+    with pytest.raises(ValueError, match="needs expected"):
+        checks.check_steps(3)
+
+
+def test_check_learning_rate_bound_speaks_of_second_derivatives_in_chapter_1():
+    # a number or a diagonal Hessian: second derivatives, not eigenvalues (chapter 4's words)
+    msg = fails_with("1 over the second derivative", checks.check_learning_rate_bound, 0.1, hessian=10.0)
+    assert "lambda" not in msg
+    msg = fails_with("SMALLEST second derivative", checks.check_learning_rate_bound, 1.0, np.diag([2.0, 6.0]))
+    assert "lambda" not in msg
+    fails_with("upside down", checks.check_learning_rate_bound, 5.0, hessian=10.0)
+
+
+@pytest.mark.parametrize("lr, fragment", [
+    (1.0, "mirror image"), (2.0, "second derivative itself"), (0.25, "half the way"), (-0.5, "wrong sign"),
+])
+def test_check_one_step_rate(lr, fragment):
+    assert checks.check_one_step_rate(0.5, 2.0)
+    fails_with(fragment, checks.check_one_step_rate, lr, 2.0)
+
+
+def test_check_one_step_rate_needs_one_curvature():
+    with pytest.raises(ValueError, match="no single rate"):
+        checks.check_one_step_rate(0.5, H)
+
+
+def test_check_mse_recognises_mistakes_of_the_expansion():
+    def expanded(b, w, x, y, two=2, xx=None, yy=True, sign=-1):
+        xx = np.mean(x**2) if xx is None else xx
+        return (b**2 + two * b * w * np.mean(x) + w**2 * xx + sign * two * b * np.mean(y)
+                + sign * two * w * np.mean(x * y) + (np.mean(y**2) if yy else 0))
+    assert checks.check_mse(expanded)
+    fails_with("mean(y**2) is missing", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, yy=False))
+    fails_with("factor 2", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, two=1))
+    fails_with("not mean(x)**2", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, xx=np.mean(x) ** 2))
+    fails_with("terms with y", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, sign=1))
+
+
+def test_check_mse_value():
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.5, 5.0])
+    right = np.mean((1 + 2 * x - y) ** 2)
+    assert checks.check_mse_value(right, 1, 2, x, y)
+    fails_with("RMSE", checks.check_mse_value, np.sqrt(right), 1, 2, x, y)
+    fails_with("forgot the mean", checks.check_mse_value, 3 * right, 1, 2, x, y)
+    fails_with("1/2", checks.check_mse_value, right / 2, 1, 2, x, y)
+
+
+# ---------------------------------------------------------------- runs and experiments
+
+def test_check_training_losses():
+    torch = pytest.importorskip("torch")
+    t = torch.linspace(0, 1, 5, dtype=torch.float64)
+    y = 3 * t + 1
+
+    def loss_fn(p):
+        return ((p[0] * t + p[1] - y) ** 2).mean()
+
+    initial = torch.tensor([0.0, 0.0], dtype=torch.float64)
+
+    def train(zero, after=False, epochs=6, start=initial):
+        p = start.clone().requires_grad_()
+        out = []
+        for _ in range(epochs):
+            loss = loss_fn(p)
+            loss.backward()
+            if not after:
+                out.append(loss.item())
+            with torch.no_grad():
+                p -= 0.1 * p.grad
+                if zero:
+                    p.grad.zero_()
+            if after:
+                out.append(loss_fn(p).item())
+        return out
+
+    kw = dict(loss_fn=loss_fn, initial=initial, lr=0.1, num_epochs=6)
+    assert checks.check_training_losses(train(False), zero_grad=False, **kw)
+    assert checks.check_training_losses(train(True), zero_grad=True, **kw)
+    fails_with("WITH the gradient zeroed", checks.check_training_losses, train(True), zero_grad=False, **kw)
+    fails_with("WITHOUT zeroing", checks.check_training_losses, train(False), zero_grad=True, **kw)
+    fails_with("shifted by one epoch", checks.check_training_losses, train(False, after=True),
+               zero_grad=False, **kw)
+    fails_with("7 values", checks.check_training_losses, train(False, epochs=7), zero_grad=False, **kw)
+    fails_with("initial parameters", checks.check_training_losses,
+               train(False, start=torch.tensor([1.0, 0.0], dtype=torch.float64)), zero_grad=False, **kw)
+
+
+def test_check_diverging_rates():
+    def run(lr):  # a quadratic with curvature 2: diverges above lr = 1
+        x, losses = 1.0, []
+        for _ in range(20):
+            losses.append(x**2)
+            x -= lr * 2 * x
+        return losses
+
+    rates = [0.1, 0.9, 1.1]
+    assert checks.check_diverging_rates([1.1], rates, run)
+    assert checks.check_diverging_rates(1.1, rates, run)  # one rate on its own
+    fails_with("rates that converge", checks.check_diverging_rates, [0.1, 0.9], rates, run)
+    fails_with("0.9 in your list does not diverge", checks.check_diverging_rates, [0.9, 1.1], rates, run)
+    fails_with("missing from your list", checks.check_diverging_rates, [], rates, run)
+    fails_with("not one of the rates tried", checks.check_diverging_rates, [2.0], rates, run)
+    fails_with("list of learning rates", checks.check_diverging_rates, "1.1", rates, run)
+
+
+def test_check_finder_picks():
+    from descentkit.schedules import lr_finder, suggest_lr
+
+    def finder(n):
+        return lr_finder(lambda x: 2 * x, lambda x: float(x @ x), np.array([1.0, -2.0]),
+                         lr_min=1e-3, lr_max=10.0, num_steps=n)
+
+    picks = {n: suggest_lr(finder(n), rule="min/10") for n in (30, 60)}
+    assert checks.check_finder_picks(picks, finder, num_steps=[30, 60])
+    lowest = {n: 10 * p for n, p in picks.items()}
+    fails_with("LOWEST loss", checks.check_finder_picks, lowest, finder, num_steps=[30, 60])
+    fails_with("dictionary", checks.check_finder_picks, list(picks.values()), finder, num_steps=[30, 60])
+
+
+def test_check_best_choice():
+    def score(c):
+        return (c - 2) ** 2
+
+    assert checks.check_best_choice(2, [1, 2, 4], score)
+    fails_with("WORST", checks.check_best_choice, 4, [1, 2, 4], score)
+    fails_with("not the best", checks.check_best_choice, 1, [1, 2, 4], score)
+    fails_with("not one of the candidates", checks.check_best_choice, 3, [1, 2, 4], score)
+
+
+def test_check_target():
+    assert checks.check_target(0.01, lambda lr: 30 * lr, target=0.3, rtol=1e-9)
+    fails_with("10 times the target", checks.check_target, 0.1, lambda lr: 30 * lr, target=0.3, rtol=1e-9)
+    fails_with("too small", checks.check_target, 0.001, lambda lr: 30 * lr, target=0.3, rtol=0.1)
+    fails_with("not finite", checks.check_target, 1.0, lambda lr: float("inf"), target=0.3, rtol=0.1)
+
+
+def test_check_minibatch_average():
+    X = np.arange(8.0)
+
+    def grad(theta, idx=None):
+        idx = np.arange(8) if idx is None else idx
+        return np.array([np.mean(theta[0] - X[idx]), np.mean(X[idx] * (theta[1] - X[idx]))])
+
+    theta = np.array([0.5, -1.0])
+    assert checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=2)
+    fails_with("SUM of the 4 batch gradients", checks.check_minibatch_average, 4 * grad(theta), grad, theta,
+               n=8, batch_size=2)
+    with pytest.raises(ValueError, match="divide"):
+        checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=3)
+
+
+def test_check_unscaled_line():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 10, 30)
+    y = 1 + 0.2 * x + rng.normal(0, 0.1, 30)
+    mean, scale = 4.0, 2.5  # any affine scaling gives back the least-squares line in x
+    from descentkit.models import least_squares_line
+    b, w = least_squares_line(x, y)
+    b_z, w_z = least_squares_line((x - mean) / scale, y)
+    assert checks.check_unscaled_line([b, w], (mean, scale), x, y)
+    fails_with("units of z", checks.check_unscaled_line, [b_z, w_z], (mean, scale), x, y)
+    fails_with("swapped", checks.check_unscaled_line, [b_z - w_z * scale / mean, w_z / mean], (mean, scale), x, y)
+    fails_with("pair (b, w)", checks.check_unscaled_line, [b, w, 0.0], (mean, scale), x, y)
+
+
+def test_check_basin_fraction():
+    from descentkit.functions import double_well_derivative
+    starts = np.linspace(-2.5, 2.5, 101)
+    from descentkit.optim import momentum_descent
+    run = momentum_descent(double_well_derivative, starts, 0.01, 300, momentum=0.9, nesterov=True)
+    frac = float(np.mean(np.asarray(run.final) < 0.1))
+    kw = dict(derivative=double_well_derivative, starts=starts, lr=0.01, num_steps=300, boundary=0.1,
+              momentum=0.9, nesterov=True)
+    assert checks.check_basin_fraction(frac, **kw)
+    fails_with("OTHER side", checks.check_basin_fraction, 1 - frac, **kw)
+    fails_with("percentage", checks.check_basin_fraction, 100 * frac, **kw)
+    fails_with("count of starts", checks.check_basin_fraction, frac * starts.size, **kw)

@@ -11,6 +11,7 @@ Built-site check (marker ``site``, run after the build):
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -19,7 +20,7 @@ import post_build
 from course_tree import cell_source as source
 from course_tree import chapters
 from local_site import SITE
-from notebook_tools import code, md, need_site, notebook, run_notebook
+from notebook_tools import code, md, need_site, notebook
 
 CHAPTERS = chapters()
 
@@ -47,8 +48,7 @@ SAMPLE = {
         md("# Chapter\n\nSome prose."),
         code("x = 1"),
         md(
-            "## Exercises\n\n```{exercise-start}\n:label: ch09-ex-1\n```\n"
-            "Compute the answer.\n```{exercise-end}\n```\n\n"
+            "## Exercises\n\n```{exercise-start}\n:label: ch09-ex-1\n```\nCompute the answer.\n```{exercise-end}\n```\n\n"
             "```{solution-start} ch09-ex-1\n:class: dropdown\n```\nThe SECRET reasoning."
         ),
         code(
@@ -56,14 +56,11 @@ SAMPLE = {
             descentkit={"hint": "think of 6 * 7"},
         ),
         code(
-            "more_secret = 1\ncheck_mse_gradient(\n    my_gradient,\n)\n"
-            "if True:\n    check_value(1, 1)"
+            "more_secret = 1\ncheck_mse_gradient(\n    my_gradient,\n)\nif True:\n    check_value(1, 1)"
         ),
         md(
-            "```{solution-end}\n```\n\n```{exercise-start}\n:label: ch09-ex-2\n```\n"
-            "Another one.\n```{exercise-end}\n```\n"
-            "```{solution-start} ch09-ex-2\n:class: dropdown\n```\n"
-            "Only prose: SECRET too.\n```{solution-end}\n```"
+            "```{solution-end}\n```\n\n```{exercise-start}\n:label: ch09-ex-2\n```\nAnother one.\n```{exercise-end}\n```\n"
+            "```{solution-start} ch09-ex-2\n:class: dropdown\n```\nOnly prose: SECRET too.\n```{solution-end}\n```"
         ),
         code("after = 2"),
     ],
@@ -71,15 +68,17 @@ SAMPLE = {
 
 
 def test_student_version_replaces_solutions_and_keeps_the_rest():
-    student = post_build.student_notebook(SAMPLE)
+    student = post_build.student_notebook(SAMPLE, chapter="09_sample")
     text = json.dumps(student)
     assert "SECRET" not in text and "answer = 42" not in text and "more_secret" not in text
     codes = [source(c) for c in student["cells"] if c["cell_type"] == "code"]
     assert codes[0] == "x = 1" and codes[-1] == "after = 2"
     first = codes[1]
-    assert "raise NotImplementedError('Exercise ch09-ex-1: think of 6 * 7')" in first
+    assert (
+        'answer = dk.checks.todo("think of 6 * 7")' in first
+    )  # the answer's placeholder, with the hint
     assert first.rstrip().endswith("check_value(answer, 42)")  # the self-check stays
-    assert "raise NotImplementedError('Exercise ch09-ex-1: write your solution here')" in codes[2]
+    assert "# Your code here." in codes[2]  # no answer the check reads: a plain placeholder
     assert (
         codes[2].rstrip().endswith("check_mse_gradient(\n    my_gradient,\n)")
     )  # a multi-line check, whole
@@ -90,11 +89,74 @@ def test_student_version_replaces_solutions_and_keeps_the_rest():
     assert SAMPLE["cells"][3]["source"].startswith("answer = 42")  # the input is not changed
 
 
-def test_student_version_placeholder_raises_with_the_hint():
+def test_student_version_records_what_the_grader_needs():
+    student = post_build.student_notebook(SAMPLE, chapter="09_sample")
+    meta = student["metadata"]["descentkit"]
+    assert meta["student_version"] and meta["chapter"] == "09_sample"
+    assert meta["course_version"] == post_build.version()
+    assert meta["exercises"] == ["ch09-ex-1", "ch09-ex-2"]
+    cell = [c for c in student["cells"] if c["cell_type"] == "code"][1]
+    assert cell["metadata"] == {
+        "descentkit": {
+            "placeholder": True,
+            "exercise": "ch09-ex-1",
+            "answers": ["answer"],
+            "checks": 1,
+        }
+    }
+    heading = next(c for c in student["cells"] if "**Exercise ch09-ex-1**" in source(c))
+    assert heading["metadata"]["descentkit"]["exercises"] == ["ch09-ex-1"]
+
+
+def test_student_placeholder_runs_and_reports_not_answered_with_the_hint(capsys):
+    import descentkit as dk
+    from descentkit.checks import check_value
+
     student = post_build.student_notebook(SAMPLE)
     placeholder = source([c for c in student["cells"] if c["cell_type"] == "code"][1])
-    with pytest.raises(NotImplementedError, match="think of 6 \\* 7"):
-        exec(compile(placeholder, "<cell>", "exec"), {})
+    exec(compile(placeholder, "<cell>", "exec"), {"dk": dk, "check_value": check_value})
+    assert capsys.readouterr().out == "Not answered yet (your answer): think of 6 * 7\n"
+
+
+def test_placeholder_of_a_function_keeps_its_signature_and_the_imports():
+    original = (
+        'from math import pi\n\ndef area(r):\n    """The area."""\n    return pi * r**2\n\n'
+        "total = area(2.0)\n\ncheck_value(total, 4 * pi)\ncheck_value(area(1.0), pi)"
+    )
+    imports, answer, checks = post_build.split_solution(original)
+    assert imports == ["from math import pi"] and checks == [
+        "check_value(total, 4 * pi)",
+        "check_value(area(1.0), pi)",
+    ]
+    assert post_build.answer_names(original) == ["area", "total"]
+    cell = post_build.placeholder(
+        "ch09-ex-3", {"hint": {"area": "pi r squared", "total": "call it"}}, original
+    )
+    assert cell.splitlines()[1:6] == [
+        "from math import pi",
+        "def area(r):",
+        '    raise NotImplementedError("pi r squared")',
+        "",
+        'total = dk.checks.todo("call it")',
+    ]
+    assert "return pi" not in cell
+    done = post_build.answered("ch09-ex-3", original, post_build.reference_answer(original))
+    assert "return pi * r**2" in done and done.count("from math import pi") == 1
+    assert done.rstrip().endswith("check_value(area(1.0), pi)")
+
+
+def test_long_hints_are_wrapped_to_the_page():
+    original = "lr = 0.5\ncheck_value(lr, 0.5)"
+    cell = post_build.placeholder("ch09-ex-1", {"hint": "word " * 40}, original)
+    assert all(len(line) <= post_build.WIDTH for line in cell.splitlines())
+    compile(cell, "<cell>", "exec")
+
+
+def test_build_only_cells_of_a_solution_are_left_out():
+    nb = copy.deepcopy(SAMPLE)
+    nb["cells"].insert(4, code("glue('secret_number', 42)", tags=["remove-cell"]))
+    text = json.dumps(post_build.student_notebook(nb))
+    assert "secret_number" not in text
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -110,28 +172,17 @@ def test_chapter_solutions_use_the_self_checks(path):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_student_version_runs_until_its_first_exercise(path, tmp_path):
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_site_student_version_is_the_one_the_exercise_tests_ran(path):
+    """The site's student notebook has the code tests/test_exercises.py ran, exercise by
+    exercise (its Markdown is rendered for learners, tests/test_learner_notebooks.py)."""
     need_site()
-    student = SITE / "downloads" / "student" / path.name
-    nb = notebook(student)
-    work = tmp_path / path.name
-    work.write_text(student.read_text())
-    placeholders = [
-        i
-        for i, c in enumerate(nb["cells"])
-        if c.get("metadata", {}).get("descentkit", {}).get("placeholder")
-    ]
-    error = run_notebook(work)
-    if not placeholders:
-        assert error is None, f"{path.name} (no exercises) failed: {error}"
-        return
-    assert error is not None, f"student {path.name} ran to the end: its placeholders do not raise"
-    ename, evalue, index = error
-    assert ename == "NotImplementedError", (
-        f"student {path.name} failed before its first exercise: {ename}: {evalue}"
+    built = notebook(SITE / "downloads" / "student" / path.name)
+    fresh = post_build.student_notebook(notebook(path), chapter=path.stem)
+
+    def code_of(nb):
+        return [source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+
+    assert code_of(built) == code_of(fresh), (
+        f"the site's student {path.name} is out of date: rebuild the site"
     )
-    assert index == placeholders[0], (
-        f"student {path.name} stopped at cell {index}, not at the first exercise"
-    )
-    assert evalue.startswith("Exercise ")

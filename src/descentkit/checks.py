@@ -2,45 +2,77 @@
 what is wrong in plain words.
 
 Defined for the exercises of every chapter (chapter 1 on). Each ``check_*`` function
-calls the learner's function (or takes their number) on several inputs, compares it with
-the course's reference, and then either
+takes the learner's answer (a number, an array, a function...) and the *problem* (the
+function being differentiated, the Hessian, the rates tried...), works out the reference
+itself, and gives one of three kinds of feedback:
 
-* prints a short confirmation and returns ``True``, or
-* raises :class:`CheckFailed`, an ``AssertionError`` whose message names the mistake:
-  wrong shape, wrong sign, off by a factor of 2, forgot the mean, components swapped,
-  returned ``None``...
+* **right**: prints ``Correct: ...`` and returns an :class:`Outcome` equal to ``True``;
+* **wrong**: raises :class:`CheckFailed`, an ``AssertionError`` whose message names the
+  mistake: wrong shape, wrong sign, off by a factor of 2, forgot the mean, the
+  reciprocal, one step too few, the validation set's statistics...;
+* **not answered yet**: the answer is still the placeholder of the student notebook
+  (:func:`todo`, ``...``, or a function that raises ``NotImplementedError``): prints
+  ``Not answered yet: <hint>`` and returns an :class:`Outcome` equal to ``False``.
 
-Raising (rather than printing) means a notebook run top to bottom stops at a wrong answer,
-so the course's own tests prove that every reference solution passes its check. In
-Jupyter the error shows only the message, without a traceback.
+A message never shows the reference value: it describes the learner's answer ("twice
+the right value", "too large", "one step too few") so that the learner can still find
+the answer themselves. Raising (rather than printing) on a wrong answer means a notebook
+run top to bottom stops there, so the course's own tests prove that every reference
+solution passes its check; in Jupyter the error shows only the message, without a
+traceback.
 
 Known mistakes are recognised by trying each on the same inputs: if the learner's answer
 equals, say, the gradient *without* the factor 2 everywhere, that is what the message
 says. Otherwise the message reports the first input where the answer differs.
+
+In a Jupyter kernel, the right and not-answered reports are displayed with a second,
+machine-readable representation (MIME type :data:`MIME`, ``{"status": ..., "message":
+...}``) that :mod:`descentkit.grade` reads; a wrong answer is the ``CheckFailed`` error.
 """
 
 from __future__ import annotations
+
+import functools
+import math
 
 import numpy as np
 
 from . import losses
 from .calculus import central_difference, numerical_gradient
 from .rules import HeavyBall
-from .validation import check_callable, check_finite_array, check_finite_scalar, check_hessian
+from .validation import check_callable, check_finite_array, check_hessian
 
 __all__ = [
+    "MIME",
     "CheckFailed",
+    "Outcome",
+    "Todo",
+    "todo",
     "check_value",
+    "check_steps",
     "check_derivative",
     "check_gradient",
+    "check_training_losses",
+    "check_diverging_rates",
     "check_mse",
+    "check_mse_value",
     "check_mse_gradient",
     "check_learning_rate_bound",
+    "check_one_step_rate",
+    "check_finder_picks",
+    "check_best_choice",
     "check_condition_number",
     "check_standardize",
+    "check_unscaled_line",
     "check_batches",
+    "check_minibatch_average",
+    "check_target",
     "check_momentum_step",
+    "check_basin_fraction",
 ]
+
+#: The MIME type of a check's report in a notebook's outputs, read by descentkit.grade.
+MIME = "application/vnd.descentkit.check+json"
 
 
 class CheckFailed(AssertionError):
@@ -49,13 +81,145 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self):
         # IPython/Jupyter call this instead of printing a traceback: the learner sees
         # only the explanation, not the internals of the check.
-        return ["CheckFailed: " + line if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+        lines = str(self).splitlines() or [""]
+        return ["CheckFailed: " + lines[0], *lines[1:]]
 
 
-def _passed(message: str) -> bool:
-    print("Correct: " + message)
-    return True
+class Todo:
+    """The placeholder of an answer not written yet, with the exercise's hint.
 
+    The student notebooks write ``answer = dk.checks.todo("hint")``; every check reports
+    such an answer (or a bare ``...``) as not answered yet, showing the hint.
+    """
+
+    __slots__ = ("hint",)
+
+    def __init__(self, hint: str = ""):
+        self.hint = str(hint)
+
+    def __repr__(self) -> str:
+        return f"todo({self.hint!r})"
+
+
+def todo(hint: str = "") -> Todo:
+    """A placeholder for an answer: replace ``todo(...)`` with your own code.
+
+    Introduced in the student version of every chapter. The self-checks recognise it
+    and say "Not answered yet" with the ``hint``.
+
+    Examples
+    --------
+    >>> lr = todo("the factor 1 - 2 * lr must be zero")
+    >>> check_value(lr, 0.5, name="lr")
+    Not answered yet (lr): the factor 1 - 2 * lr must be zero
+    False
+    """
+    return Todo(hint)
+
+
+class _Unanswered(Exception):
+    """Raised inside a check when the answer is still a placeholder."""
+
+
+# --------------------------------------------------------------------------- reporting
+
+def _kernel_display():
+    """IPython's ``display`` when running in a Jupyter kernel, else ``None``."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a runtime dependency
+        return None
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    from IPython.display import display
+
+    return display
+
+
+def _report(status: str, text: str) -> None:
+    display = _kernel_display()
+    if display is None:
+        print(text)
+    else:
+        display({"text/plain": text, MIME: {"status": status, "message": text}}, raw=True)
+
+
+class Outcome(int):
+    """A check's result: true when right, false when not answered yet.
+
+    It behaves as ``True`` or ``False``, and a notebook does not display it when the check
+    is a cell's last line (the check has printed its report already).
+    """
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+    __str__ = __repr__
+
+    def _ipython_display_(self):
+        pass
+
+
+def _passed(message: str) -> Outcome:
+    _report("passed", "Correct: " + message)
+    return Outcome(1)
+
+
+def _self_check(fn):
+    """Turn a placeholder answer, found anywhere inside the check, into "Not answered yet"."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except _Unanswered as exc:
+            _report("unanswered", f"Not answered yet{exc.args[0]}")
+            return Outcome(0)
+
+    return wrapper
+
+
+def _placeholder_hints(value):
+    """The hints of the placeholders in ``value`` ('' for a bare ``...``), or ``None`` if answered.
+
+    Looks one level into lists, tuples and dictionaries, where the answers of one check
+    are often gathered (``check_value([k_09, k_099], ...)``).
+    """
+    if isinstance(value, Todo):
+        return [value.hint]
+    if value is Ellipsis:
+        return [""]
+    if isinstance(value, (list, tuple)):
+        items = value
+    elif isinstance(value, dict):
+        items = list(value.values())
+    else:
+        return None
+    found = [item.hint if isinstance(item, Todo) else "" for item in items
+             if isinstance(item, Todo) or item is Ellipsis]
+    return found or None
+
+
+def _require_answer(value, name: str, *more) -> None:
+    """Raise "not answered" if ``value`` (or any of ``more``) is still a placeholder, with all their hints."""
+    hints, names = [], []
+    for v, n in [(value, name), *more]:
+        found = _placeholder_hints(v)
+        if found is not None:
+            names.append(n)
+            hints += [h for h in found if h not in hints]
+    if names:
+        _unanswered(next((n for n in names if n), ""), "; ".join(h.strip() for h in hints if h.strip()))
+
+
+def _unanswered(name: str, hint: str):
+    where = f" ({name})" if name else ""
+    text = hint.strip() or "replace the placeholder `...` with your answer, then run the cell again."
+    raise _Unanswered(f"{where}: {text}")
+
+
+# --------------------------------------------------------------------------- comparing
 
 def _fmt(value) -> str:
     arr = np.asarray(value, dtype=float)
@@ -66,14 +230,21 @@ def _fmt(value) -> str:
 
 def _as_array(value, what: str) -> np.ndarray:
     """Turn a learner's result into a float array, or fail with a plain explanation."""
+    _require_answer(value, what)
     if value is None:
-        raise CheckFailed(f"{what} returned None. Did you forget the `return` statement?")
+        raise CheckFailed(f"{what} is None. Did you forget the `return` statement, or to assign the result?")
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
+    elif isinstance(value, (list, tuple)) and any(hasattr(v, "detach") for v in value):
+        value = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in value]
+    if isinstance(value, (str, bytes, dict)) or callable(value):
+        raise CheckFailed(f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
+                          f"or an array of numbers (expected numbers).")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what} returned a {type(value).__name__} ({value!r:.80}), expected numbers.") from None
+        raise CheckFailed(f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
+                          f"or an array of numbers (expected numbers).") from None
     return arr
 
 
@@ -81,10 +252,39 @@ def _close(a, b, rtol, atol) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
+def _is_whole(values) -> bool:
+    values = np.asarray(values, dtype=float)
+    return bool(np.all(np.isfinite(values)) and np.all(values == np.round(values)))
+
+
+def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
+    """Why one number differs from the right one, without saying the right one."""
+    def near(a, b):
+        return bool(np.isclose(a, b, rtol=rtol, atol=atol))
+
+    if whole and np.isfinite(got) and got != round(got):
+        if math.ceil(got) == expected:
+            return "not a whole number: the count is the first whole step at which it holds (round up)"
+        return "not a whole number"
+    if whole and got == expected - 1:
+        return "one too few"
+    if whole and got == expected + 1:
+        return "one too many"
+    if expected != 0 and near(got, -expected):
+        return "the wrong sign"
+    if expected != 0 and near(got, 2 * expected):
+        return "twice the right value: a factor of 2 too many"
+    if expected != 0 and near(got, expected / 2):
+        return "half the right value: a factor of 2 is missing"
+    return "too large" if got > expected else "too small"
+
+
 def _pattern(got, expected, *, what, rtol, atol, factors=None):
-    """Explain ``got`` as a simple transformation of ``expected`` (sign, factor, swap), or ``None``."""
-    if np.any(expected != 0) and _close(got, -expected, rtol, atol):
-        return f"{what} has the wrong sign: you got {_fmt(got)}, the answer is {_fmt(expected)}."
+    """Explain ``got`` as a simple transformation of ``expected`` (sign, factor, swap,
+    reciprocal, square root), or ``None``. The explanation never shows ``expected``."""
+    nonzero = bool(np.any(expected != 0))
+    if nonzero and _close(got, -expected, rtol, atol):
+        return f"{what} has the wrong sign."
     denom = float(np.sum(expected * expected))
     if denom > 0:
         c = float(np.sum(got * expected) / denom)
@@ -96,24 +296,37 @@ def _pattern(got, expected, *, what, rtol, atol, factors=None):
                 return f"{what} is twice the right value: a factor of 2 too many."
             if np.isclose(c, 0.5):
                 return f"{what} is half the right value: a factor of 2 is missing."
-            return f"{what} is {_fmt(c)} times the right value."
-    if got.ndim == 1 and got.size > 1 and _close(got[::-1], expected, rtol, atol):
-        return f"{what} has its components in the wrong order: you got {_fmt(got)}, the answer is {_fmt(expected)}."
+    if got.ndim == 1 and got.size > 1 and not _close(expected[::-1], expected, rtol, atol) \
+            and _close(got[::-1], expected, rtol, atol):
+        return f"{what} has its components in the wrong order."
+    if np.all(expected != 0) and not np.allclose(np.abs(expected), 1) and np.all(got != 0) \
+            and _close(1 / got, expected, rtol, atol):
+        return f"{what} is upside down: you have the reciprocal (1 over the right value)."
+    if np.all(expected > 0) and not np.allclose(expected, 1) and np.all(got > 0):
+        if _close(got**2, expected, rtol, atol):
+            return f"{what} is the square root of the right value: square it (or leave out the square root)."
+        if _close(np.sqrt(got), expected, rtol, atol):
+            return f"{what} is the square of the right value: take its square root (or do not square it)."
     return None
 
 
-def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=None, patterns=True):
+def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=None, patterns=True,
+             whole=False):
     """Return ``None`` if ``got`` matches ``expected``, else a message explaining the difference.
 
-    ``factors`` maps a number ``c`` to an explanation used when ``got == c * expected``.
-    With ``patterns=False`` sign and factor patterns are not looked for (the caller looks
-    for them across all inputs at once, where they mean something).
+    The message describes ``got`` (wrong sign, twice, too large, component 1 is wrong...)
+    and never shows ``expected``. ``factors`` maps a number ``c`` to an explanation used
+    when ``got == c * expected``. With ``patterns=False`` sign and factor patterns of the
+    whole array are not looked for (the caller looks for them across all inputs at once,
+    where they mean something). ``whole``: the answer is a count (whole numbers).
     """
     expected = np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         if got.size == expected.size:
             return (f"{what} has shape {got.shape}, but the answer has shape {expected.shape}. "
                     f"The numbers may be right: check how you build the result (reshape or ravel?).")
+        if expected.ndim == 0:
+            return f"{what} has shape {got.shape}, but the answer is a single number (wrong shape)."
         return f"{what} has shape {got.shape}, but the answer has shape {expected.shape} (wrong shape)."
     if not np.all(np.isfinite(got)):
         return f"{what} contains NaN or infinite values: {_fmt(got)}."
@@ -122,32 +335,41 @@ def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=N
     if patterns:
         found = _pattern(got, expected, what=what, rtol=rtol, atol=atol, factors=factors)
         if found:
-            return found if got.size > 1 or "sign" in found else f"{found[:-1]} ({_fmt(got)} instead of {_fmt(expected)})."
-    if got.ndim == 1 and got.size > 1:
-        wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
-        labels = names or [f"component {i}" for i in range(got.size)]
-        bad = ", ".join(f"{labels[i]} is {_fmt(got[i])} but should be {_fmt(expected[i])}" for i in np.flatnonzero(wrong))
-        return f"{what} is wrong: {bad}."
-    return f"{what} is {_fmt(got)}, but the answer is {_fmt(expected)}."
+            return found
+    if got.size == 1:
+        reason = _reason(float(got.ravel()[0]), float(expected.ravel()[0]), whole=whole, rtol=rtol, atol=atol)
+        return f"{what} = {_fmt(got)} is not right: {reason}."
+    flat_got, flat_expected = got.ravel(), expected.ravel()
+    wrong = ~np.isclose(flat_got, flat_expected, rtol=rtol, atol=atol)
+    labels = names or [f"component {i}" for i in range(flat_got.size)]
+    parts = [f"{labels[i]} ({_fmt(flat_got[i])}) is "
+             + _reason(float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol)
+             for i in np.flatnonzero(wrong)]
+    others = "; the others are right" if not np.all(wrong) else ""
+    return f"{what} is not right: {'; '.join(parts)}{others}."
 
 
 def _call(fn, args, what):
     try:
-        return fn(*args)
-    except CheckFailed:
+        out = fn(*args)
+    except (CheckFailed, _Unanswered):
         raise
     except NotImplementedError as exc:
-        raise CheckFailed(f"{what} is not written yet ({exc}). Replace the placeholder with your code.") from None
+        _unanswered(what, str(exc))
     except Exception as exc:  # the learner's code failed: say so plainly
         raise CheckFailed(f"{what} raised {type(exc).__name__}: {exc}") from exc
+    _require_answer(out, what)
+    return out
 
 
 def _run_cases(fn, cases, reference, *, what, mistakes=(), rtol=1e-6, atol=1e-8, names=None, factors=None,
-               describe=None):
+               describe=None, offset=None, nearly=None):
     """Call ``fn`` on every case, compare with ``reference``, and recognise known ``mistakes``.
 
     ``cases`` is a list of argument tuples; ``reference`` and each mistake function take the
-    same arguments. ``mistakes`` is a sequence of ``(function, explanation)``.
+    same arguments. ``mistakes`` is a sequence of ``(function, explanation)``. ``offset``:
+    an explanation for an answer off by the same nonzero amount on every case; ``nearly``:
+    one for an answer within 1 % of the reference everywhere but not within tolerance.
     """
     got = [_as_array(_call(fn, args, what), what) for args in cases]
     expected = [np.asarray(reference(*args), dtype=float) for args in cases]
@@ -165,48 +387,151 @@ def _run_cases(fn, cases, reference, *, what, mistakes=(), rtol=1e-6, atol=1e-8,
         found = _pattern(whole_got, whole_expected, what=what, rtol=rtol, atol=atol, factors=factors)
         if found and "wrong order" not in found:
             raise CheckFailed(found)
+        diff = whole_got - whole_expected
+        scale = np.maximum(np.abs(whole_expected), 1.0)
+        if nearly and np.all(np.abs(diff) <= 1e-2 * scale):
+            raise CheckFailed(f"{what} is close, but not equal: {nearly}")
+        if offset and np.all(np.isclose(diff, diff[0], rtol=1e-6, atol=atol)) and abs(diff[0]) > atol:
+            raise CheckFailed(f"{what} is off by the same amount at every point: {offset}")
     i = next(k for k, p in enumerate(problems) if p is not None)
     where = f" (for {describe(*cases[i])})" if describe else ""
     raise CheckFailed(problems[i] + where)
 
 
-def check_value(answer, expected, *, name="your answer", rtol=1e-6, atol=1e-8, hints=None):
-    """Check a number (or array) the learner computed against the expected one.
+# --------------------------------------------------------------------------- numbers
+
+def _mapping_arrays(answer, expected: dict, name: str):
+    """The values of two dictionaries with the same keys, in the order of ``expected``."""
+    if not isinstance(answer, dict):
+        raise CheckFailed(f"{name} should be a dictionary with the keys {list(expected)}, "
+                          f"but it is a {type(answer).__name__}.")
+    missing = [k for k in expected if k not in answer]
+    extra = [k for k in answer if k not in expected]
+    if missing or extra:
+        detail = "; ".join(part for part in (f"missing: {missing}" if missing else "",
+                                              f"not asked for: {extra}" if extra else "") if part)
+        raise CheckFailed(f"{name} should have the keys {list(expected)} ({detail}).")
+    got = _as_array([answer[k] for k in expected], name)
+    return got, np.asarray([expected[k] for k in expected], dtype=float), [f"the value for {k}" for k in expected]
+
+
+@_self_check
+def check_value(answer, expected, *, name="your answer", rtol=1e-6, atol=1e-8, hints=None,
+                count=False, names=None):
+    """Check a number (or array, or dictionary of numbers) the learner computed.
 
     Introduced in chapter 1's exercises; used wherever an exercise's answer is a number.
+    ``expected`` is computed by the check's line from the problem (a measurement, another
+    method), never typed: the check reports what is wrong without showing it. Recognises:
+    not answered yet (``todo(...)`` or ``...``), ``None``, not a number, wrong shape, NaN,
+    the wrong sign, a factor of 2 too many or missing, the reciprocal (upside down), the
+    square root or the square, components in the wrong order, which components are wrong;
+    for whole numbers, one too few or too many and not a whole number.
 
     Parameters
     ----------
-    answer : float or array_like
-        The learner's value.
-    expected : float or array_like
+    answer : float, array_like or dict
+        The learner's value. A dictionary is compared key by key with ``expected``.
+    expected : float, array_like or dict
         The right value.
     name : str
-        How to call the answer in messages.
+        How to call the answer in messages (the exercise's variable name, say).
     rtol, atol : float
         Tolerances, as in :func:`numpy.allclose`.
     hints : dict, optional
         Maps a wrong value to an explanation, e.g. ``{1.0: "that rate bounces forever"}``.
+    count : bool
+        The answer is a count: whole numbers (adds "one too few", "not a whole number").
+    names : sequence of str, optional
+        The components' names, for the messages about an array.
 
     Returns
     -------
-    True, after printing a confirmation.
+    Outcome
+        True after printing a confirmation; False (after printing "Not answered yet") when
+        the answer is still a placeholder.
 
     Raises
     ------
     CheckFailed
         If the answer is wrong; the message says how.
     """
-    got = _as_array(answer, name)
+    _require_answer(answer, name, (expected, ""))
+    if isinstance(expected, dict):
+        got, expected, names = _mapping_arrays(answer, expected, name)
+    else:
+        got = _as_array(answer, name)
+        expected = np.asarray(expected, dtype=float)
     for wrong, why in (hints or {}).items():
         w = np.asarray(wrong, dtype=float)
         if got.shape == w.shape and np.allclose(got, w, rtol=rtol, atol=atol):
             raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
-    problem = _compare(got, expected, what=name, rtol=rtol, atol=atol)
+    problem = _compare(got, expected, what=name, rtol=rtol, atol=atol, names=names, whole=count)
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
 
+
+def _contraction(hessian, lr) -> float:
+    lam = np.linalg.eigvalsh(check_hessian(hessian))
+    return float(np.max(np.abs(1 - float(lr) * lam)))
+
+
+@_self_check
+def check_steps(answer, expected=None, *, hessian=None, lr=None, factor=None, kappa=None, method=None,
+                shrink=None, rtol=0.0, names=None, name="your number of steps"):
+    """Check a number of steps (or several), counted or predicted.
+
+    Introduced in chapter 1's exercises; used in chapters 4, 5 and 7. The reference is
+    ``expected`` (a whole number, a sequence of them, or a run with ``converged_at``),
+    or, with ``shrink``, the steps after which an error that shrinks by ``factor`` each
+    step has shrunk by ``shrink``: ``ln(shrink) / ln(1 / factor)``, rounded up when
+    ``rtol`` is 0. The factor is ``factor``; or the worst factor ``max |1 - lr lambda|`` of
+    ``hessian`` at rate ``lr``; or, for a quadratic of condition number ``kappa``, that of
+    ``method`` at its best tuning: ``"gradient descent"`` at its best fixed rate,
+    ``(kappa - 1) / (kappa + 1)``, or ``"heavy ball"`` with Polyak's rate and momentum,
+    ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)``. With ``rtol > 0`` the answer is an estimate
+    and need not be whole. ``names`` label the counts of a sequence.
+
+    Recognises: one step too few or too many (rounded down instead of up, counted from
+    1 instead of 0), not a whole number, twice or half the count, too many, too few.
+    """
+    _require_answer(answer, name, (expected, ""))
+    if expected is None:
+        given = [factor is not None, hessian is not None and lr is not None, kappa is not None]
+        if shrink is None or sum(given) != 1:
+            raise ValueError("check_steps needs expected=, or shrink= with one of factor=, "
+                             "hessian= and lr=, kappa= and method=")
+        if kappa is not None:
+            from .curvature import gd_optimal, heavy_ball_optimal
+
+            if method == "gradient descent":
+                factor = gd_optimal(1.0, float(kappa))[1]
+            elif method == "heavy ball":
+                factor = heavy_ball_optimal(1.0, float(kappa))[2]
+            else:
+                raise ValueError(f"method must be 'gradient descent' or 'heavy ball', got {method!r}")
+        rho = float(factor) if factor is not None else _contraction(hessian, lr)
+        if not 0 < rho < 1:
+            raise ValueError(f"the error must shrink each step: factor {rho} is not between 0 and 1")
+        exact = math.log(float(shrink)) / math.log(1 / rho)
+        expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
+    if hasattr(expected, "converged_at"):
+        expected = expected.converged_at
+    elif isinstance(expected, (list, tuple)):
+        expected = [e.converged_at if hasattr(e, "converged_at") else e for e in expected]
+    if expected is None or (isinstance(expected, list) and any(e is None for e in expected)):
+        raise ValueError("the reference run did not converge: it has no step count")
+    got = _as_array(answer, name)
+    expected = np.asarray(expected, dtype=float)
+    problem = _compare(got, expected, what=name, rtol=rtol, atol=0 if rtol == 0 else 1e-12, names=names,
+                       whole=rtol == 0 and _is_whole(expected))
+    if problem:
+        raise CheckFailed(problem)
+    return _passed(f"{name} = {_fmt(got)}.")
+
+
+# --------------------------------------------------------------------------- derivatives
 
 def _reference(f, reference, numerical, caller, what):
     """``(reference function, rtol, atol)``: the exact one if given, else a numerical one of f,
@@ -219,11 +544,15 @@ def _reference(f, reference, numerical, caller, what):
     return (lambda x: numerical(f, x)), 1e-5, 1e-6
 
 
+@_self_check
 def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0, 2.5), name="your derivative"):
     """Check a learner's derivative function ``df(x)`` at several points.
 
     Introduced in chapter 1. The reference is ``reference(x)`` when given (the exact
-    derivative), otherwise the central difference of ``f``.
+    derivative), otherwise the central difference of ``f``. Recognises: not written yet
+    (raises ``NotImplementedError``), returns nothing, the wrong sign, a factor of 2, the
+    function's value instead of its slope, off by the same amount everywhere (a constant
+    term), a difference quotient with a finite ``h`` instead of the limit.
 
     Parameters
     ----------
@@ -238,6 +567,7 @@ def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0
     name : str
         How to call ``df`` in messages.
     """
+    _require_answer(df, name)
     check_callable(df, "df")
     ref, rtol, atol = _reference(f, reference, central_difference, "check_derivative", "derivative")
     points = check_finite_array(points, "points", ndim=1)
@@ -246,16 +576,23 @@ def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0
     if f is not None:
         mistakes.append((lambda x: f(x), "it returns the function's value f(x), not its slope f'(x)."))
     n = _run_cases(df, cases, ref, what=name, mistakes=mistakes, rtol=rtol, atol=atol,
-                   describe=lambda x: f"x = {_fmt(x)}")
+                   describe=lambda x: f"x = {_fmt(x)}",
+                   offset="a constant term is wrong (the derivative of a x + c is a; of a constant, 0).",
+                   nearly="is it a difference quotient with a small h? The derivative is its limit as "
+                          "h goes to 0: simplify the quotient, then let h be 0.")
     return _passed(f"{name} matches the derivative at {n} points.")
 
 
-def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, name="your gradient"):
+@_self_check
+def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, names=None,
+                   name="your gradient"):
     """Check a learner's gradient function ``grad(v)`` of a function of a vector.
 
     Introduced in chapter 1 (partial derivatives); used again from chapter 3. The
     reference is ``reference(v)`` when given, otherwise the central-difference gradient of
-    ``f`` (:func:`descentkit.calculus.numerical_gradient`).
+    ``f`` (:func:`descentkit.calculus.numerical_gradient`). Recognises: not written yet,
+    wrong shape, the wrong sign or a factor of 2 everywhere, and which partial derivative
+    is wrong.
 
     Parameters
     ----------
@@ -269,18 +606,149 @@ def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, 
         Where to compare; by default five points drawn with ``seed``.
     dim : int
         Length of ``v`` when ``points`` is not given.
+    names : sequence of str, optional
+        The coordinates' names (``("x", "y")``), for the messages.
     """
+    _require_answer(grad, name)
     check_callable(grad, "grad")
     ref, rtol, atol = _reference(f, reference, numerical_gradient, "check_gradient", "gradient")
     if points is None:
         points = np.random.default_rng(seed).uniform(-2, 2, size=(5, dim))
     points = check_finite_array(points, "points", ndim=2)
     cases = [(p.copy(),) for p in points]
-    names = [f"the partial derivative with respect to coordinate {i}" for i in range(points.shape[1])]
-    n = _run_cases(grad, cases, ref, what=name, rtol=rtol, atol=atol, names=names,
+    coords = names or [f"coordinate {i}" for i in range(points.shape[1])]
+    labels = [f"the partial derivative with respect to {c}" for c in coords]
+    n = _run_cases(grad, cases, ref, what=name, rtol=rtol, atol=atol, names=labels,
                    describe=lambda v: f"v = {_fmt(v)}")
     return _passed(f"{name} matches the gradient at {n} points.")
 
+
+# --------------------------------------------------------------------------- training runs
+
+def _replay_losses(loss_fn, initial, lr, num_epochs, zero_grad):
+    """The losses of plain gradient descent in torch: before each of ``num_epochs`` steps, and after the last."""
+    import torch
+
+    params = torch.as_tensor(initial).detach().clone().requires_grad_()
+    out = []
+    for epoch in range(num_epochs + 1):
+        loss = loss_fn(params)
+        out.append(float(loss.item()))
+        if epoch == num_epochs:
+            break
+        loss.backward()
+        with torch.no_grad():
+            params -= lr * params.grad
+            if zero_grad:
+                params.grad.zero_()
+    return np.array(out)
+
+
+@_self_check
+def check_training_losses(losses, loss_fn, initial, lr, *, num_epochs, zero_grad=True,
+                          name="your losses"):
+    """Check the losses a learner recorded while training with torch, one per epoch.
+
+    Introduced for chapter 2's exercises. The check replays the training itself: from a
+    fresh copy of ``initial``, ``num_epochs`` steps ``p -= lr * p.grad`` on
+    ``loss_fn(p)``, recording the loss before each step, and zeroing the gradient after
+    each step only when ``zero_grad``. Recognises: the run with (or without) zeroing
+    instead, the losses recorded after each step instead of before, a run that does not
+    start from ``initial``, the wrong number of epochs.
+    """
+    _require_answer(losses, name)
+    got = _as_array(losses, name).ravel()
+    num_epochs = int(num_epochs)
+    ref_all = _replay_losses(loss_fn, initial, lr, num_epochs, zero_grad)
+    ref = ref_all[:-1]
+    tol = {"rtol": 1e-9, "atol": 1e-12}
+    if got.size != num_epochs:
+        raise CheckFailed(f"{name} has {got.size} values, but {num_epochs} epochs give {num_epochs} "
+                          f"losses: record one per epoch, before its step.")
+    if _close(got, ref, **tol):
+        return _passed(f"{name} match the {num_epochs} epochs of training "
+                       f"{'with' if zero_grad else 'without'} zeroing the gradient.")
+    other = _replay_losses(loss_fn, initial, lr, num_epochs, not zero_grad)[:-1]
+    if _close(got, other, **tol):
+        if zero_grad:
+            raise CheckFailed(f"{name} are those of training WITHOUT zeroing the gradient: "
+                              "each backward() adds to .grad, so zero it after every step.")
+        raise CheckFailed(f"{name} are those of training WITH the gradient zeroed after each step: "
+                          "leave out the zero_() to see what happens without it.")
+    if _close(got, ref_all[1:], **tol):
+        raise CheckFailed(f"{name} are shifted by one epoch: you recorded each loss after its step. "
+                          "Record the loss the gradient was computed from, before the step.")
+    if not np.isclose(got[0], ref[0], **tol):
+        raise CheckFailed(f"{name} do not start at the loss of the initial parameters: start from a "
+                          "fresh copy of them (initial.clone().requires_grad_()).")
+    k = int(np.argmin(np.isclose(got, ref, **tol)))
+    raise CheckFailed(f"{name} agree for the first {k} epochs, then differ: check the update step "
+                      f"(the rate, and the sign of p -= lr * p.grad).")
+
+
+def _diverged(result) -> bool:
+    """Whether a run diverged: its ``diverged`` flag, or losses that end above where they began."""
+    if hasattr(result, "diverged"):
+        return bool(result.diverged)
+    if isinstance(result, tuple) and len(result) == 2:  # (params, losses), as chapter 2's train
+        result = result[1]
+    values = np.asarray([float(v) for v in result], dtype=float)
+    return bool(not np.all(np.isfinite(values)) or values[-1] > values[0])
+
+
+def _rate_list(answer, name):
+    kind = type(answer).__name__
+    if isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool):
+        answer = [answer]
+    try:
+        if isinstance(answer, (str, bytes, dict)):
+            raise TypeError
+        return [float(r) for r in answer]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{name} should be a list of learning rates (an empty list [] if none "
+                          f"diverges), but it is a {kind}.") from None
+
+
+@_self_check
+def check_diverging_rates(answer, rates, run, *, name="your list of diverging rates"):
+    """Check which of several learning rates make a run diverge.
+
+    Introduced for chapter 2's exercises; used again in chapter 3. ``run(lr)`` is the
+    experiment: it returns a run with a ``diverged`` flag, a sequence of losses, or a
+    ``(params, losses)`` pair; a run diverges when its flag says so, or when its loss
+    ends above where it began (or is not finite). ``answer`` lists the rates that diverge
+    (``[]`` if none). Recognises: the rates that converge listed instead, a slow or
+    oscillating rate taken for a diverging one, a diverging rate left out, a rate that was
+    not tried.
+    """
+    _require_answer(answer, name)
+    chosen = _rate_list(answer, name)
+    rates = [float(r) for r in rates]
+    mine = set()
+    for r in chosen:
+        match = [q for q in rates if np.isclose(r, q, rtol=1e-9, atol=0)]
+        if not match:
+            raise CheckFailed(f"{name} has {_fmt(r)}, which is not one of the rates tried: {rates}.")
+        mine.add(match[0])
+    truth = {q for q in rates if _diverged(_call(run, (q,), "the run"))}
+    if mine == truth:
+        return _passed(f"{name}: {sorted(mine) if mine else 'none'} of the {len(rates)} rates diverge.")
+    if truth != set(rates) and mine == set(rates) - truth:
+        raise CheckFailed(f"{name} holds the rates that converge; the question asks for those that diverge.")
+    messages = []
+    extra = sorted(mine - truth)
+    if extra:
+        messages.append(f"{', '.join(_fmt(r) for r in extra)} in your list does not diverge: its loss "
+                        "still ends below where it began (falling slowly, or while the parameters "
+                        "swing back and forth, is not diverging).")
+    missing = truth - mine
+    if missing:
+        messages.append(f"{len(missing)} rate(s) that diverge are missing from your list: look at "
+                        "the loss at the end of each run.")
+    raise CheckFailed(f"{name} is not right: " + " ".join(messages))
+
+
+# --------------------------------------------------------------------------- linear regression
 
 def _linreg_cases(seed=0, sizes=(5, 8, 13)):
     """Small data sets and parameters ``(b, w, x, y)`` on which to compare linear-regression answers."""
@@ -298,17 +766,15 @@ def _describe_linreg(b, w, x, y):
     return f"b = {_fmt(b)}, w = {_fmt(w)} on {x.size} data points"
 
 
-def check_mse(mse_fn, *, name="your MSE"):
-    """Check a learner's mean squared error ``mse_fn(b, w, x, y)`` of the line ``b + w x``.
+def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, yy=True, y_sign=-1.0):
+    """The MSE written as a quadratic in (b, w) from the means of the data (chapter 3)."""
+    xx = np.mean(x**2) if mean_xx is None else mean_xx
+    return (b**2 + two * b * w * np.mean(x) + w**2 * xx + y_sign * two * b * np.mean(y)
+            + y_sign * two * w * np.mean(x * y) + (np.mean(y**2) if yy else 0.0))
 
-    Introduced for chapter 3's exercises. Recognises: summing instead of averaging (forgot
-    the mean), no square, the root (RMSE), half the MSE, the mean error without squares.
-    """
-    check_callable(mse_fn, "mse_fn")
 
-    ref = losses.mse
-
-    mistakes = [
+def _mse_mistakes():
+    return [
         (lambda b, w, x, y: np.sum((b + w * x - y) ** 2),
          "it is the SUM of the squared errors. Divide by the number of points (forgot the mean)."),
         (lambda b, w, x, y: np.sqrt(np.mean((b + w * x - y) ** 2)),
@@ -319,13 +785,59 @@ def check_mse(mse_fn, *, name="your MSE"):
          "that is the mean error: positive and negative errors cancel. Square each error before averaging."),
         (lambda b, w, x, y: np.mean(b + w * x - y) ** 2,
          "you squared the mean error; square each error first, then take the mean."),
+        (lambda b, w, x, y: _expanded_mse(b, w, x, y, yy=False),
+         "the constant term mean(y**2) is missing from the expansion."),
+        (lambda b, w, x, y: _expanded_mse(b, w, x, y, two=1.0),
+         "the cross terms (b w x, b y, w x y) each need a factor 2, as in (p + q)^2 = p^2 + 2 p q + q^2."),
+        (lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xx=np.mean(x) ** 2),
+         "mean(x**2) is not mean(x)**2: average the squares, do not square the average."),
+        (lambda b, w, x, y: _expanded_mse(b, w, x, y, y_sign=1.0),
+         "the terms with y have the wrong sign: (b + w x - y)^2 gives -2 b y and -2 w x y."),
     ]
-    n = _run_cases(mse_fn, _linreg_cases(), ref, what=name, mistakes=mistakes,
+
+
+@_self_check
+def check_mse(mse_fn, *, name="your MSE"):
+    """Check a learner's mean squared error ``mse_fn(b, w, x, y)`` of the line ``b + w x``.
+
+    Introduced for chapter 3's exercises. Recognises: summing instead of averaging (forgot
+    the mean), no square, the root (RMSE), half the MSE, the mean error without squares;
+    and in the expansion as a quadratic in ``(b, w)``: the term ``mean(y**2)`` missing,
+    the cross terms without their factor 2, ``mean(x)**2`` for ``mean(x**2)``, the wrong
+    sign on the terms with ``y``.
+    """
+    _require_answer(mse_fn, name)
+    check_callable(mse_fn, "mse_fn")
+    n = _run_cases(mse_fn, _linreg_cases(), losses.mse, what=name, mistakes=_mse_mistakes(),
                    factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
                    describe=_describe_linreg)
     return _passed(f"{name} matches the mean squared error on {n} data sets.")
 
 
+@_self_check
+def check_mse_value(value, b, w, x, y, *, name="your MSE"):
+    """Check a number: the mean squared error of the line ``b + w x`` on the data ``(x, y)``.
+
+    Introduced for chapter 3's exercises. Recognises the mistakes of :func:`check_mse`
+    that show in one number: the sum instead of the mean, the RMSE, the mean absolute
+    error, the mean error, the squared mean error, half the MSE.
+    """
+    _require_answer(value, name)
+    got = _as_array(value, name)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ref = np.asarray(losses.mse(b, w, x, y), dtype=float)
+    if got.shape != ref.shape:
+        raise CheckFailed(_compare(got, ref, what=name))
+    if _close(got, ref, 1e-9, 1e-12):
+        return _passed(f"{name} = {_fmt(got)}.")
+    for wrong_fn, why in _mse_mistakes()[:5]:
+        if _close(got, np.asarray(wrong_fn(b, w, x, y), dtype=float), 1e-9, 1e-12):
+            raise CheckFailed(f"{name} is not right: {why}")
+    raise CheckFailed(_compare(got, ref, what=name, rtol=1e-9, atol=1e-12,
+                               factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."}))
+
+
+@_self_check
 def check_mse_gradient(grad_fn, *, name="your gradient"):
     """Check a learner's MSE gradient ``grad_fn(b, w, x, y) -> (dL/db, dL/dw)`` for the line ``b + w x``.
 
@@ -335,6 +847,7 @@ def check_mse_gradient(grad_fn, *, name="your gradient"):
     (forgot the mean), error taken as ``y - y_hat`` (wrong sign), forgot the ``x`` in the
     slope's component, components swapped.
     """
+    _require_answer(grad_fn, name)
     check_callable(grad_fn, "grad_fn")
 
     ref = losses.mse_gradient
@@ -362,6 +875,8 @@ def check_mse_gradient(grad_fn, *, name="your gradient"):
     return _passed(f"{name} matches the MSE gradient on {n} data sets.")
 
 
+# --------------------------------------------------------------------------- learning rates
+
 def _eigenvalues(hessian):
     lam = np.linalg.eigvalsh(check_hessian(hessian))
     if lam[0] <= 0:
@@ -369,11 +884,28 @@ def _eigenvalues(hessian):
     return lam
 
 
+def _curvature_words(hessian) -> dict:
+    """How to name the curvatures in messages: chapter 1 knows second derivatives, chapter 4 eigenvalues."""
+    h = np.atleast_2d(np.asarray(hessian, dtype=float))
+    if h.shape == (1, 1):
+        return {"max": "the second derivative", "one": True}
+    if np.allclose(h, np.diag(np.diag(h))):
+        return {"max": "the largest second derivative", "min": "the smallest second derivative",
+                "MIN": "the SMALLEST second derivative", "one": False}
+    return {"max": "lambda_max (the largest eigenvalue)", "min": "lambda_min",
+            "MIN": "the SMALLEST eigenvalue", "one": False}
+
+
+@_self_check
 def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     """Check the largest learning rate for which gradient descent on a quadratic converges.
 
-    Introduced for chapter 4's exercises. For a quadratic loss with Hessian ``H``, gradient
-    descent converges exactly when ``lr < 2 / lambda_max(H)``; the answer is that bound.
+    Introduced for chapter 4's exercises (and chapter 1's, with second derivatives). For a
+    quadratic loss with Hessian ``H``, gradient descent converges exactly when
+    ``lr < 2 / lambda_max(H)``; the answer is that bound. Recognises: 1/lambda_max (the
+    best rate for the steepest direction), lambda_max/2 (upside down), 2/lambda_min and
+    1/lambda_min (the smallest curvature), the wrong sign. Messages speak of second
+    derivatives for a number or a diagonal Hessian, of eigenvalues otherwise.
 
     Parameters
     ----------
@@ -382,25 +914,128 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     hessian : float or array_like, shape (d, d)
         The Hessian (a number: the second derivative, for one parameter).
     """
+    _require_answer(lr, name)
     lam = _eigenvalues(hessian)
     lmin, lmax = float(lam[0]), float(lam[-1])
+    words = _curvature_words(hessian)
+    big = words["max"]
+    if words["one"]:
+        best = (f"that is 1 over {big}: the rate that lands on the minimum in one step. Gradient "
+                "descent still converges up to twice that.")
+    else:
+        best = (f"that is 1 over {big}, the rate that is best for the steepest direction. "
+                "Gradient descent still converges up to twice that.")
     hints = [
-        (1 / lmax, "that is 1/lambda_max, the rate that is best for the steepest direction. "
-                   "Gradient descent still converges up to twice that, 2/lambda_max."),
-        (lmax / 2, "the ratio is upside down: the bound is 2/lambda_max, not lambda_max/2."),
+        (1 / lmax, best),
+        (lmax / 2, f"the ratio is upside down: the bound is 2 over {big}, not {big} over 2."),
     ]
     if not np.isclose(lmin, lmax):  # with one curvature these would shadow the hints above
         hints += [
-            (2 / lmin, "you used the SMALLEST eigenvalue. The steepest direction (largest "
-                       "eigenvalue) sets the limit: 2/lambda_max."),
-            (1 / lmin, "you used 1/lambda_min; the limit is 2/lambda_max, set by the largest "
-                       "eigenvalue."),
+            (2 / lmin, f"you used {words['MIN']}. The steepest direction ({big}) sets the limit."),
+            (1 / lmin, f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}."),
         ]
     # a hint equal to the answer would mark it wrong; on a tie the first listed wins
     hints = dict(reversed([(v, m) for v, m in hints if not np.isclose(v, 2 / lmax)]))
-    return check_value(lr, 2 / lmax, name=name, rtol=1e-4, atol=0, hints=hints)
+    return check_value.__wrapped__(lr, 2 / lmax, name=name, rtol=1e-4, atol=0, hints=hints)
 
 
+@_self_check
+def check_one_step_rate(lr, hessian, *, name="your one-step rate"):
+    """Check the learning rate with which gradient descent reaches a quadratic's minimum in one step.
+
+    Introduced for chapter 1's exercises; used again in chapter 4. For one parameter with
+    second derivative ``a`` each step multiplies the distance to the minimum by
+    ``1 - lr a``: the one-step rate makes that factor zero. (With several parameters
+    there is one only when every eigenvalue of the Hessian is the same.) Recognises: the
+    largest stable rate (factor -1, which bounces forever), the second derivative itself,
+    half the rate (factor 1/2), the wrong sign.
+    """
+    _require_answer(lr, name)
+    lam = _eigenvalues(hessian)
+    if not np.isclose(lam[0], lam[-1]):
+        raise ValueError(f"no single rate reaches the minimum in one step: the eigenvalues {lam} differ")
+    a = float(lam[-1])
+    hints = {
+        2 / a: ("with this rate the factor 1 - lr * (second derivative) is -1: one step lands on the "
+                "mirror image of the start, the next one back, and so on forever. That is the largest "
+                "rate that does not diverge, not the one that lands in one step."),
+        a: ("that is the second derivative itself, not a rate: the one-step rate makes the factor "
+            "1 - lr * (second derivative) zero."),
+        1 / (2 * a): ("with this rate the factor 1 - lr * (second derivative) is 1/2: each step covers "
+                      "only half the way to the minimum (a factor of 2 is missing)."),
+    }
+    hints = {v: m for v, m in hints.items() if not np.isclose(v, 1 / a)}
+    return check_value.__wrapped__(lr, 1 / a, name=name, rtol=1e-6, atol=0, hints=hints)
+
+
+@_self_check
+def check_finder_picks(picks, finder, *, num_steps, rule="min/10", name="your picks"):
+    """Check the rates a learner read off learning-rate finder runs of different lengths.
+
+    Introduced for chapter 4's exercises. ``finder(n)`` runs the finder with ``n`` steps
+    (an :class:`~descentkit.schedules.LRFinderResult`); ``picks`` maps each ``n`` of
+    ``num_steps`` to the rate :func:`~descentkit.schedules.suggest_lr` picks with
+    ``rule``. Recognises: the rates of the lowest loss instead of the picks, the picks of
+    the other rule, a list instead of a dictionary, missing numbers of steps.
+    """
+    from .schedules import suggest_lr
+
+    _require_answer(picks, name)
+    keys = [int(n) for n in num_steps]
+    results = {n: _call(finder, (n,), "the finder") for n in keys}
+    expected = {n: suggest_lr(results[n], rule=rule) for n in keys}
+    got, ref, names = _mapping_arrays(picks, expected, name)
+    if _close(got, ref, 1e-9, 0):
+        return _passed(f"{name} = {dict(zip(keys, got.tolist()))}.")
+    lowest = np.array([results[n].lrs[np.argmin(results[n].losses)] for n in keys])
+    if _close(got, lowest, 1e-9, 0):
+        raise CheckFailed(f"{name} are the rates of the LOWEST loss; the pick is read from them by the "
+                          f"rule {rule!r}, with a safety margin.")
+    other = "steepest" if rule == "min/10" else "min/10"
+    try:
+        other_picks = np.array([suggest_lr(results[n], rule=other) for n in keys])
+    except ValueError:
+        other_picks = None
+    if other_picks is not None and _close(got, other_picks, 1e-9, 0):
+        raise CheckFailed(f"{name} are those of the rule {other!r}; this exercise reads the picks with "
+                          f"rule={rule!r}, as the chapter does.")
+    raise CheckFailed(_compare(got, ref, what=name, rtol=1e-9, atol=0, names=names))
+
+
+@_self_check
+def check_best_choice(answer, candidates, score, *, lower_is_better=True, what="score",
+                      name="your choice"):
+    """Check which of several candidates does best by a measure the check computes.
+
+    Introduced for chapter 4's exercises. ``score(candidate)`` runs the experiment for one
+    candidate; the best has the lowest score (the highest with
+    ``lower_is_better=False``). Recognises: a value that is not a candidate, the worst
+    candidate, a candidate that is not the best (with its own score).
+    """
+    _require_answer(answer, name)
+    candidates = list(candidates)
+
+    def same(a, b):
+        try:
+            return bool(np.isclose(float(a), float(b), rtol=1e-9, atol=0))
+        except (TypeError, ValueError):
+            return a == b
+
+    index = next((i for i, c in enumerate(candidates) if same(answer, c)), None)
+    if index is None:
+        raise CheckFailed(f"{name} = {answer!r} is not one of the candidates {candidates}.")
+    scores = np.array([float(_call(score, (c,), "the score")) for c in candidates])
+    signed = scores if lower_is_better else -scores
+    if index == int(np.argmin(signed)):
+        return _passed(f"{name} = {candidates[index]!r} does best ({what} {scores[index]:.4g}).")
+    if index == int(np.argmax(signed)) and len(candidates) > 2:
+        raise CheckFailed(f"{name} = {candidates[index]!r} is the WORST of the {len(candidates)}: its "
+                          f"{what} is {scores[index]:.4g}.")
+    raise CheckFailed(f"{name} = {candidates[index]!r} is not the best: its {what} is "
+                      f"{scores[index]:.4g}, and another candidate does better.")
+
+
+@_self_check
 def check_condition_number(kappa, hessian, *, name="your condition number"):
     """Check the condition number ``lambda_max / lambda_min`` of a Hessian.
 
@@ -408,6 +1043,7 @@ def check_condition_number(kappa, hessian, *, name="your condition number"):
     and the ratio of the diagonal entries (which is not the same unless the Hessian is
     diagonal).
     """
+    _require_answer(kappa, name)
     lam = _eigenvalues(hessian)
     lmin, lmax = float(lam[0]), float(lam[-1])
     h = np.atleast_2d(np.asarray(hessian, dtype=float))
@@ -418,9 +1054,12 @@ def check_condition_number(kappa, hessian, *, name="your condition number"):
     if not np.isclose(ratio, lmax / lmin, rtol=1e-4):
         hints[ratio] = ("that is the ratio of the Hessian's DIAGONAL entries. Use its eigenvalues "
                         "(np.linalg.eigvalsh), which differ unless the Hessian is diagonal.")
-    return check_value(kappa, lmax / lmin, name=name, rtol=1e-4, atol=0, hints=hints)
+    return check_value.__wrapped__(kappa, lmax / lmin, name=name, rtol=1e-4, atol=0, hints=hints)
 
 
+# --------------------------------------------------------------------------- features
+
+@_self_check
 def check_standardize(standardize, *, name="your standardization"):
     """Check a learner's ``standardize(X_train, X)``: scale ``X`` with the TRAINING set's statistics.
 
@@ -432,6 +1071,7 @@ def check_standardize(standardize, *, name="your standardization"):
     mean, divided by the variance, the sample standard deviation (``ddof=1``), statistics
     over the wrong axis.
     """
+    _require_answer(standardize, name)
     check_callable(standardize, "standardize")
     rng = np.random.default_rng(1)
     cases = []
@@ -464,17 +1104,71 @@ def check_standardize(standardize, *, name="your standardization"):
     return _passed(f"{name} scales new data with the training statistics ({n} cases).")
 
 
+def _scaler_stats(scaler):
+    if hasattr(scaler, "mean_") and hasattr(scaler, "scale_"):
+        return float(np.ravel(scaler.mean_)[0]), float(np.ravel(scaler.scale_)[0])
+    mean, scale = scaler
+    return float(mean), float(scale)
+
+
+@_self_check
+def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
+    """Check a line ``(b, w)`` in the units of ``x``, fitted on the feature scaled by ``scaler``.
+
+    Introduced for chapter 5's exercises. ``scaler`` is a fitted ``StandardScaler`` (or a
+    pair ``(mean, scale)``); the model is the least-squares line on
+    ``z = (x - mean) / scale`` (what gradient descent converges to), turned back into the
+    units of ``x`` (:func:`descentkit.models.unscale_params`). Recognises: the line still
+    in the units of ``z``, the mean and the scale swapped when converting back, the scale
+    left out of the intercept.
+    """
+    from .models import least_squares_line, unscale_params
+
+    _require_answer(line, name)
+    got = _as_array(line, name)
+    if got.shape != (2,):
+        raise CheckFailed(f"{name} should be the pair (b, w), but it has shape {got.shape}.")
+    mean, scale = _scaler_stats(scaler)
+    z = (np.asarray(x, dtype=float) - mean) / scale
+    b_z, w_z = least_squares_line(z, np.asarray(y, dtype=float))
+    ref = np.array(unscale_params(b_z, w_z, mean, scale))
+    if _close(got, ref, 0, atol):
+        return _passed(f"{name} = {_fmt(got)}, in the units of x.")
+    wrong = [
+        (np.array([b_z, w_z]), "it is still in the units of z, the scaled feature: convert it back "
+                               "with unscale_params and the scaler's mean and scale."),
+        (np.array([b_z - w_z * scale / mean, w_z / mean]), "the mean and the scale are swapped in the "
+                                                            "conversion back to the units of x."),
+        (np.array([b_z - w_z * mean, w_z / scale]), "the intercept is missing the division by the scale: "
+                                                    "b = b_z - w_z * mean / scale."),
+    ]
+    for value, why in wrong:
+        if _close(got, value, 0, atol):
+            raise CheckFailed(f"{name} is not right: {why}")
+    raise CheckFailed(_compare(got, ref, what=name, rtol=0, atol=atol, names=["b", "w"]))
+
+
+# --------------------------------------------------------------------------- mini-batches
+
+@_self_check
 def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-batches"):
     """Check the mini-batches of one epoch: index arrays that cover ``0..n-1`` once each.
 
     Introduced for chapter 6's exercises. ``batches`` is a sequence of integer index arrays
     (or the arrays a loop yielded). Every index must appear exactly once; every batch has
     ``batch_size`` indices except possibly the last, smaller one (left out when
-    ``drop_last``).
+    ``drop_last``). Recognises: examples used twice (sampling with replacement), the last
+    batch left out, indices out of range, wrong batch sizes, non-integer indices; notes an
+    unshuffled order.
     """
+    _require_answer(batches, name)
     n = int(n)
     batch_size = int(batch_size)
-    batches = [np.asarray(b).ravel() for b in batches]
+    try:
+        batches = [np.asarray(b).ravel() for b in batches]
+    except TypeError:
+        raise CheckFailed(f"{name} should be a list of index arrays, but it is a "
+                          f"{type(batches).__name__}.") from None
     if not batches:
         raise CheckFailed(f"{name} is empty: one epoch should give at least one batch.")
     if not all(np.issubdtype(b.dtype, np.integer) for b in batches):
@@ -490,16 +1184,74 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
         raise CheckFailed(f"{name} contain indices outside 0..{n - 1}.")
     if sizes != expected_sizes:
         if sizes[:full] == expected_sizes[:full] and not drop_last and rest and len(sizes) == full:
-            raise CheckFailed(f"{name} leave out the last, smaller batch of {rest} examples: "
+            raise CheckFailed(f"{name} leave out the last, smaller batch: "
                               f"{n - seen.size} examples are never used.")
         raise CheckFailed(f"{name} have sizes {sizes}; with n = {n} and batch_size = {batch_size} "
-                          f"they should be {expected_sizes}.")
+                          f"they are not right.")
     if np.array_equal(seen, np.arange(seen.size)) and len(batches) > 1:
         print(f"Note: {name} visit the examples in their original order. Stochastic gradient descent "
               "usually shuffles them each epoch.")
     return _passed(f"{name}: {len(batches)} batches cover every example exactly once.")
 
 
+@_self_check
+def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name="your average"):
+    """Check the average of the mini-batch gradients over one epoch, at a fixed point ``theta``.
+
+    Introduced for chapter 6's exercises. ``grad(theta, idx)`` is the gradient on the
+    examples ``idx``; the check averages it over the batches of one shuffled epoch
+    (:func:`descentkit.stochastic.epoch_batches`, ``batch_size`` dividing ``n``).
+    Recognises: the sum of the batch gradients instead of their average, the wrong sign,
+    a factor of 2.
+    """
+    from .stochastic import epoch_batches
+
+    _require_answer(average, name)
+    if n % batch_size:
+        raise ValueError(f"batch_size {batch_size} must divide n = {n}")
+    theta = np.asarray(theta, dtype=float)
+    batches = epoch_batches(n, batch_size, rng=np.random.default_rng(seed))
+    ref = np.mean([np.asarray(grad(theta, idx), dtype=float) for idx in batches], axis=0)
+    got = _as_array(average, name)
+    k = n // batch_size
+    problem = _compare(got, ref, what=name, rtol=1e-9, atol=1e-12, names=["dL/db", "dL/dw"],
+                       factors={k: f"that is the SUM of the {k} batch gradients; average them "
+                                   "(divide by the number of batches)."})
+    if problem:
+        raise CheckFailed(problem)
+    return _passed(f"{name} = {_fmt(got)}.")
+
+
+@_self_check
+def check_target(answer, measure, target, *, rtol, what="the result", name="your answer"):
+    """Check an answer by what it gives: ``measure(answer)`` must be within ``rtol`` of ``target``.
+
+    Introduced for chapter 6's exercises; used again in chapter 7. ``measure`` runs the
+    experiment with the learner's value (a learning rate, say). Recognises: an answer that
+    gives too much or too little (by how many times the target), an experiment that does
+    not give a finite result.
+    """
+    _require_answer(answer, name)
+    got = _as_array(answer, name)
+    if got.ndim != 0:
+        raise CheckFailed(f"{name} should be a single number, but it has shape {got.shape}.")
+    value = float(got)
+    measured = float(np.asarray(_call(measure, (value,), "the experiment"), dtype=float))
+    target = float(target)
+    if np.isfinite(measured) and abs(measured - target) <= rtol * abs(target):
+        close = f"within {rtol:.0%} of" if rtol >= 0.01 else "equal to"
+        return _passed(f"{name} = {_fmt(value)}: {what} is {measured:.4g}, {close} the target {target:.4g}.")
+    if not np.isfinite(measured):
+        raise CheckFailed(f"with {name} = {_fmt(value)}, {what} is not finite: the run diverged.")
+    ratio = measured / target
+    size = "too large" if ratio > 1 else "too small"
+    raise CheckFailed(f"with {name} = {_fmt(value)}, {what} is {measured:.4g}: {ratio:.3g} times the "
+                      f"target {target:.4g}, {size}.")
+
+
+# --------------------------------------------------------------------------- momentum
+
+@_self_check
 def check_momentum_step(step, *, name="your momentum step"):
     """Check one step of gradient descent with momentum, PyTorch's convention.
 
@@ -510,6 +1262,7 @@ def check_momentum_step(step, *, name="your momentum step"):
     the old velocity, the dampened form ``momentum * v + (1 - momentum) * grad``, and
     forgetting the velocity.
     """
+    _require_answer(step, name)
     check_callable(step, "step")
     rng = np.random.default_rng(2)
     cases = [(rng.normal(size=2), rng.normal(size=2), rng.normal(size=2), lr, mu)
@@ -524,6 +1277,7 @@ def check_momentum_step(step, *, name="your momentum step"):
 
     def learner(p, v, g, lr, mu):
         out = step(p.copy(), v.copy(), g.copy(), lr, mu)
+        _require_answer(out, name)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             raise CheckFailed(f"{name} should return two things, (new_params, new_velocity).")
         return pack(*(_as_array(o, name) for o in out))
@@ -541,3 +1295,44 @@ def check_momentum_step(step, *, name="your momentum step"):
     n = _run_cases(learner, cases, ref, what=name, mistakes=mistakes,
                    describe=lambda p, v, g, lr, mu: f"lr = {lr}, momentum = {mu}")
     return _passed(f"{name} matches PyTorch's momentum update in {n} cases.")
+
+
+@_self_check
+def check_basin_fraction(fraction, derivative, starts, lr, num_steps, *, boundary, momentum=0.0,
+                         nesterov=False, name="your fraction"):
+    """Check the fraction of starting points from which a descent ends left of ``boundary``.
+
+    Introduced for chapter 7's exercises. The check runs
+    :func:`descentkit.optim.momentum_descent` from every start at once (``momentum``,
+    ``nesterov``) and counts the final points below ``boundary`` (the basin on the left).
+    Recognises: the fraction that ends on the other side, the fraction of the other
+    momentum method (heavy ball for Nesterov and back), of plain gradient descent, a
+    percentage instead of a fraction, a count instead of a fraction.
+    """
+    from .optim import momentum_descent
+
+    _require_answer(fraction, name)
+    got = _as_array(fraction, name)
+    if got.ndim != 0:
+        raise CheckFailed(f"{name} should be a single number, but it has shape {got.shape}.")
+    starts = np.asarray(starts, dtype=float)
+
+    def left(mom, nest):
+        run = momentum_descent(derivative, starts, lr, num_steps, momentum=mom, nesterov=nest)
+        return float(np.mean(np.asarray(run.final) < boundary))
+
+    ref = left(momentum, nesterov)
+    value = float(got)
+    if np.isclose(value, ref, rtol=1e-9, atol=1e-12):
+        return _passed(f"{name} = {value:.4g}.")
+    other = "heavy ball (nesterov=False)" if nesterov else "Nesterov momentum (nesterov=True)"
+    wrong = [(1 - ref, f"that is the fraction that ends on the OTHER side, right of {_fmt(boundary)}.")]
+    if momentum:
+        wrong.append((left(momentum, not nesterov), f"that is the fraction of {other}."))
+        wrong.append((left(0.0, False), "that is the fraction of plain gradient descent, without momentum."))
+    wrong += [(100 * ref, "that is a percentage; give the fraction, between 0 and 1."),
+              (ref * starts.size, "that is a count of starts; divide by the number of starts.")]
+    for w, why in wrong:
+        if np.isclose(value, w, rtol=1e-9, atol=1e-12) and not np.isclose(w, ref, rtol=1e-9, atol=1e-12):
+            raise CheckFailed(f"{name} = {value:.4g} is not right: {why}")
+    raise CheckFailed(_compare(got, np.asarray(ref), what=name, rtol=1e-9, atol=1e-12))
