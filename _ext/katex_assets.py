@@ -32,11 +32,14 @@ def _stage(app) -> None:
     if not (DIST / "katex.min.css").exists():
         raise ExtensionError(
             f"KaTeX's stylesheet is missing ({DIST / 'katex.min.css'}): run "
-            f"`npm ci --prefix {HERE}` (scripts/build_site.py does it)")
+            f"`npm ci --prefix {HERE}` (scripts/build_site.py does it)"
+        )
     installed = json.loads((DIST.parent / "package.json").read_text())["version"]
     if installed != katex_version():
-        raise ExtensionError(f"_ext/katex has KaTeX {installed} installed but pins "
-                             f"{katex_version()}: run `npm ci --prefix {HERE}`")
+        raise ExtensionError(
+            f"_ext/katex has KaTeX {installed} installed but pins "
+            f"{katex_version()}: run `npm ci --prefix {HERE}`"
+        )
     staged = Path(app.outdir).parent / "katex-static"
     target = staged / "katex"
     shutil.rmtree(target, ignore_errors=True)

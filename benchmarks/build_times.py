@@ -33,8 +33,13 @@ EXECUTED = re.compile(r"\[build\] (\S+\.ipynb): executed in ([\d.]+) seconds")
 def build(copy: Path, *flags: str) -> tuple[float, dict[str, float]]:
     env = dict(os.environ, PYTHONPATH=str(copy / "src"))
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "scripts/build_site.py", "--quiet", *flags],
-                            cwd=copy, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/build_site.py", "--quiet", *flags],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -85,10 +90,17 @@ def main() -> int:
     serial_sum = sum(serial.values())
     ratio = rows[0][1] / serial_sum
     print()
-    print(f"clean parallel build {rows[0][1]:.1f} s / notebooks one after another "
-          f"{serial_sum:.1f} s = {ratio:.2f} (target <= 0.8)")
-    ok = (ratio <= 0.8 and rows[1][1] <= 3 and not rows[1][2]
-          and set(rows[2][2]) == {"07_momentum.ipynb"} and set(rows[3][2]) == {"07_momentum.ipynb"})
+    print(
+        f"clean parallel build {rows[0][1]:.1f} s / notebooks one after another "
+        f"{serial_sum:.1f} s = {ratio:.2f} (target <= 0.8)"
+    )
+    ok = (
+        ratio <= 0.8
+        and rows[1][1] <= 3
+        and not rows[1][2]
+        and set(rows[2][2]) == {"07_momentum.ipynb"}
+        and set(rows[3][2]) == {"07_momentum.ipynb"}
+    )
     print("targets met" if ok else "TARGETS MISSED: see the tables above")
     return 0
 

@@ -53,11 +53,14 @@ def chapters() -> list[Path]:
 
 # --------------------------------------------------------------------- what depends on what
 
+
 def _module_file(name: str) -> Path | None:
     """The file of ``descentkit.<name>`` (a module or a subpackage's __init__)."""
     parts = name.split(".")
-    for candidate in (PACKAGE.joinpath(*parts).with_suffix(".py"),
-                      PACKAGE.joinpath(*parts, "__init__.py")):
+    for candidate in (
+        PACKAGE.joinpath(*parts).with_suffix(".py"),
+        PACKAGE.joinpath(*parts, "__init__.py"),
+    ):
         if candidate.exists():
             return candidate
     return None
@@ -85,8 +88,10 @@ def _package_imports(path: Path) -> set[str]:
 def _notebook_imports(path: Path) -> set[str]:
     """The descentkit modules a chapter uses: imported by name or reached as ``dk.<module>``."""
     code = "\n".join(
-        "".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]
-        if cell["cell_type"] == "code")
+        "".join(cell["source"])
+        for cell in json.loads(path.read_text())["cells"]
+        if cell["cell_type"] == "code"
+    )
     found = set(re.findall(r"\bdescentkit\.([a-z_]+(?:\.[a-z_]+)?)", code))
     for group in re.findall(r"\bfrom descentkit import ([a-z_, ]+)", code):
         found |= {name.strip() for name in group.split(",")}
@@ -111,8 +116,11 @@ def chapter_dependencies(path: Path) -> set[Path]:
 
 
 def chapter_fingerprint(path: Path) -> str:
-    pins = [ROOT / "pyproject.toml", ROOT / "requirements.txt",
-            *sorted((ROOT / "requirements").glob("*.txt"))]
+    pins = [
+        ROOT / "pyproject.toml",
+        ROOT / "requirements.txt",
+        *sorted((ROOT / "requirements").glob("*.txt")),
+    ]
     digest = hashlib.sha256()
     for file in sorted(chapter_dependencies(path)) + pins:
         digest.update(str(file.relative_to(ROOT)).encode())
@@ -121,6 +129,7 @@ def chapter_fingerprint(path: Path) -> str:
 
 
 # --------------------------------------------------------------------------- the cache
+
 
 def invalidate_changed(fingerprints: dict[str, str], quiet: bool) -> list[str]:
     """Drop the cache entry of every chapter whose dependencies changed; mark it for Sphinx."""
@@ -166,8 +175,10 @@ def execute_in_parallel(serial: bool) -> list[str]:
     for uri in result.succeeded:
         seconds = cache.match_cache_file(uri).data.get("execution_seconds", float("nan"))
         print(f"[build] {Path(uri).name}: executed in {seconds:.2f} seconds")
-    print(f"[build] executed {len(result.succeeded)} chapter(s) in "
-          f"{time.perf_counter() - start:.1f} s ({'serial' if serial else 'parallel'})")
+    print(
+        f"[build] executed {len(result.succeeded)} chapter(s) in "
+        f"{time.perf_counter() - start:.1f} s ({'serial' if serial else 'parallel'})"
+    )
     failed = result.errored + result.excepted
     if failed:
         for uri in failed:
@@ -187,8 +198,9 @@ def ensure_katex() -> None:
     if npm is None:
         raise SystemExit("[build] npm (Node.js) is needed: KaTeX renders the math at build time")
     print("[build] installing KaTeX from _ext/katex/package-lock.json (npm ci)")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(KATEX)],
-                   check=True, cwd=KATEX)
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(KATEX)], check=True, cwd=KATEX
+    )
 
 
 def main() -> int:

@@ -186,8 +186,11 @@ class Renderer:
         m = TITLED.match(" ".join(body.split()))
         text, target = (m.group("text"), m.group("target")) if m else (None, body.strip())
         folder = self.doc.rpartition("/")[0]
-        doc = target.lstrip("/") if target.startswith("/") else (
-            f"{folder}/{target}" if folder else target)
+        doc = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else (f"{folder}/{target}" if folder else target)
+        )
         doc = doc.removesuffix(".ipynb").removesuffix(".md")
         if doc not in self.refs.titles:
             raise ValueError(f"{self.doc}: doc link to an unknown page {target!r}")

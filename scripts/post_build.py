@@ -370,7 +370,7 @@ def student_notebook(nb: dict, chapter: str | None = None) -> dict:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
             if state["in_solution"] and "remove-cell" in cell.get("metadata", {}).get("tags", []):
-                continue  # build-only code of a solution (glue, checks of the prose): not the learner's
+                continue  # build-only code of a solution
             if state["in_solution"]:
                 meta = cell.get("metadata", {}).get("descentkit", {})
                 original = cell_source(cell)

@@ -16,6 +16,7 @@ def fails_with(fragment, fn, *args, **kwargs):
 
 # ---------------------------------------------------------------- general behaviour
 
+
 def test_check_failed_is_an_assertion_error_with_a_short_jupyter_rendering():
     err = CheckFailed("wrong sign\nsecond line")
     assert isinstance(err, AssertionError)
@@ -29,18 +30,21 @@ def test_check_value_right_prints_and_returns_true(capsys):
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, fragment", [
-    (-0.5, "wrong sign"),
-    (1.0, "twice"),
-    (0.25, "half"),
-    (1.5, "too large"),
-    (0.1, "too small"),
-    (2.0, "upside down"),
-    (None, "forget the `return`"),
-    ("abc", "expected numbers"),
-    ([0.5, 0.5], "shape"),
-    (float("nan"), "nan"),
-])
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        (-0.5, "wrong sign"),
+        (1.0, "twice"),
+        (0.25, "half"),
+        (1.5, "too large"),
+        (0.1, "too small"),
+        (2.0, "upside down"),
+        (None, "forget the `return`"),
+        ("abc", "expected numbers"),
+        ([0.5, 0.5], "shape"),
+        (float("nan"), "nan"),
+    ],
+)
 def test_check_value_diagnoses(answer, fragment):
     fails_with(fragment, checks.check_value, answer, 0.5)
 
@@ -62,6 +66,7 @@ def test_torch_tensors_are_accepted():
 
 # ---------------------------------------------------------------- derivatives and gradients
 
+
 def f(x):
     return 3 * x**2 + 2 * x - 1
 
@@ -71,17 +76,20 @@ def test_check_derivative_right_against_numerical_and_exact():
     assert checks.check_derivative(lambda x: 6 * x + 2, reference=lambda x: 6 * x + 2)
 
 
-@pytest.mark.parametrize("df, fragment", [
-    (lambda x: -(6 * x + 2), "wrong sign"),
-    (lambda x: 2 * (6 * x + 2), "twice"),
-    (lambda x: 3 * x + 1, "half"),
-    (lambda x: 6 * x, "same amount at every point"),    # forgot the constant term
-    (lambda x: 6 * x + 2 + 3e-3, "difference quotient"),  # (g(x + h) - g(x)) / h, h = 1e-3
-    (lambda x: 6 * x**2, "x = "),                       # just wrong: reported at a point
-    (f, "not its slope"),
-    (lambda x: None, "return"),
-    (lambda x: 1 / 0, "ZeroDivisionError"),
-])
+@pytest.mark.parametrize(
+    "df, fragment",
+    [
+        (lambda x: -(6 * x + 2), "wrong sign"),
+        (lambda x: 2 * (6 * x + 2), "twice"),
+        (lambda x: 3 * x + 1, "half"),
+        (lambda x: 6 * x, "same amount at every point"),  # forgot the constant term
+        (lambda x: 6 * x + 2 + 3e-3, "difference quotient"),  # (g(x + h) - g(x)) / h, h = 1e-3
+        (lambda x: 6 * x**2, "x = "),  # just wrong: reported at a point
+        (f, "not its slope"),
+        (lambda x: None, "return"),
+        (lambda x: 1 / 0, "ZeroDivisionError"),
+    ],
+)
 def test_check_derivative_mistakes(df, fragment):
     fails_with(fragment, checks.check_derivative, df, f)
 
@@ -89,6 +97,7 @@ def test_check_derivative_mistakes(df, fragment):
 def test_check_derivative_reports_placeholder(capsys):
     def df(x):
         raise NotImplementedError("write f'(x)")
+
     assert not checks.check_derivative(df, f, name="df")
     assert capsys.readouterr().out == "Not answered yet (df): write f'(x)\n"
 
@@ -111,6 +120,7 @@ def test_check_gradient_right_and_wrong():
 
 # ---------------------------------------------------------------- linear regression
 
+
 def mse_ok(b, w, x, y):
     return np.mean((b + w * x - y) ** 2)
 
@@ -130,19 +140,23 @@ def test_check_mse():
 
 def test_check_mse_gradient_agrees_with_the_package():
     from descentkit.losses import mse_gradient
+
     assert checks.check_mse_gradient(mse_gradient)
     assert checks.check_mse_gradient(grad_ok)
 
 
-@pytest.mark.parametrize("fn, fragment", [
-    (lambda b, w, x, y: grad_ok(b, w, x, y) / 2, "factor 2"),
-    (lambda b, w, x, y: grad_ok(b, w, x, y) * x.size, "forgot the mean"),
-    (lambda b, w, x, y: -grad_ok(b, w, x, y), "sign"),
-    (lambda b, w, x, y: grad_ok(b, w, x, y)[::-1], "swapped"),
-    (lambda b, w, x, y: np.array([grad_ok(b, w, x, y)[0]] * 2), "missing the factor x"),
-    (lambda b, w, x, y: grad_ok(b, w, x, y)[0], "shape"),
-    (lambda b, w, x, y: grad_ok(b, w, x, y) + [0, 0.1], "dL/dw"),
-])
+@pytest.mark.parametrize(
+    "fn, fragment",
+    [
+        (lambda b, w, x, y: grad_ok(b, w, x, y) / 2, "factor 2"),
+        (lambda b, w, x, y: grad_ok(b, w, x, y) * x.size, "forgot the mean"),
+        (lambda b, w, x, y: -grad_ok(b, w, x, y), "sign"),
+        (lambda b, w, x, y: grad_ok(b, w, x, y)[::-1], "swapped"),
+        (lambda b, w, x, y: np.array([grad_ok(b, w, x, y)[0]] * 2), "missing the factor x"),
+        (lambda b, w, x, y: grad_ok(b, w, x, y)[0], "shape"),
+        (lambda b, w, x, y: grad_ok(b, w, x, y) + [0, 0.1], "dL/dw"),
+    ],
+)
 def test_check_mse_gradient_mistakes(fn, fragment):
     fails_with(fragment, checks.check_mse_gradient, fn)
 
@@ -184,16 +198,23 @@ def test_check_condition_number():
 
 # ---------------------------------------------------------------- standardization
 
+
 def standardize_ok(X_train, X):
     return (X - X_train.mean(axis=0)) / X_train.std(axis=0)
 
 
 def test_check_standardize():
     assert checks.check_standardize(standardize_ok)
-    fails_with("TRAINING", checks.check_standardize, lambda t, x: (x - x.mean(axis=0)) / x.std(axis=0))  # noqa: E501
+    fails_with(
+        "TRAINING", checks.check_standardize, lambda t, x: (x - x.mean(axis=0)) / x.std(axis=0)
+    )  # noqa: E501
     fails_with("mean is not subtracted", checks.check_standardize, lambda t, x: x / t.std(axis=0))
-    fails_with("variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0))  # noqa: E501
-    fails_with("ddof", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.std(axis=0, ddof=1))  # noqa: E501
+    fails_with(
+        "variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0)
+    )  # noqa: E501
+    fails_with(
+        "ddof", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.std(axis=0, ddof=1)
+    )  # noqa: E501
 
 
 def test_check_standardize_agrees_with_scikit_learn():
@@ -209,9 +230,10 @@ def test_check_standardize_agrees_with_scikit_learn():
 
 # ---------------------------------------------------------------- mini-batches, momentum
 
+
 def test_check_batches():
     perm = np.random.default_rng(0).permutation(10)
-    assert checks.check_batches([perm[i:i + 4] for i in range(0, 10, 4)], n=10, batch_size=4)
+    assert checks.check_batches([perm[i : i + 4] for i in range(0, 10, 4)], n=10, batch_size=4)
     assert checks.check_batches([perm[:4], perm[4:8]], n=10, batch_size=4, drop_last=True)
     fails_with("leave out the last", checks.check_batches, [perm[:4], perm[4:8]], 10, 4)
     fails_with("more than once", checks.check_batches, [perm[:4], perm[:4], perm[8:]], 10, 4)
@@ -235,7 +257,7 @@ def test_check_momentum_step_agrees_with_torch():
         # one torch.optim.SGD step whose momentum buffer starts at v
         pt = torch.tensor(p, requires_grad=True)
         opt = torch.optim.SGD([pt], lr=lr, momentum=mu)
-        pt.grad = torch.tensor(v)            # first step: buffer = grad = v
+        pt.grad = torch.tensor(v)  # first step: buffer = grad = v
         opt.step()
         opt.state[pt]["momentum_buffer"] = torch.tensor(v)
         with torch.no_grad():
@@ -248,24 +270,31 @@ def test_check_momentum_step_agrees_with_torch():
     assert checks.check_momentum_step(momentum_ok)
 
 
-@pytest.mark.parametrize("fn, fragment", [
-    (lambda p, v, g, lr, mu: (p + lr * (mu * v + g), mu * v + g), "UP the gradient"),
-    (lambda p, v, g, lr, mu: (p - lr * v, mu * v + g), "OLD velocity"),
-    (lambda p, v, g, lr, mu: (p - lr * g, g), "plain gradient descent"),
-    (lambda p, v, g, lr, mu: p - lr * g, "two things"),
-])
+@pytest.mark.parametrize(
+    "fn, fragment",
+    [
+        (lambda p, v, g, lr, mu: (p + lr * (mu * v + g), mu * v + g), "UP the gradient"),
+        (lambda p, v, g, lr, mu: (p - lr * v, mu * v + g), "OLD velocity"),
+        (lambda p, v, g, lr, mu: (p - lr * g, g), "plain gradient descent"),
+        (lambda p, v, g, lr, mu: p - lr * g, "two things"),
+    ],
+)
 def test_check_momentum_step_mistakes(fn, fragment):
     fails_with(fragment, checks.check_momentum_step, fn)
 
 
 # ---------------------------------------------------------------- not answered yet; no spoilers
 
-@pytest.mark.parametrize("placeholder, shown", [
-    (checks.todo("the factor must be zero"), "Not answered yet (lr): the factor must be zero"),
-    (..., "Not answered yet (lr): replace the placeholder `...`"),
-    ([checks.todo("first"), checks.todo("second")], "Not answered yet (lr): first; second"),
-    ({1: checks.todo("count them")}, "Not answered yet (lr): count them"),
-])
+
+@pytest.mark.parametrize(
+    "placeholder, shown",
+    [
+        (checks.todo("the factor must be zero"), "Not answered yet (lr): the factor must be zero"),
+        (..., "Not answered yet (lr): replace the placeholder `...`"),
+        ([checks.todo("first"), checks.todo("second")], "Not answered yet (lr): first; second"),
+        ({1: checks.todo("count them")}, "Not answered yet (lr): count them"),
+    ],
+)
 def test_a_placeholder_is_reported_as_not_answered(placeholder, shown, capsys):
     result = checks.check_value(placeholder, 0.5, name="lr")
     assert not result and repr(result) == "False"
@@ -294,7 +323,9 @@ def test_every_check_reports_a_placeholder_without_raising(capsys):
         lambda: checks.check_standardize(unwritten),
         lambda: checks.check_unscaled_line(todo, (1.0, 2.0), [1.0, 2.0], [1.0, 2.0]),
         lambda: checks.check_batches(todo, 4, 2),
-        lambda: checks.check_minibatch_average(todo, lambda t, i: t, np.zeros(2), n=4, batch_size=2),
+        lambda: checks.check_minibatch_average(
+            todo, lambda t, i: t, np.zeros(2), n=4, batch_size=2
+        ),
         lambda: checks.check_target(todo, lambda v: v, 1.0, rtol=0.1),
         lambda: checks.check_momentum_step(unwritten),
         lambda: checks.check_diverging_rates(todo, [0.1], lambda lr: [1.0, 0.5]),
@@ -321,12 +352,22 @@ def test_messages_never_show_the_reference_value():
 
 def test_check_value_compares_dictionaries_and_counts():
     assert checks.check_value({1: 80, 7: 12}, {1: 80, 7: 12}, count=True)
-    fails_with("the value for 7 (11) is one too few", checks.check_value, {1: 80, 7: 11}, {1: 80, 7: 12},
-               count=True)
+    fails_with(
+        "the value for 7 (11) is one too few",
+        checks.check_value,
+        {1: 80, 7: 11},
+        {1: 80, 7: 12},
+        count=True,
+    )
     fails_with("missing: [7]", checks.check_value, {1: 80}, {1: 80, 7: 12})
     fails_with("should be a dictionary", checks.check_value, [80, 12], {1: 80, 7: 12})
-    fails_with("dL_dw (-4) is the wrong sign", checks.check_value, [-4.0, -4.0], [4.0, -4.0],
-               names=["dL_dw", "dL_db"])
+    fails_with(
+        "dL_dw (-4) is the wrong sign",
+        checks.check_value,
+        [-4.0, -4.0],
+        [4.0, -4.0],
+        names=["dL_dw", "dL_db"],
+    )
 
 
 def test_check_value_square_root_and_square():
@@ -334,15 +375,23 @@ def test_check_value_square_root_and_square():
     fails_with("square of the right value", checks.check_value, 81.0, 9.0)
 
 
-@pytest.mark.parametrize("answer, fragment", [
-    (66, "one too few"), (68, "one too many"), (66.9, "round up"), (134, "twice"), (10, "too small"),
-])
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        (66, "one too few"),
+        (68, "one too many"),
+        (66.9, "round up"),
+        (134, "twice"),
+        (10, "too small"),
+    ],
+)
 def test_check_steps_diagnoses(answer, fragment):
     fails_with(fragment, checks.check_steps, answer, 67)
 
 
 def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
     from descentkit.optim import run_to_tolerance
+
     run = run_to_tolerance(lambda x: 10 * x - 3, 4.0, 0.15, minimum=0.3)
     assert checks.check_steps(22, run)
     assert checks.check_steps(20, factor=0.5, shrink=1e6)  # 0.5**20 < 1e-6 < 0.5**19
@@ -357,16 +406,26 @@ def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
 
 def test_check_learning_rate_bound_speaks_of_second_derivatives_in_chapter_1():
     # a number or a diagonal Hessian: second derivatives, not eigenvalues (chapter 4's words)
-    msg = fails_with("1 over the second derivative", checks.check_learning_rate_bound, 0.1, hessian=10.0)
+    msg = fails_with(
+        "1 over the second derivative", checks.check_learning_rate_bound, 0.1, hessian=10.0
+    )
     assert "lambda" not in msg
-    msg = fails_with("SMALLEST second derivative", checks.check_learning_rate_bound, 1.0, np.diag([2.0, 6.0]))
+    msg = fails_with(
+        "SMALLEST second derivative", checks.check_learning_rate_bound, 1.0, np.diag([2.0, 6.0])
+    )
     assert "lambda" not in msg
     fails_with("upside down", checks.check_learning_rate_bound, 5.0, hessian=10.0)
 
 
-@pytest.mark.parametrize("lr, fragment", [
-    (1.0, "mirror image"), (2.0, "second derivative itself"), (0.25, "half the way"), (-0.5, "wrong sign"),
-])
+@pytest.mark.parametrize(
+    "lr, fragment",
+    [
+        (1.0, "mirror image"),
+        (2.0, "second derivative itself"),
+        (0.25, "half the way"),
+        (-0.5, "wrong sign"),
+    ],
+)
 def test_check_one_step_rate(lr, fragment):
     assert checks.check_one_step_rate(0.5, 2.0)
     fails_with(fragment, checks.check_one_step_rate, lr, 2.0)
@@ -380,12 +439,25 @@ def test_check_one_step_rate_needs_one_curvature():
 def test_check_mse_recognises_mistakes_of_the_expansion():
     def expanded(b, w, x, y, two=2, xx=None, yy=True, sign=-1):
         xx = np.mean(x**2) if xx is None else xx
-        return (b**2 + two * b * w * np.mean(x) + w**2 * xx + sign * two * b * np.mean(y)
-                + sign * two * w * np.mean(x * y) + (np.mean(y**2) if yy else 0))
+        return (
+            b**2
+            + two * b * w * np.mean(x)
+            + w**2 * xx
+            + sign * two * b * np.mean(y)
+            + sign * two * w * np.mean(x * y)
+            + (np.mean(y**2) if yy else 0)
+        )
+
     assert checks.check_mse(expanded)
-    fails_with("mean(y**2) is missing", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, yy=False))
+    fails_with(
+        "mean(y**2) is missing", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, yy=False)
+    )
     fails_with("factor 2", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, two=1))
-    fails_with("not mean(x)**2", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, xx=np.mean(x) ** 2))
+    fails_with(
+        "not mean(x)**2",
+        checks.check_mse,
+        lambda b, w, x, y: expanded(b, w, x, y, xx=np.mean(x) ** 2),
+    )
     fails_with("terms with y", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, sign=1))
 
 
@@ -399,6 +471,7 @@ def test_check_mse_value():
 
 
 # ---------------------------------------------------------------- runs and experiments
+
 
 def test_check_training_losses():
     torch = pytest.importorskip("torch")
@@ -429,13 +502,27 @@ def test_check_training_losses():
     kw = dict(loss_fn=loss_fn, initial=initial, lr=0.1, num_epochs=6)
     assert checks.check_training_losses(train(False), zero_grad=False, **kw)
     assert checks.check_training_losses(train(True), zero_grad=True, **kw)
-    fails_with("WITH the gradient zeroed", checks.check_training_losses, train(True), zero_grad=False, **kw)
+    fails_with(
+        "WITH the gradient zeroed", checks.check_training_losses, train(True), zero_grad=False, **kw
+    )
     fails_with("WITHOUT zeroing", checks.check_training_losses, train(False), zero_grad=True, **kw)
-    fails_with("shifted by one epoch", checks.check_training_losses, train(False, after=True),
-               zero_grad=False, **kw)
-    fails_with("7 values", checks.check_training_losses, train(False, epochs=7), zero_grad=False, **kw)
-    fails_with("initial parameters", checks.check_training_losses,
-               train(False, start=torch.tensor([1.0, 0.0], dtype=torch.float64)), zero_grad=False, **kw)
+    fails_with(
+        "shifted by one epoch",
+        checks.check_training_losses,
+        train(False, after=True),
+        zero_grad=False,
+        **kw,
+    )
+    fails_with(
+        "7 values", checks.check_training_losses, train(False, epochs=7), zero_grad=False, **kw
+    )
+    fails_with(
+        "initial parameters",
+        checks.check_training_losses,
+        train(False, start=torch.tensor([1.0, 0.0], dtype=torch.float64)),
+        zero_grad=False,
+        **kw,
+    )
 
 
 def test_check_diverging_rates():
@@ -450,7 +537,9 @@ def test_check_diverging_rates():
     assert checks.check_diverging_rates([1.1], rates, run)
     assert checks.check_diverging_rates(1.1, rates, run)  # one rate on its own
     fails_with("rates that converge", checks.check_diverging_rates, [0.1, 0.9], rates, run)
-    fails_with("0.9 in your list does not diverge", checks.check_diverging_rates, [0.9, 1.1], rates, run)
+    fails_with(
+        "0.9 in your list does not diverge", checks.check_diverging_rates, [0.9, 1.1], rates, run
+    )
     fails_with("missing from your list", checks.check_diverging_rates, [], rates, run)
     fails_with("not one of the rates tried", checks.check_diverging_rates, [2.0], rates, run)
     fails_with("list of learning rates", checks.check_diverging_rates, "1.1", rates, run)
@@ -460,14 +549,22 @@ def test_check_finder_picks():
     from descentkit.schedules import lr_finder, suggest_lr
 
     def finder(n):
-        return lr_finder(lambda x: 2 * x, lambda x: float(x @ x), np.array([1.0, -2.0]),
-                         lr_min=1e-3, lr_max=10.0, num_steps=n)
+        return lr_finder(
+            lambda x: 2 * x,
+            lambda x: float(x @ x),
+            np.array([1.0, -2.0]),
+            lr_min=1e-3,
+            lr_max=10.0,
+            num_steps=n,
+        )
 
     picks = {n: suggest_lr(finder(n), rule="min/10") for n in (30, 60)}
     assert checks.check_finder_picks(picks, finder, num_steps=[30, 60])
     lowest = {n: 10 * p for n, p in picks.items()}
     fails_with("LOWEST loss", checks.check_finder_picks, lowest, finder, num_steps=[30, 60])
-    fails_with("dictionary", checks.check_finder_picks, list(picks.values()), finder, num_steps=[30, 60])
+    fails_with(
+        "dictionary", checks.check_finder_picks, list(picks.values()), finder, num_steps=[30, 60]
+    )
 
 
 def test_check_best_choice():
@@ -482,9 +579,13 @@ def test_check_best_choice():
 
 def test_check_target():
     assert checks.check_target(0.01, lambda lr: 30 * lr, target=0.3, rtol=1e-9)
-    fails_with("10 times the target", checks.check_target, 0.1, lambda lr: 30 * lr, target=0.3, rtol=1e-9)
+    fails_with(
+        "10 times the target", checks.check_target, 0.1, lambda lr: 30 * lr, target=0.3, rtol=1e-9
+    )
     fails_with("too small", checks.check_target, 0.001, lambda lr: 30 * lr, target=0.3, rtol=0.1)
-    fails_with("not finite", checks.check_target, 1.0, lambda lr: float("inf"), target=0.3, rtol=0.1)
+    fails_with(
+        "not finite", checks.check_target, 1.0, lambda lr: float("inf"), target=0.3, rtol=0.1
+    )
 
 
 def test_check_minibatch_average():
@@ -496,8 +597,15 @@ def test_check_minibatch_average():
 
     theta = np.array([0.5, -1.0])
     assert checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=2)
-    fails_with("SUM of the 4 batch gradients", checks.check_minibatch_average, 4 * grad(theta), grad, theta,
-               n=8, batch_size=2)
+    fails_with(
+        "SUM of the 4 batch gradients",
+        checks.check_minibatch_average,
+        4 * grad(theta),
+        grad,
+        theta,
+        n=8,
+        batch_size=2,
+    )
     with pytest.raises(ValueError, match="divide"):
         checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=3)
 
@@ -508,22 +616,39 @@ def test_check_unscaled_line():
     y = 1 + 0.2 * x + rng.normal(0, 0.1, 30)
     mean, scale = 4.0, 2.5  # any affine scaling gives back the least-squares line in x
     from descentkit.models import least_squares_line
+
     b, w = least_squares_line(x, y)
     b_z, w_z = least_squares_line((x - mean) / scale, y)
     assert checks.check_unscaled_line([b, w], (mean, scale), x, y)
     fails_with("units of z", checks.check_unscaled_line, [b_z, w_z], (mean, scale), x, y)
-    fails_with("swapped", checks.check_unscaled_line, [b_z - w_z * scale / mean, w_z / mean], (mean, scale), x, y)
+    fails_with(
+        "swapped",
+        checks.check_unscaled_line,
+        [b_z - w_z * scale / mean, w_z / mean],
+        (mean, scale),
+        x,
+        y,
+    )
     fails_with("pair (b, w)", checks.check_unscaled_line, [b, w, 0.0], (mean, scale), x, y)
 
 
 def test_check_basin_fraction():
     from descentkit.functions import double_well_derivative
+
     starts = np.linspace(-2.5, 2.5, 101)
     from descentkit.optim import momentum_descent
+
     run = momentum_descent(double_well_derivative, starts, 0.01, 300, momentum=0.9, nesterov=True)
     frac = float(np.mean(np.asarray(run.final) < 0.1))
-    kw = dict(derivative=double_well_derivative, starts=starts, lr=0.01, num_steps=300, boundary=0.1,
-              momentum=0.9, nesterov=True)
+    kw = dict(
+        derivative=double_well_derivative,
+        starts=starts,
+        lr=0.01,
+        num_steps=300,
+        boundary=0.1,
+        momentum=0.9,
+        nesterov=True,
+    )
     assert checks.check_basin_fraction(frac, **kw)
     fails_with("OTHER side", checks.check_basin_fraction, 1 - frac, **kw)
     fails_with("percentage", checks.check_basin_fraction, 100 * frac, **kw)

@@ -20,6 +20,7 @@ def fails_with(check, *args, match, secret=None, **kwargs):
 
 # --------------------------------------------------------------------------- RMSProp step
 
+
 def rmsprop_right(params, mean_sq, grad, lr, beta2, eps):
     new = beta2 * mean_sq + (1 - beta2) * grad**2
     return params - lr * grad / (np.sqrt(new) + eps), new
@@ -30,21 +31,48 @@ def test_rmsprop_step_right_answer_passes(capsys):
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (lambda p, a, g, lr, b, e: (p - lr * g / ((b * a + (1 - b) * g**2) + e),
-                                b * a + (1 - b) * g**2), "square root"),
-    (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a) + e), b * a + (1 - b) * g**2),
-     "old mean square"),
-    (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(b * a + g**2) + e), b * a + g**2),
-     r"\(1 - beta2\)"),
-    (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt((1 - b) * a + b * g**2) + e),
-                                (1 - b) * a + b * g**2), "swapped"),
-    (lambda p, a, g, lr, b, e: (p - lr * g / np.sqrt(b * a + (1 - b) * g**2 + e),
-                                b * a + (1 - b) * g**2), "outside the square root"),
-    (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g**2) + e), a + g**2), "AdaGrad"),
-    (lambda p, a, g, lr, b, e: (p + lr * g / (np.sqrt(b * a + (1 - b) * g**2) + e),
-                                b * a + (1 - b) * g**2), "uphill"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / ((b * a + (1 - b) * g**2) + e),
+                b * a + (1 - b) * g**2,
+            ),
+            "square root",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a) + e), b * a + (1 - b) * g**2),
+            "old mean square",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(b * a + g**2) + e), b * a + g**2),
+            r"\(1 - beta2\)",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt((1 - b) * a + b * g**2) + e),
+                (1 - b) * a + b * g**2,
+            ),
+            "swapped",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / np.sqrt(b * a + (1 - b) * g**2 + e),
+                b * a + (1 - b) * g**2,
+            ),
+            "outside the square root",
+        ),
+        (lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g**2) + e), a + g**2), "AdaGrad"),
+        (
+            lambda p, a, g, lr, b, e: (
+                p + lr * g / (np.sqrt(b * a + (1 - b) * g**2) + e),
+                b * a + (1 - b) * g**2,
+            ),
+            "uphill",
+        ),
+    ],
+)
 def test_rmsprop_step_mistakes_are_named(wrong, match):
     fails_with(ca.check_rmsprop_step, wrong, match=match)
 
@@ -57,12 +85,16 @@ def test_rmsprop_step_other_failures_say_what_is_wrong():
         raise NotImplementedError("write it")
 
     fails_with(ca.check_rmsprop_step, placeholder, match="not written yet")
-    fails_with(ca.check_rmsprop_step,
-               lambda p, a, g, lr, b, e: (rmsprop_right(p, a, g, lr, b, e)[0], a),
-               match="new mean_sq is wrong")
-    fails_with(ca.check_rmsprop_step,
-               lambda p, a, g, lr, b, e: (p, rmsprop_right(p, a, g, lr, b, e)[1]),
-               match="new params are wrong")
+    fails_with(
+        ca.check_rmsprop_step,
+        lambda p, a, g, lr, b, e: (rmsprop_right(p, a, g, lr, b, e)[0], a),
+        match="new mean_sq is wrong",
+    )
+    fails_with(
+        ca.check_rmsprop_step,
+        lambda p, a, g, lr, b, e: (p, rmsprop_right(p, a, g, lr, b, e)[1]),
+        match="new params are wrong",
+    )
 
 
 # ------------------------------------------------------------------------ bias factor
@@ -75,12 +107,15 @@ def test_bias_factor_right_answer_passes():
     np.testing.assert_allclose(ca.bias_factor(10), FACTOR_10)
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (1 / FACTOR_10, "inverse"),
-    ((1 - 0.9**10) / (1 - 0.999**10), "square root"),
-    ((1 - 0.9) / np.sqrt(1 - 0.999), "step 1"),
-    (1.0, "with bias correction on both sides"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (1 / FACTOR_10, "inverse"),
+        ((1 - 0.9**10) / (1 - 0.999**10), "square root"),
+        ((1 - 0.9) / np.sqrt(1 - 0.999), "step 1"),
+        (1.0, "with bias correction on both sides"),
+    ],
+)
 def test_bias_factor_mistakes_are_named(wrong, match):
     fails_with(ca.check_bias_factor, wrong, match=match, secret=FACTOR_10)
 
@@ -90,10 +125,16 @@ def test_bias_factor_unknown_answers_get_a_direction_not_the_value(wrong, match)
     fails_with(ca.check_bias_factor, wrong, match=match, secret=FACTOR_10)
 
 
-@pytest.mark.parametrize("wrong, match", [(None, "None"), (..., "placeholder"),
-                                          ("six", "expected a number"),
-                                          ([1.0, 2.0], "one number"),
-                                          (float("nan"), "finite")])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (None, "None"),
+        (..., "placeholder"),
+        ("six", "expected a number"),
+        ([1.0, 2.0], "one number"),
+        (float("nan"), "finite"),
+    ],
+)
 def test_bias_factor_rejects_non_numbers(wrong, match):
     fails_with(ca.check_bias_factor, wrong, match=match)
 
@@ -108,21 +149,29 @@ def test_diagonal_kappa_right_answer_passes():
     np.testing.assert_allclose(condition_number(ca.jacobi_scaled(H_EX)), 19.0)
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (condition_number(H_EX), "before any scaling"),
-    (1 / 19.0, "at least 1"),
-    (4.0, "diagonal entries"),
-    (25.0, "too large"),
-    (12.0, "too small"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (condition_number(H_EX), "before any scaling"),
+        (1 / 19.0, "at least 1"),
+        (4.0, "diagonal entries"),
+        (25.0, "too large"),
+        (12.0, "too small"),
+    ],
+)
 def test_diagonal_kappa_mistakes_are_named(wrong, match):
     fails_with(ca.check_diagonal_kappa, wrong, H_EX, match=match, secret=19.0)
 
 
 def test_diagonal_kappa_p_h_p_mistake_is_caught_as_unscaled():
     d = np.diag(1 / np.diag(H_EX))
-    message = fails_with(ca.check_diagonal_kappa, condition_number(d @ H_EX @ d), H_EX,
-                         match="before any scaling", secret=19.0)
+    message = fails_with(
+        ca.check_diagonal_kappa,
+        condition_number(d @ H_EX @ d),
+        H_EX,
+        match="before any scaling",
+        secret=19.0,
+    )
     assert "P^(1/2) H P^(1/2)" in message
 
 
@@ -141,6 +190,7 @@ def test_diagonal_kappa_needs_a_2_by_2_hessian():
 
 # ------------------------------------------------------------------------ warm-up + cosine
 
+
 def schedule_right(t, lr0=0.01, warmup_steps=10, num_steps=100):
     if t < warmup_steps:
         return lr0 * (0.1 + 0.9 * t / warmup_steps)
@@ -155,9 +205,14 @@ def test_warmup_cosine_matches_torch_sequential_lr():
     torch = pytest.importorskip("torch")
     p = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([p], lr=0.01)
-    sched = torch.optim.lr_scheduler.SequentialLR(opt, [
-        torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=10),
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=90)], milestones=[10])
+    sched = torch.optim.lr_scheduler.SequentialLR(
+        opt,
+        [
+            torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=10),
+            torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=90),
+        ],
+        milestones=[10],
+    )
     rates = []
     for _ in range(100):
         rates.append(opt.param_groups[0]["lr"])
@@ -170,15 +225,21 @@ def cos_part(s, length, lr0=0.01):
     return lr0 * (1 + np.cos(np.pi * min(s, length) / length)) / 2
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (lambda t: 0.01 * t / 10 if t < 10 else cos_part(t - 10, 90), "starts at 0"),
-    (lambda t: schedule_right(t) if t < 10 else cos_part(t, 90), "end of the warm-up"),
-    (lambda t: schedule_right(t) if t < 10 else cos_part(t, 100), "not over all"),
-    (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),
-    (lambda t: cos_part(t, 100), "no warm-up"),
-    (lambda t: schedule_right(t) * (1.5 if t == 50 else 1.0), r"warmup_cosine\(50\).*too large"),
-    (lambda t: schedule_right(t) * (0.5 if t == 3 else 1.0), r"too small.*warm-up"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (lambda t: 0.01 * t / 10 if t < 10 else cos_part(t - 10, 90), "starts at 0"),
+        (lambda t: schedule_right(t) if t < 10 else cos_part(t, 90), "end of the warm-up"),
+        (lambda t: schedule_right(t) if t < 10 else cos_part(t, 100), "not over all"),
+        (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),
+        (lambda t: cos_part(t, 100), "no warm-up"),
+        (
+            lambda t: schedule_right(t) * (1.5 if t == 50 else 1.0),
+            r"warmup_cosine\(50\).*too large",
+        ),
+        (lambda t: schedule_right(t) * (0.5 if t == 3 else 1.0), r"too small.*warm-up"),
+    ],
+)
 def test_warmup_cosine_mistakes_are_named(wrong, match):
     fails_with(ca.check_warmup_cosine, wrong, match=match)
 

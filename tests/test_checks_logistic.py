@@ -37,25 +37,38 @@ def assert_hidden(message, reference):
 
 # ------------------------------------------------------------------------ the gradient
 
+
 def test_right_gradient_passes(capsys):
     assert check_cross_entropy_gradient(gradient)
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, words", [
-    (lambda t, X, y: -gradient(t, X, y), "wrong sign"),
-    (lambda t, X, y: len(y) * gradient(t, X, y), "forgot the mean"),
-    (lambda t, X, y: np.concatenate([[np.mean(t[0] + X @ t[1:] - y)],
-                                     X.T @ (t[0] + X @ t[1:] - y) / len(y)]), "score z"),
-    (lambda t, X, y: 2 * gradient(t, X, y), "factor 2"),
-    (lambda t, X, y: (lambda p: np.concatenate([[np.mean((p - y) * p * (1 - p))],
-                                                X.T @ ((p - y) * p * (1 - p)) / len(y)]))(
-        sigmoid(t[0] + X @ t[1:])), "SQUARED error"),
-    (lambda t, X, y: gradient(t, X, y)[1:], "intercept b is missing"),
-    (lambda t, X, y: np.roll(gradient(t, X, y), -1), "intercept's entry last"),
-    (lambda t, X, y: None, "return"),
-    (lambda t, X, y: gradient(t, X, y) + np.r_[0.1, np.zeros(t.size - 1)], "dL/db is wrong"),
-])
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda t, X, y: -gradient(t, X, y), "wrong sign"),
+        (lambda t, X, y: len(y) * gradient(t, X, y), "forgot the mean"),
+        (
+            lambda t, X, y: np.concatenate(
+                [[np.mean(t[0] + X @ t[1:] - y)], X.T @ (t[0] + X @ t[1:] - y) / len(y)]
+            ),
+            "score z",
+        ),
+        (lambda t, X, y: 2 * gradient(t, X, y), "factor 2"),
+        (
+            lambda t, X, y: (
+                lambda p: np.concatenate(
+                    [[np.mean((p - y) * p * (1 - p))], X.T @ ((p - y) * p * (1 - p)) / len(y)]
+                )
+            )(sigmoid(t[0] + X @ t[1:])),
+            "SQUARED error",
+        ),
+        (lambda t, X, y: gradient(t, X, y)[1:], "intercept b is missing"),
+        (lambda t, X, y: np.roll(gradient(t, X, y), -1), "intercept's entry last"),
+        (lambda t, X, y: None, "return"),
+        (lambda t, X, y: gradient(t, X, y) + np.r_[0.1, np.zeros(t.size - 1)], "dL/db is wrong"),
+    ],
+)
 def test_gradient_mistakes_are_named(wrong, words):
     with pytest.raises(CheckFailed, match=re.escape(words)):
         check_cross_entropy_gradient(wrong)
@@ -70,6 +83,7 @@ def test_unwritten_gradient_says_so():
 
 
 # --------------------------------------------------------------------- the safe rate
+
 
 @pytest.fixture(scope="module")
 def features():
@@ -92,16 +106,19 @@ def test_right_safe_rate_passes(features, capsys):
     assert check_safe_learning_rate(8 / np.linalg.eigvalsh(X1.T @ X1 / 50)[-1], features)
 
 
-@pytest.mark.parametrize("which, words", [
-    ("no quarter", "1/4 is missing"),
-    ("no ones", "column of ones"),
-    ("no N", "1/N is missing"),
-    ("half", "half the bound"),
-    ("smallest", "SMALLEST"),
-    ("no penalty", "penalty is missing"),
-    ("eigenvalue", "2 divided by it"),
-    ("other", "too large"),
-])
+@pytest.mark.parametrize(
+    "which, words",
+    [
+        ("no quarter", "1/4 is missing"),
+        ("no ones", "column of ones"),
+        ("no N", "1/N is missing"),
+        ("half", "half the bound"),
+        ("smallest", "SMALLEST"),
+        ("no penalty", "penalty is missing"),
+        ("eigenvalue", "2 divided by it"),
+        ("other", "too large"),
+    ],
+)
 def test_safe_rate_mistakes_are_named_without_the_answer(features, which, words):
     l2 = 0.5
     X1, P, H0 = safe_parts(features, l2)
@@ -131,18 +148,22 @@ def test_safe_rate_rejects_what_is_not_a_number(features):
 
 # ------------------------------------------------------------------------- the penalty
 
+
 def test_right_penalty_passes():
     assert check_l2_for_C(1 / (0.1 * 426), C=0.1, num_samples=426)
 
 
-@pytest.mark.parametrize("answer, words", [
-    (1 / 0.1, "the N is missing"),
-    (0.1 / 426, "upside down"),
-    (1 / (2 * 0.1 * 426), "counted twice"),
-    (2 / (0.1 * 426), "got lost"),
-    (0.1, "C is not the penalty"),
-    (0.5, "too large"),
-])
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (1 / 0.1, "the N is missing"),
+        (0.1 / 426, "upside down"),
+        (1 / (2 * 0.1 * 426), "counted twice"),
+        (2 / (0.1 * 426), "got lost"),
+        (0.1, "C is not the penalty"),
+        (0.5, "too large"),
+    ],
+)
 def test_penalty_mistakes_are_named_without_the_answer(answer, words):
     with pytest.raises(CheckFailed, match=re.escape(words)) as info:
         check_l2_for_C(answer, C=0.1, num_samples=426)
@@ -150,6 +171,7 @@ def test_penalty_mistakes_are_named_without_the_answer(answer, words):
 
 
 # --------------------------------------------------------------------------- swapping
+
 
 def swap(theta, i, j, parts=("W1", "b1", "w2")):
     theta = theta.copy()
@@ -168,13 +190,16 @@ def test_right_swap_passes():
     assert check_swap_units(lambda t, i, j: swap(t, i, j), hidden=16)
 
 
-@pytest.mark.parametrize("parts, words", [
-    (("W1", "b1"), "outgoing weights w2 were not swapped"),
-    (("W1", "w2"), "biases b1 were not swapped"),
-    (("W1",), "only W1 was swapped"),
-    (("b1", "w2"), "W1 was not swapped"),
-    ((), "nothing changed"),
-])
+@pytest.mark.parametrize(
+    "parts, words",
+    [
+        (("W1", "b1"), "outgoing weights w2 were not swapped"),
+        (("W1", "w2"), "biases b1 were not swapped"),
+        (("W1",), "only W1 was swapped"),
+        (("b1", "w2"), "W1 was not swapped"),
+        ((), "nothing changed"),
+    ],
+)
 def test_swap_mistakes_are_named(parts, words):
     with pytest.raises(CheckFailed, match=re.escape(words)):
         check_swap_units(lambda t, i, j: swap(t, i, j, parts))

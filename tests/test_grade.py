@@ -19,10 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import post_build
 import pytest
-from course_tree import ROOT, cell_source
 
+import post_build
+from course_tree import ROOT, cell_source
 from descentkit import grade
 
 CHAPTER = ROOT / "book" / "01_derivatives.ipynb"

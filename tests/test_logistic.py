@@ -76,14 +76,18 @@ def test_gradient_matches_finite_differences_and_autograd(seed, l2):
 def test_hessian_matches_finite_differences_and_torch():
     theta, X, y = problem(3)
     H = cross_entropy_hessian(theta, X, y, l2=0.5)
-    rows = [numerical_gradient(lambda th, k=k: cross_entropy_gradient(th, X, y, 0.5)[k], theta)
-            for k in range(theta.size)]
+    rows = [
+        numerical_gradient(lambda th, k=k: cross_entropy_gradient(th, X, y, 0.5)[k], theta)
+        for k in range(theta.size)
+    ]
     np.testing.assert_allclose(H, np.array(rows), rtol=1e-6, atol=1e-9)
 
     def f(t):
         z = t[0] + torch.from_numpy(X) @ t[1:]
-        return (torch.nn.functional.binary_cross_entropy_with_logits(z, torch.from_numpy(y))
-                + 0.25 * t[1:] @ t[1:])
+        return (
+            torch.nn.functional.binary_cross_entropy_with_logits(z, torch.from_numpy(y))
+            + 0.25 * t[1:] @ t[1:]
+        )
 
     Ht = torch.autograd.functional.hessian(f, torch.from_numpy(theta))
     np.testing.assert_allclose(H, Ht.numpy(), rtol=1e-12, atol=1e-14)
@@ -93,11 +97,12 @@ def test_hessian_matches_finite_differences_and_torch():
 def test_hessian_is_psd_and_at_most_its_value_at_zero(seed):
     theta, X, y = problem(seed, n=60, d=3)
     H, H0 = cross_entropy_hessian(theta, X, y, 0.1), cross_entropy_hessian(np.zeros(4), X, y, 0.1)
-    assert np.linalg.eigvalsh(H)[0] > 0                      # convex (strictly, with l2 > 0)
-    assert np.linalg.eigvalsh(H0 - H)[0] > -1e-12            # H(theta) <= H(0)
+    assert np.linalg.eigvalsh(H)[0] > 0  # convex (strictly, with l2 > 0)
+    assert np.linalg.eigvalsh(H0 - H)[0] > -1e-12  # H(theta) <= H(0)
     X1 = np.column_stack([np.ones(len(X)), X])
-    np.testing.assert_allclose(H0, X1.T @ X1 / (4 * len(X)) + 0.1 * np.diag([0, 1, 1, 1]),
-                               rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        H0, X1.T @ X1 / (4 * len(X)) + 0.1 * np.diag([0, 1, 1, 1]), rtol=1e-13, atol=1e-15
+    )
 
 
 def test_minibatch_gradient_is_the_gradient_on_the_batch_and_closures_match():

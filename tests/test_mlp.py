@@ -30,9 +30,10 @@ def test_init_draws_what_nn_linear_draws_under_the_same_seed():
     for seed in (0, 3, 12345):
         torch.manual_seed(seed)
         first, second = torch.nn.Linear(2, 16), torch.nn.Linear(16, 1)
-        expected = torch.cat([first.weight.T.reshape(-1), first.bias,
-                              second.weight.reshape(-1), second.bias]).detach()
-        torch.manual_seed(999)   # the global state must not matter, nor change
+        expected = torch.cat(
+            [first.weight.T.reshape(-1), first.bias, second.weight.reshape(-1), second.bias]
+        ).detach()
+        torch.manual_seed(999)  # the global state must not matter, nor change
         state = torch.get_rng_state()
         row = mlp_init([seed], hidden=16)[0]
         assert torch.equal(torch.get_rng_state(), state)
@@ -80,7 +81,8 @@ def test_networks_in_one_batch_train_independently(data):
     for k in range(3):
         single = thetas[k].detach().clone().requires_grad_()
         loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            mlp_to_module(thetas[k].detach())(X)[:, 0], y)
+            mlp_to_module(thetas[k].detach())(X)[:, 0], y
+        )
         torch.testing.assert_close(losses[k], loss, rtol=1e-13, atol=0)
         (g,) = torch.autograd.grad(mlp_cross_entropy(single[None], X, y)[0], single)
         torch.testing.assert_close(thetas.grad[k], g, rtol=1e-12, atol=1e-14)
@@ -91,15 +93,19 @@ def test_sharpness_by_hessian_vector_products_equals_the_top_eigenvalue(data):
     thetas = mlp_init(range(3), hidden=6, dtype=torch.float64)
     found = sharpness(lambda t: mlp_cross_entropy(t, X, y), thetas, num_iters=500)
     for k in range(3):
-        H = torch.autograd.functional.hessian(lambda t: mlp_cross_entropy(t[None], X, y)[0],
-                                              thetas[k])
+        H = torch.autograd.functional.hessian(
+            lambda t: mlp_cross_entropy(t[None], X, y)[0], thetas[k]
+        )
         eig = torch.linalg.eigvalsh(H)
         top = eig[torch.argmax(eig.abs())]
         torch.testing.assert_close(found[k], top, rtol=1e-6, atol=1e-9)
     # a quadratic with known eigenvalues, two points at once
     A = torch.diag(torch.tensor([3.0, -1.0, 0.5], dtype=torch.float64))
-    quad = sharpness(lambda t: 0.5 * torch.einsum("ki,ij,kj->k", t, A, t), torch.ones(2, 3,
-                     dtype=torch.float64), num_iters=200)
+    quad = sharpness(
+        lambda t: 0.5 * torch.einsum("ki,ij,kj->k", t, A, t),
+        torch.ones(2, 3, dtype=torch.float64),
+        num_iters=200,
+    )
     torch.testing.assert_close(quad, torch.tensor([3.0, 3.0], dtype=torch.float64))
 
 
@@ -123,9 +129,9 @@ def test_filters_and_filter_normalized_directions():
     d = filter_normalized_direction(theta, filters, rng=np.random.default_rng(0))
     for f in filters:
         np.testing.assert_allclose(np.linalg.norm(d[f]), np.linalg.norm(theta[f]), rtol=1e-12)
-    np.testing.assert_array_equal(d[[6, 7, 8, 12]], 0.0)   # the biases
+    np.testing.assert_array_equal(d[[6, 7, 8, 12]], 0.0)  # the biases
     again = filter_normalized_direction(theta, filters, rng=np.random.default_rng(0))
-    np.testing.assert_array_equal(d, again)                 # seeded
+    np.testing.assert_array_equal(d, again)  # seeded
     with pytest.raises(TypeError, match="rng"):
         filter_normalized_direction(theta, filters, rng=0)
     with pytest.raises(ValueError, match="disjoint"):

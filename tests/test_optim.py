@@ -33,6 +33,7 @@ def df(x):
 
 # --- the loop -----------------------------------------------------------------------------
 
+
 def test_the_three_line_loop_of_chapter_1_is_what_descend_runs():
     xs = [7.0]
     for _ in range(40):
@@ -106,6 +107,7 @@ def test_a_schedule_sets_the_rate_of_every_step():
 
 # --- divergence, written once -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("rule", [rules.GradientStep(), rules.HeavyBall(0.9)])
 @pytest.mark.parametrize("lr", [1.1, 5.0, 1e6])
 def test_divergence_is_reported_without_warnings_or_nan(lr, rule):
@@ -144,6 +146,7 @@ def test_lr_one_bounces_forever_without_diverging():
 
 # --- converged means "stays within tolerance" -----------------------------------------------
 
+
 def test_steps_to_tolerance_counts_where_the_run_stays():
     assert steps_to_tolerance([5.0, 0.5, 2.0, 0.4, 0.1], 1.0) == 3
     assert steps_to_tolerance([0.5, 0.4], 1.0) == 0
@@ -155,12 +158,18 @@ def test_momentum_is_not_converged_at_its_first_dip():
     """Heavy ball on an ill-conditioned quadratic dips below the tolerance and swings out
     again: the step count is where it stays, later than the first dip."""
     H = np.diag([0.1, 10.0])
-    run = momentum_descent(lambda v: H @ v, [1.0, 1.0], 0.1, 400, momentum=0.9,
-                           stop=Tolerance(1e-3, minimum=[0.0, 0.0]))
+    run = momentum_descent(
+        lambda v: H @ v,
+        [1.0, 1.0],
+        0.1,
+        400,
+        momentum=0.9,
+        stop=Tolerance(1e-3, minimum=[0.0, 0.0]),
+    )
     dist = np.linalg.norm(run.params, axis=1)
     first_dip = int(np.argmax(dist < 1e-3))
     assert run.converged and run.converged_at > first_dip
-    assert np.all(dist[run.converged_at:] < 1e-3) and dist[run.converged_at - 1] >= 1e-3
+    assert np.all(dist[run.converged_at :] < 1e-3) and dist[run.converged_at - 1] >= 1e-3
     assert run.steps_within(1e-3, minimum=[0.0, 0.0]) == run.converged_at
 
 
@@ -211,6 +220,7 @@ def test_loss_blow_up_records_the_bad_point_then_stops():
 
 # --- bad input ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "kwargs, exc, argument",
     [
@@ -241,13 +251,16 @@ def test_bad_input_names_the_argument(kwargs, exc, argument):
         descend(**call)
 
 
-@pytest.mark.parametrize("make, exc, name", [
-    (lambda: Tolerance(0), ValueError, "tol"),
-    (lambda: Tolerance(1e-6, patience=0), ValueError, "patience"),
-    (lambda: Tolerance(1e-6, minimum="x"), TypeError, "minimum"),
-    (lambda: LossBlowUp(1.0), ValueError, "factor"),
-    (lambda: steps_to_tolerance([1.0, np.nan], 0.1), ValueError, "errors"),
-])
+@pytest.mark.parametrize(
+    "make, exc, name",
+    [
+        (lambda: Tolerance(0), ValueError, "tol"),
+        (lambda: Tolerance(1e-6, patience=0), ValueError, "patience"),
+        (lambda: Tolerance(1e-6, minimum="x"), TypeError, "minimum"),
+        (lambda: LossBlowUp(1.0), ValueError, "factor"),
+        (lambda: steps_to_tolerance([1.0, np.nan], 0.1), ValueError, "errors"),
+    ],
+)
 def test_bad_stopping_rules_raise(make, exc, name):
     with pytest.raises(exc, match=name):
         make()
@@ -265,6 +278,7 @@ def test_a_gradient_norm_tolerance_needs_full_batches():
 
 # --- paths that used to give a wrong answer silently ----------------------------------------
 
+
 def test_a_nan_gradient_is_reported_as_such_not_as_a_large_rate():
     run = descend(lambda x: np.nan * x, 1.0, 0.1, num_steps=5)
     assert run.diverged and "NaN or inf" in run.message and "learning rate plays no" in run.message
@@ -272,8 +286,9 @@ def test_a_nan_gradient_is_reported_as_such_not_as_a_large_rate():
 
 def test_the_finder_rule_works_for_losses_that_turn_negative():
     # f(x) = (x - 2)^2 - 10 is negative near its minimum; the loss falls from 15 to -10
-    run = descend(df, 7.0, lambda t: 0.01 * 1.1**t, num_steps=100, f=lambda x: f(x) - 11,
-                  stop=LossBlowUp(4.0))
+    run = descend(
+        df, 7.0, lambda t: 0.01 * 1.1**t, num_steps=100, f=lambda x: f(x) - 11, stop=LossBlowUp(4.0)
+    )
     assert run.losses.min() < 0 and run.num_steps > 10  # it did not stop at the first dip
     best = np.minimum.accumulate(run.losses)
     assert run.status == "stopped" and run.losses[-1] - best[-2] > 3 * abs(best[-2])

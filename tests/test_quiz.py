@@ -252,8 +252,10 @@ def test_ch01_smaller_h_is_not_always_better():
 
 def test_ch01_cubic_has_a_minimum_and_a_maximum():
     assert _correct_letter(_question("01", 5)) == "B"
+
     def g(x):
         return x**3 - 3 * x
+
     assert (g(1), g(-3), 6 * 1, 6 * -1) == (-2, -18, 6, -6)
 
 
@@ -375,8 +377,10 @@ def test_ch05_steps_grow_like_kappa():
 
 def test_ch06_variance_ratio():
     q = _question("06", 3)
+
     def variance(B, N=80):
         return (1 / B) * (N - B) / (N - 1)
+
     assert abs(variance(1) / variance(16) - q.answer) <= q.tolerance
     mistakes = {a.value for a in q.answers if not a.correct and a.value is not None}
     assert mistakes == {16.0, 4.0}
@@ -427,11 +431,15 @@ def test_ch07_too_much_momentum():
 
 def test_ch07_scaling_with_kappa():
     assert _correct_letter(_question("07", 3)) == "B"
+
     def rho_gd(k):
         return (k - 1) / (k + 1)
+
     def rho_hb(k):
         return (math.sqrt(k) - 1) / (math.sqrt(k) + 1)
+
     def steps(rho):
         return math.log(1e-6) / math.log(rho)
+
     assert steps(rho_gd(1000)) / steps(rho_gd(10)) == pytest.approx(100, rel=0.01)
     assert steps(rho_hb(1000)) / steps(rho_hb(10)) == pytest.approx(10, rel=0.1)

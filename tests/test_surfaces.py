@@ -36,8 +36,11 @@ def test_loss_grid_matches_naive_and_brute_force(small):
 @pytest.mark.parametrize("chunk_size", [1, 7, 30, 1000])
 def test_naive_chunking_does_not_change_the_result(small, chunk_size):
     x, y, bs, ws = small
-    np.testing.assert_allclose(naive_loss_grid(x, y, bs, ws, chunk_size=chunk_size),
-                               naive_loss_grid(x, y, bs, ws), rtol=1e-12)
+    np.testing.assert_allclose(
+        naive_loss_grid(x, y, bs, ws, chunk_size=chunk_size),
+        naive_loss_grid(x, y, bs, ws),
+        rtol=1e-12,
+    )
 
 
 def test_layout_is_meshgrid(small):
@@ -83,8 +86,11 @@ def test_large_offset_stays_accurate():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.floats(-10, 10), st.floats(-10, 10)), min_size=1, max_size=20),
-       st.floats(-5, 5), st.floats(-5, 5))
+@given(
+    st.lists(st.tuples(st.floats(-10, 10), st.floats(-10, 10)), min_size=1, max_size=20),
+    st.floats(-5, 5),
+    st.floats(-5, 5),
+)
 def test_random_data_matches_brute_force(points, b0, w0):
     x, y = np.array(points).T
     bs, ws = np.array([b0, b0 + 1.5]), np.array([w0, w0 - 0.5, w0 + 2])
@@ -114,15 +120,18 @@ def test_grid_around():
     assert b[1] - b[0] == pytest.approx(0.06)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(x=[1.0, 2.0], y=[1.0]), "x and y"),
-    (dict(x=[], y=[]), "x"),
-    (dict(x=[1.0, np.nan], y=[1.0, 2.0]), "x"),
-    (dict(x=[1.0, 2.0], y=[1.0, np.inf]), "y"),
-    (dict(b_values=[1.0]), "b_values"),
-    (dict(w_values=[0.5]), "w_values"),
-    (dict(b_values=[0.0, np.nan]), "b_values"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(x=[1.0, 2.0], y=[1.0]), "x and y"),
+        (dict(x=[], y=[]), "x"),
+        (dict(x=[1.0, np.nan], y=[1.0, 2.0]), "x"),
+        (dict(x=[1.0, 2.0], y=[1.0, np.inf]), "y"),
+        (dict(b_values=[1.0]), "b_values"),
+        (dict(w_values=[0.5]), "w_values"),
+        (dict(b_values=[0.0, np.nan]), "b_values"),
+    ],
+)
 @pytest.mark.parametrize("func", [loss_grid, naive_loss_grid])
 def test_bad_input_raises_naming_the_argument(func, kwargs, name):
     args = dict(x=[0.0, 1.0], y=[1.0, 3.0], b_values=[0.0, 1.0], w_values=[0.0, 1.0, 2.0])

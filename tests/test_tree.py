@@ -49,3 +49,22 @@ def test_every_chapter_notebook_is_in_the_toc():
     listed = set(toc_documents())
     for nb in NOTEBOOKS:
         assert str(nb.relative_to(ROOT).with_suffix("")) in listed, f"{nb.name} is not in _toc.yml"
+
+
+def test_visible_code_fits_the_pages_column():
+    """Every code cell a learner sees on the page (not removed) fits 79 characters a line,
+    and none calls glue() (build plumbing goes in hidden cells)."""
+    import json
+
+    problems = []
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            tags = cell.get("metadata", {}).get("tags", [])
+            if cell["cell_type"] != "code" or {"remove-cell", "remove-input"} & set(tags):
+                continue
+            text = "".join(cell["source"])
+            problems += [f"{path.name} cell {i}: {len(line)} characters: {line.strip()[:50]}"
+                         for line in text.splitlines() if len(line) > 79]
+            if "glue(" in text:
+                problems.append(f"{path.name} cell {i}: glue() in a visible cell")
+    assert not problems, "\n".join(problems)

@@ -37,8 +37,22 @@ except _metadata.PackageNotFoundError:  # a source tree that was not installed
 
 #: The public submodules, in the order of the table above.
 SUBMODULES = (
-    "calculus", "optim", "rules", "schedules", "stochastic", "data", "models", "losses",
-    "surfaces", "curvature", "functions", "checks", "plots", "animation", "nb", "validation",
+    "calculus",
+    "optim",
+    "rules",
+    "schedules",
+    "stochastic",
+    "data",
+    "models",
+    "losses",
+    "surfaces",
+    "curvature",
+    "functions",
+    "checks",
+    "plots",
+    "animation",
+    "nb",
+    "validation",
 )
 
 

@@ -123,6 +123,7 @@ class _Unanswered(Exception):
 
 # --------------------------------------------------------------------------- reporting
 
+
 def _kernel_display():
     """IPython's ``display`` when running in a Jupyter kernel, else ``None``."""
     try:
@@ -196,8 +197,11 @@ def _placeholder_hints(value):
         items = list(value.values())
     else:
         return None
-    found = [item.hint if isinstance(item, Todo) else "" for item in items
-             if isinstance(item, Todo) or item is Ellipsis]
+    found = [
+        item.hint if isinstance(item, Todo) else ""
+        for item in items
+        if isinstance(item, Todo) or item is Ellipsis
+    ]
     return found or None
 
 
@@ -210,16 +214,21 @@ def _require_answer(value, name: str, *more) -> None:
             names.append(n)
             hints += [h for h in found if h not in hints]
     if names:
-        _unanswered(next((n for n in names if n), ""), "; ".join(h.strip() for h in hints if h.strip()))
+        _unanswered(
+            next((n for n in names if n), ""), "; ".join(h.strip() for h in hints if h.strip())
+        )
 
 
 def _unanswered(name: str, hint: str):
     where = f" ({name})" if name else ""
-    text = hint.strip() or "replace the placeholder `...` with your answer, then run the cell again."
+    text = (
+        hint.strip() or "replace the placeholder `...` with your answer, then run the cell again."
+    )
     raise _Unanswered(f"{where}: {text}")
 
 
 # --------------------------------------------------------------------------- comparing
+
 
 def _fmt(value) -> str:
     arr = np.asarray(value, dtype=float)
@@ -232,19 +241,25 @@ def _as_array(value, what: str) -> np.ndarray:
     """Turn a learner's result into a float array, or fail with a plain explanation."""
     _require_answer(value, what)
     if value is None:
-        raise CheckFailed(f"{what} is None. Did you forget the `return` statement, or to assign the result?")
+        raise CheckFailed(
+            f"{what} is None. Did you forget the `return` statement, or to assign the result?"
+        )
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
     elif isinstance(value, (list, tuple)) and any(hasattr(v, "detach") for v in value):
         value = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in value]
     if isinstance(value, (str, bytes, dict)) or callable(value):
-        raise CheckFailed(f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
-                          f"or an array of numbers (expected numbers).")
+        raise CheckFailed(
+            f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
+            f"or an array of numbers (expected numbers)."
+        )
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
-                          f"or an array of numbers (expected numbers).") from None
+        raise CheckFailed(
+            f"{what} is a {type(value).__name__} ({value!r:.80}); the answer is a number "
+            f"or an array of numbers (expected numbers)."
+        ) from None
     return arr
 
 
@@ -259,12 +274,15 @@ def _is_whole(values) -> bool:
 
 def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
     """Why one number differs from the right one, without saying the right one."""
+
     def near(a, b):
         return bool(np.isclose(a, b, rtol=rtol, atol=atol))
 
     if whole and np.isfinite(got) and got != round(got):
         if math.ceil(got) == expected:
-            return "not a whole number: the count is the first whole step at which it holds (round up)"
+            return (
+                "not a whole number: the count is the first whole step at which it holds (round up)"
+            )
         return "not a whole number"
     if whole and got == expected - 1:
         return "one too few"
@@ -296,11 +314,19 @@ def _pattern(got, expected, *, what, rtol, atol, factors=None):
                 return f"{what} is twice the right value: a factor of 2 too many."
             if np.isclose(c, 0.5):
                 return f"{what} is half the right value: a factor of 2 is missing."
-    if got.ndim == 1 and got.size > 1 and not _close(expected[::-1], expected, rtol, atol) \
-            and _close(got[::-1], expected, rtol, atol):
+    if (
+        got.ndim == 1
+        and got.size > 1
+        and not _close(expected[::-1], expected, rtol, atol)
+        and _close(got[::-1], expected, rtol, atol)
+    ):
         return f"{what} has its components in the wrong order."
-    if np.all(expected != 0) and not np.allclose(np.abs(expected), 1) and np.all(got != 0) \
-            and _close(1 / got, expected, rtol, atol):
+    if (
+        np.all(expected != 0)
+        and not np.allclose(np.abs(expected), 1)
+        and np.all(got != 0)
+        and _close(1 / got, expected, rtol, atol)
+    ):
         return f"{what} is upside down: you have the reciprocal (1 over the right value)."
     if np.all(expected > 0) and not np.allclose(expected, 1) and np.all(got > 0):
         if _close(got**2, expected, rtol, atol):
@@ -310,8 +336,18 @@ def _pattern(got, expected, *, what, rtol, atol, factors=None):
     return None
 
 
-def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=None, patterns=True,
-             whole=False):
+def _compare(
+    got,
+    expected,
+    *,
+    what,
+    rtol=1e-6,
+    atol=1e-8,
+    names=None,
+    factors=None,
+    patterns=True,
+    whole=False,
+):
     """Return ``None`` if ``got`` matches ``expected``, else a message explaining the difference.
 
     The message describes ``got`` (wrong sign, twice, too large, component 1 is wrong...)
@@ -323,8 +359,10 @@ def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=N
     expected = np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         if got.size == expected.size:
-            return (f"{what} has shape {got.shape}, but the answer has shape {expected.shape}. "
-                    f"The numbers may be right: check how you build the result (reshape or ravel?).")
+            return (
+                f"{what} has shape {got.shape}, but the answer has shape {expected.shape}. "
+                f"The numbers may be right: check how you build the result (reshape or ravel?)."
+            )
         if expected.ndim == 0:
             return f"{what} has shape {got.shape}, but the answer is a single number (wrong shape)."
         return f"{what} has shape {got.shape}, but the answer has shape {expected.shape} (wrong shape)."
@@ -337,14 +375,18 @@ def _compare(got, expected, *, what, rtol=1e-6, atol=1e-8, names=None, factors=N
         if found:
             return found
     if got.size == 1:
-        reason = _reason(float(got.ravel()[0]), float(expected.ravel()[0]), whole=whole, rtol=rtol, atol=atol)
+        reason = _reason(
+            float(got.ravel()[0]), float(expected.ravel()[0]), whole=whole, rtol=rtol, atol=atol
+        )
         return f"{what} = {_fmt(got)} is not right: {reason}."
     flat_got, flat_expected = got.ravel(), expected.ravel()
     wrong = ~np.isclose(flat_got, flat_expected, rtol=rtol, atol=atol)
     labels = names or [f"component {i}" for i in range(flat_got.size)]
-    parts = [f"{labels[i]} ({_fmt(flat_got[i])}) is "
-             + _reason(float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol)
-             for i in np.flatnonzero(wrong)]
+    parts = [
+        f"{labels[i]} ({_fmt(flat_got[i])}) is "
+        + _reason(float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol)
+        for i in np.flatnonzero(wrong)
+    ]
     others = "; the others are right" if not np.all(wrong) else ""
     return f"{what} is not right: {'; '.join(parts)}{others}."
 
@@ -362,8 +404,21 @@ def _call(fn, args, what):
     return out
 
 
-def _run_cases(fn, cases, reference, *, what, mistakes=(), rtol=1e-6, atol=1e-8, names=None, factors=None,
-               describe=None, offset=None, nearly=None):
+def _run_cases(
+    fn,
+    cases,
+    reference,
+    *,
+    what,
+    mistakes=(),
+    rtol=1e-6,
+    atol=1e-8,
+    names=None,
+    factors=None,
+    describe=None,
+    offset=None,
+    nearly=None,
+):
     """Call ``fn`` on every case, compare with ``reference``, and recognise known ``mistakes``.
 
     ``cases`` is a list of argument tuples; ``reference`` and each mistake function take the
@@ -373,25 +428,36 @@ def _run_cases(fn, cases, reference, *, what, mistakes=(), rtol=1e-6, atol=1e-8,
     """
     got = [_as_array(_call(fn, args, what), what) for args in cases]
     expected = [np.asarray(reference(*args), dtype=float) for args in cases]
-    problems = [_compare(g, e, what=what, rtol=rtol, atol=atol, names=names, patterns=False)
-                for g, e in zip(got, expected)]
+    problems = [
+        _compare(g, e, what=what, rtol=rtol, atol=atol, names=names, patterns=False)
+        for g, e in zip(got, expected)
+    ]
     if all(p is None for p in problems):
         return len(cases)
     for wrong_fn, why in mistakes:
-        if all(_close(g, np.asarray(wrong_fn(*args), dtype=float), rtol, atol) for g, args in zip(got, cases)):
+        if all(
+            _close(g, np.asarray(wrong_fn(*args), dtype=float), rtol, atol)
+            for g, args in zip(got, cases)
+        ):
             raise CheckFailed(f"{what} is not right: {why}")
     if all(g.shape == e.shape and np.all(np.isfinite(g)) for g, e in zip(got, expected)):
         # a sign or a factor that holds on EVERY input is a diagnosis; on one input it is chance
         whole_got = np.concatenate([g.ravel() for g in got])
         whole_expected = np.concatenate([e.ravel() for e in expected])
-        found = _pattern(whole_got, whole_expected, what=what, rtol=rtol, atol=atol, factors=factors)
+        found = _pattern(
+            whole_got, whole_expected, what=what, rtol=rtol, atol=atol, factors=factors
+        )
         if found and "wrong order" not in found:
             raise CheckFailed(found)
         diff = whole_got - whole_expected
         scale = np.maximum(np.abs(whole_expected), 1.0)
         if nearly and np.all(np.abs(diff) <= 1e-2 * scale):
             raise CheckFailed(f"{what} is close, but not equal: {nearly}")
-        if offset and np.all(np.isclose(diff, diff[0], rtol=1e-6, atol=atol)) and abs(diff[0]) > atol:
+        if (
+            offset
+            and np.all(np.isclose(diff, diff[0], rtol=1e-6, atol=atol))
+            and abs(diff[0]) > atol
+        ):
             raise CheckFailed(f"{what} is off by the same amount at every point: {offset}")
     i = next(k for k, p in enumerate(problems) if p is not None)
     where = f" (for {describe(*cases[i])})" if describe else ""
@@ -400,24 +466,46 @@ def _run_cases(fn, cases, reference, *, what, mistakes=(), rtol=1e-6, atol=1e-8,
 
 # --------------------------------------------------------------------------- numbers
 
+
 def _mapping_arrays(answer, expected: dict, name: str):
     """The values of two dictionaries with the same keys, in the order of ``expected``."""
     if not isinstance(answer, dict):
-        raise CheckFailed(f"{name} should be a dictionary with the keys {list(expected)}, "
-                          f"but it is a {type(answer).__name__}.")
+        raise CheckFailed(
+            f"{name} should be a dictionary with the keys {list(expected)}, "
+            f"but it is a {type(answer).__name__}."
+        )
     missing = [k for k in expected if k not in answer]
     extra = [k for k in answer if k not in expected]
     if missing or extra:
-        detail = "; ".join(part for part in (f"missing: {missing}" if missing else "",
-                                              f"not asked for: {extra}" if extra else "") if part)
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing: {missing}" if missing else "",
+                f"not asked for: {extra}" if extra else "",
+            )
+            if part
+        )
         raise CheckFailed(f"{name} should have the keys {list(expected)} ({detail}).")
     got = _as_array([answer[k] for k in expected], name)
-    return got, np.asarray([expected[k] for k in expected], dtype=float), [f"the value for {k}" for k in expected]
+    return (
+        got,
+        np.asarray([expected[k] for k in expected], dtype=float),
+        [f"the value for {k}" for k in expected],
+    )
 
 
 @_self_check
-def check_value(answer, expected, *, name="your answer", rtol=1e-6, atol=1e-8, hints=None,
-                count=False, names=None):
+def check_value(
+    answer,
+    expected,
+    *,
+    name="your answer",
+    rtol=1e-6,
+    atol=1e-8,
+    hints=None,
+    count=False,
+    names=None,
+):
     """Check a number (or array, or dictionary of numbers) the learner computed.
 
     Introduced in chapter 1's exercises; used wherever an exercise's answer is a number.
@@ -478,8 +566,20 @@ def _contraction(hessian, lr) -> float:
 
 
 @_self_check
-def check_steps(answer, expected=None, *, hessian=None, lr=None, factor=None, kappa=None, method=None,
-                shrink=None, rtol=0.0, names=None, name="your number of steps"):
+def check_steps(
+    answer,
+    expected=None,
+    *,
+    hessian=None,
+    lr=None,
+    factor=None,
+    kappa=None,
+    method=None,
+    shrink=None,
+    rtol=0.0,
+    names=None,
+    name="your number of steps",
+):
     """Check a number of steps (or several), counted or predicted.
 
     Introduced in chapter 1's exercises; used in chapters 4, 5 and 7. The reference is
@@ -500,8 +600,10 @@ def check_steps(answer, expected=None, *, hessian=None, lr=None, factor=None, ka
     if expected is None:
         given = [factor is not None, hessian is not None and lr is not None, kappa is not None]
         if shrink is None or sum(given) != 1:
-            raise ValueError("check_steps needs expected=, or shrink= with one of factor=, "
-                             "hessian= and lr=, kappa= and method=")
+            raise ValueError(
+                "check_steps needs expected=, or shrink= with one of factor=, "
+                "hessian= and lr=, kappa= and method="
+            )
         if kappa is not None:
             from .curvature import gd_optimal, heavy_ball_optimal
 
@@ -510,10 +612,14 @@ def check_steps(answer, expected=None, *, hessian=None, lr=None, factor=None, ka
             elif method == "heavy ball":
                 factor = heavy_ball_optimal(1.0, float(kappa))[2]
             else:
-                raise ValueError(f"method must be 'gradient descent' or 'heavy ball', got {method!r}")
+                raise ValueError(
+                    f"method must be 'gradient descent' or 'heavy ball', got {method!r}"
+                )
         rho = float(factor) if factor is not None else _contraction(hessian, lr)
         if not 0 < rho < 1:
-            raise ValueError(f"the error must shrink each step: factor {rho} is not between 0 and 1")
+            raise ValueError(
+                f"the error must shrink each step: factor {rho} is not between 0 and 1"
+            )
         exact = math.log(float(shrink)) / math.log(1 / rho)
         expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
     if hasattr(expected, "converged_at"):
@@ -524,14 +630,22 @@ def check_steps(answer, expected=None, *, hessian=None, lr=None, factor=None, ka
         raise ValueError("the reference run did not converge: it has no step count")
     got = _as_array(answer, name)
     expected = np.asarray(expected, dtype=float)
-    problem = _compare(got, expected, what=name, rtol=rtol, atol=0 if rtol == 0 else 1e-12, names=names,
-                       whole=rtol == 0 and _is_whole(expected))
+    problem = _compare(
+        got,
+        expected,
+        what=name,
+        rtol=rtol,
+        atol=0 if rtol == 0 else 1e-12,
+        names=names,
+        whole=rtol == 0 and _is_whole(expected),
+    )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
 
 
 # --------------------------------------------------------------------------- derivatives
+
 
 def _reference(f, reference, numerical, caller, what):
     """``(reference function, rtol, atol)``: the exact one if given, else a numerical one of f,
@@ -545,7 +659,9 @@ def _reference(f, reference, numerical, caller, what):
 
 
 @_self_check
-def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0, 2.5), name="your derivative"):
+def check_derivative(
+    df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0, 2.5), name="your derivative"
+):
     """Check a learner's derivative function ``df(x)`` at several points.
 
     Introduced in chapter 1. The reference is ``reference(x)`` when given (the exact
@@ -574,18 +690,29 @@ def check_derivative(df, f=None, *, reference=None, points=(-2.0, -0.5, 0.0, 1.0
     cases = [(float(p),) for p in points]
     mistakes = []
     if f is not None:
-        mistakes.append((lambda x: f(x), "it returns the function's value f(x), not its slope f'(x)."))
-    n = _run_cases(df, cases, ref, what=name, mistakes=mistakes, rtol=rtol, atol=atol,
-                   describe=lambda x: f"x = {_fmt(x)}",
-                   offset="a constant term is wrong (the derivative of a x + c is a; of a constant, 0).",
-                   nearly="is it a difference quotient with a small h? The derivative is its limit as "
-                          "h goes to 0: simplify the quotient, then let h be 0.")
+        mistakes.append(
+            (lambda x: f(x), "it returns the function's value f(x), not its slope f'(x).")
+        )
+    n = _run_cases(
+        df,
+        cases,
+        ref,
+        what=name,
+        mistakes=mistakes,
+        rtol=rtol,
+        atol=atol,
+        describe=lambda x: f"x = {_fmt(x)}",
+        offset="a constant term is wrong (the derivative of a x + c is a; of a constant, 0).",
+        nearly="is it a difference quotient with a small h? The derivative is its limit as "
+        "h goes to 0: simplify the quotient, then let h be 0.",
+    )
     return _passed(f"{name} matches the derivative at {n} points.")
 
 
 @_self_check
-def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, names=None,
-                   name="your gradient"):
+def check_gradient(
+    grad, f=None, *, reference=None, points=None, dim=2, seed=0, names=None, name="your gradient"
+):
     """Check a learner's gradient function ``grad(v)`` of a function of a vector.
 
     Introduced in chapter 1 (partial derivatives); used again from chapter 3. The
@@ -618,12 +745,21 @@ def check_gradient(grad, f=None, *, reference=None, points=None, dim=2, seed=0, 
     cases = [(p.copy(),) for p in points]
     coords = names or [f"coordinate {i}" for i in range(points.shape[1])]
     labels = [f"the partial derivative with respect to {c}" for c in coords]
-    n = _run_cases(grad, cases, ref, what=name, rtol=rtol, atol=atol, names=labels,
-                   describe=lambda v: f"v = {_fmt(v)}")
+    n = _run_cases(
+        grad,
+        cases,
+        ref,
+        what=name,
+        rtol=rtol,
+        atol=atol,
+        names=labels,
+        describe=lambda v: f"v = {_fmt(v)}",
+    )
     return _passed(f"{name} matches the gradient at {n} points.")
 
 
 # --------------------------------------------------------------------------- training runs
+
 
 def _replay_losses(loss_fn, initial, lr, num_epochs, zero_grad):
     """The losses of plain gradient descent in torch: before each of ``num_epochs`` steps, and after the last."""
@@ -645,8 +781,9 @@ def _replay_losses(loss_fn, initial, lr, num_epochs, zero_grad):
 
 
 @_self_check
-def check_training_losses(losses, loss_fn, initial, lr, *, num_epochs, zero_grad=True,
-                          name="your losses"):
+def check_training_losses(
+    losses, loss_fn, initial, lr, *, num_epochs, zero_grad=True, name="your losses"
+):
     """Check the losses a learner recorded while training with torch, one per epoch.
 
     Introduced for chapter 2's exercises. The check replays the training itself: from a
@@ -663,27 +800,41 @@ def check_training_losses(losses, loss_fn, initial, lr, *, num_epochs, zero_grad
     ref = ref_all[:-1]
     tol = {"rtol": 1e-9, "atol": 1e-12}
     if got.size != num_epochs:
-        raise CheckFailed(f"{name} has {got.size} values, but {num_epochs} epochs give {num_epochs} "
-                          f"losses: record one per epoch, before its step.")
+        raise CheckFailed(
+            f"{name} has {got.size} values, but {num_epochs} epochs give {num_epochs} "
+            f"losses: record one per epoch, before its step."
+        )
     if _close(got, ref, **tol):
-        return _passed(f"{name} match the {num_epochs} epochs of training "
-                       f"{'with' if zero_grad else 'without'} zeroing the gradient.")
+        return _passed(
+            f"{name} match the {num_epochs} epochs of training "
+            f"{'with' if zero_grad else 'without'} zeroing the gradient."
+        )
     other = _replay_losses(loss_fn, initial, lr, num_epochs, not zero_grad)[:-1]
     if _close(got, other, **tol):
         if zero_grad:
-            raise CheckFailed(f"{name} are those of training WITHOUT zeroing the gradient: "
-                              "each backward() adds to .grad, so zero it after every step.")
-        raise CheckFailed(f"{name} are those of training WITH the gradient zeroed after each step: "
-                          "leave out the zero_() to see what happens without it.")
+            raise CheckFailed(
+                f"{name} are those of training WITHOUT zeroing the gradient: "
+                "each backward() adds to .grad, so zero it after every step."
+            )
+        raise CheckFailed(
+            f"{name} are those of training WITH the gradient zeroed after each step: "
+            "leave out the zero_() to see what happens without it."
+        )
     if _close(got, ref_all[1:], **tol):
-        raise CheckFailed(f"{name} are shifted by one epoch: you recorded each loss after its step. "
-                          "Record the loss the gradient was computed from, before the step.")
+        raise CheckFailed(
+            f"{name} are shifted by one epoch: you recorded each loss after its step. "
+            "Record the loss the gradient was computed from, before the step."
+        )
     if not np.isclose(got[0], ref[0], **tol):
-        raise CheckFailed(f"{name} do not start at the loss of the initial parameters: start from a "
-                          "fresh copy of them (initial.clone().requires_grad_()).")
+        raise CheckFailed(
+            f"{name} do not start at the loss of the initial parameters: start from a "
+            "fresh copy of them (initial.clone().requires_grad_())."
+        )
     k = int(np.argmin(np.isclose(got, ref, **tol)))
-    raise CheckFailed(f"{name} agree for the first {k} epochs, then differ: check the update step "
-                      f"(the rate, and the sign of p -= lr * p.grad).")
+    raise CheckFailed(
+        f"{name} agree for the first {k} epochs, then differ: check the update step "
+        f"(the rate, and the sign of p -= lr * p.grad)."
+    )
 
 
 def _diverged(result) -> bool:
@@ -705,8 +856,10 @@ def _rate_list(answer, name):
             raise TypeError
         return [float(r) for r in answer]
     except (TypeError, ValueError):
-        raise CheckFailed(f"{name} should be a list of learning rates (an empty list [] if none "
-                          f"diverges), but it is a {kind}.") from None
+        raise CheckFailed(
+            f"{name} should be a list of learning rates (an empty list [] if none "
+            f"diverges), but it is a {kind}."
+        ) from None
 
 
 @_self_check
@@ -728,27 +881,38 @@ def check_diverging_rates(answer, rates, run, *, name="your list of diverging ra
     for r in chosen:
         match = [q for q in rates if np.isclose(r, q, rtol=1e-9, atol=0)]
         if not match:
-            raise CheckFailed(f"{name} has {_fmt(r)}, which is not one of the rates tried: {rates}.")
+            raise CheckFailed(
+                f"{name} has {_fmt(r)}, which is not one of the rates tried: {rates}."
+            )
         mine.add(match[0])
     truth = {q for q in rates if _diverged(_call(run, (q,), "the run"))}
     if mine == truth:
-        return _passed(f"{name}: {sorted(mine) if mine else 'none'} of the {len(rates)} rates diverge.")
+        return _passed(
+            f"{name}: {sorted(mine) if mine else 'none'} of the {len(rates)} rates diverge."
+        )
     if truth != set(rates) and mine == set(rates) - truth:
-        raise CheckFailed(f"{name} holds the rates that converge; the question asks for those that diverge.")
+        raise CheckFailed(
+            f"{name} holds the rates that converge; the question asks for those that diverge."
+        )
     messages = []
     extra = sorted(mine - truth)
     if extra:
-        messages.append(f"{', '.join(_fmt(r) for r in extra)} in your list does not diverge: its loss "
-                        "still ends below where it began (falling slowly, or while the parameters "
-                        "swing back and forth, is not diverging).")
+        messages.append(
+            f"{', '.join(_fmt(r) for r in extra)} in your list does not diverge: its loss "
+            "still ends below where it began (falling slowly, or while the parameters "
+            "swing back and forth, is not diverging)."
+        )
     missing = truth - mine
     if missing:
-        messages.append(f"{len(missing)} rate(s) that diverge are missing from your list: look at "
-                        "the loss at the end of each run.")
+        messages.append(
+            f"{len(missing)} rate(s) that diverge are missing from your list: look at "
+            "the loss at the end of each run."
+        )
     raise CheckFailed(f"{name} is not right: " + " ".join(messages))
 
 
 # --------------------------------------------------------------------------- linear regression
+
 
 def _linreg_cases(seed=0, sizes=(5, 8, 13)):
     """Small data sets and parameters ``(b, w, x, y)`` on which to compare linear-regression answers."""
@@ -769,30 +933,54 @@ def _describe_linreg(b, w, x, y):
 def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, yy=True, y_sign=-1.0):
     """The MSE written as a quadratic in (b, w) from the means of the data (chapter 3)."""
     xx = np.mean(x**2) if mean_xx is None else mean_xx
-    return (b**2 + two * b * w * np.mean(x) + w**2 * xx + y_sign * two * b * np.mean(y)
-            + y_sign * two * w * np.mean(x * y) + (np.mean(y**2) if yy else 0.0))
+    return (
+        b**2
+        + two * b * w * np.mean(x)
+        + w**2 * xx
+        + y_sign * two * b * np.mean(y)
+        + y_sign * two * w * np.mean(x * y)
+        + (np.mean(y**2) if yy else 0.0)
+    )
 
 
 def _mse_mistakes():
     return [
-        (lambda b, w, x, y: np.sum((b + w * x - y) ** 2),
-         "it is the SUM of the squared errors. Divide by the number of points (forgot the mean)."),
-        (lambda b, w, x, y: np.sqrt(np.mean((b + w * x - y) ** 2)),
-         "that is the RMSE, the square root of the MSE. Leave out the square root."),
-        (lambda b, w, x, y: np.mean(np.abs(b + w * x - y)),
-         "that is the mean ABSOLUTE error. Square the errors instead of taking their absolute value."),
-        (lambda b, w, x, y: np.mean(b + w * x - y),
-         "that is the mean error: positive and negative errors cancel. Square each error before averaging."),
-        (lambda b, w, x, y: np.mean(b + w * x - y) ** 2,
-         "you squared the mean error; square each error first, then take the mean."),
-        (lambda b, w, x, y: _expanded_mse(b, w, x, y, yy=False),
-         "the constant term mean(y**2) is missing from the expansion."),
-        (lambda b, w, x, y: _expanded_mse(b, w, x, y, two=1.0),
-         "the cross terms (b w x, b y, w x y) each need a factor 2, as in (p + q)^2 = p^2 + 2 p q + q^2."),
-        (lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xx=np.mean(x) ** 2),
-         "mean(x**2) is not mean(x)**2: average the squares, do not square the average."),
-        (lambda b, w, x, y: _expanded_mse(b, w, x, y, y_sign=1.0),
-         "the terms with y have the wrong sign: (b + w x - y)^2 gives -2 b y and -2 w x y."),
+        (
+            lambda b, w, x, y: np.sum((b + w * x - y) ** 2),
+            "it is the SUM of the squared errors. Divide by the number of points (forgot the mean).",
+        ),
+        (
+            lambda b, w, x, y: np.sqrt(np.mean((b + w * x - y) ** 2)),
+            "that is the RMSE, the square root of the MSE. Leave out the square root.",
+        ),
+        (
+            lambda b, w, x, y: np.mean(np.abs(b + w * x - y)),
+            "that is the mean ABSOLUTE error. Square the errors instead of taking their absolute value.",
+        ),
+        (
+            lambda b, w, x, y: np.mean(b + w * x - y),
+            "that is the mean error: positive and negative errors cancel. Square each error before averaging.",
+        ),
+        (
+            lambda b, w, x, y: np.mean(b + w * x - y) ** 2,
+            "you squared the mean error; square each error first, then take the mean.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, yy=False),
+            "the constant term mean(y**2) is missing from the expansion.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, two=1.0),
+            "the cross terms (b w x, b y, w x y) each need a factor 2, as in (p + q)^2 = p^2 + 2 p q + q^2.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xx=np.mean(x) ** 2),
+            "mean(x**2) is not mean(x)**2: average the squares, do not square the average.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, y_sign=1.0),
+            "the terms with y have the wrong sign: (b + w x - y)^2 gives -2 b y and -2 w x y.",
+        ),
     ]
 
 
@@ -808,9 +996,15 @@ def check_mse(mse_fn, *, name="your MSE"):
     """
     _require_answer(mse_fn, name)
     check_callable(mse_fn, "mse_fn")
-    n = _run_cases(mse_fn, _linreg_cases(), losses.mse, what=name, mistakes=_mse_mistakes(),
-                   factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
-                   describe=_describe_linreg)
+    n = _run_cases(
+        mse_fn,
+        _linreg_cases(),
+        losses.mse,
+        what=name,
+        mistakes=_mse_mistakes(),
+        factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
+        describe=_describe_linreg,
+    )
     return _passed(f"{name} matches the mean squared error on {n} data sets.")
 
 
@@ -833,8 +1027,16 @@ def check_mse_value(value, b, w, x, y, *, name="your MSE"):
     for wrong_fn, why in _mse_mistakes()[:5]:
         if _close(got, np.asarray(wrong_fn(b, w, x, y), dtype=float), 1e-9, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
-    raise CheckFailed(_compare(got, ref, what=name, rtol=1e-9, atol=1e-12,
-                               factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."}))
+    raise CheckFailed(
+        _compare(
+            got,
+            ref,
+            what=name,
+            rtol=1e-9,
+            atol=1e-12,
+            factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
+        )
+    )
 
 
 @_self_check
@@ -856,26 +1058,48 @@ def check_mse_gradient(grad_fn, *, name="your gradient"):
         return b + w * x - y
 
     mistakes = [
-        (lambda b, w, x, y: np.array([np.mean(err(b, w, x, y)), np.mean(x * err(b, w, x, y))]),
-         "both components are half the right size: the factor 2 from differentiating the square is missing."),
-        (lambda b, w, x, y: np.array([2 * np.sum(err(b, w, x, y)), 2 * np.sum(x * err(b, w, x, y))]),
-         "you summed over the data points instead of averaging (forgot the mean): divide by the number of points."),
-        (lambda b, w, x, y: np.array([np.sum(err(b, w, x, y)), np.sum(x * err(b, w, x, y))]),
-         "you summed instead of averaging (forgot the mean) and the factor 2 is missing."),
-        (lambda b, w, x, y: -ref(b, w, x, y),
-         "wrong sign: with the error e = y_hat - y the gradient is (2 mean(e), 2 mean(x e)). "
-         "Did you use e = y - y_hat without flipping the sign?"),
-        (lambda b, w, x, y: np.array([2 * np.mean(err(b, w, x, y))] * 2),
-         "the slope's component dL/dw is missing the factor x: it is 2 mean(x * e)."),
-        (lambda b, w, x, y: ref(b, w, x, y)[::-1],
-         "the components are swapped: the first is dL/db, the second dL/dw."),
+        (
+            lambda b, w, x, y: np.array([np.mean(err(b, w, x, y)), np.mean(x * err(b, w, x, y))]),
+            "both components are half the right size: the factor 2 from differentiating the square is missing.",
+        ),
+        (
+            lambda b, w, x, y: np.array(
+                [2 * np.sum(err(b, w, x, y)), 2 * np.sum(x * err(b, w, x, y))]
+            ),
+            "you summed over the data points instead of averaging (forgot the mean): divide by the number of points.",
+        ),
+        (
+            lambda b, w, x, y: np.array([np.sum(err(b, w, x, y)), np.sum(x * err(b, w, x, y))]),
+            "you summed instead of averaging (forgot the mean) and the factor 2 is missing.",
+        ),
+        (
+            lambda b, w, x, y: -ref(b, w, x, y),
+            "wrong sign: with the error e = y_hat - y the gradient is (2 mean(e), 2 mean(x e)). "
+            "Did you use e = y - y_hat without flipping the sign?",
+        ),
+        (
+            lambda b, w, x, y: np.array([2 * np.mean(err(b, w, x, y))] * 2),
+            "the slope's component dL/dw is missing the factor x: it is 2 mean(x * e).",
+        ),
+        (
+            lambda b, w, x, y: ref(b, w, x, y)[::-1],
+            "the components are swapped: the first is dL/db, the second dL/dw.",
+        ),
     ]
-    n = _run_cases(grad_fn, _linreg_cases(), ref, what=name, mistakes=mistakes,
-                   names=["dL/db", "dL/dw"], describe=_describe_linreg)
+    n = _run_cases(
+        grad_fn,
+        _linreg_cases(),
+        ref,
+        what=name,
+        mistakes=mistakes,
+        names=["dL/db", "dL/dw"],
+        describe=_describe_linreg,
+    )
     return _passed(f"{name} matches the MSE gradient on {n} data sets.")
 
 
 # --------------------------------------------------------------------------- learning rates
+
 
 def _eigenvalues(hessian):
     lam = np.linalg.eigvalsh(check_hessian(hessian))
@@ -890,10 +1114,18 @@ def _curvature_words(hessian) -> dict:
     if h.shape == (1, 1):
         return {"max": "the second derivative", "one": True}
     if np.allclose(h, np.diag(np.diag(h))):
-        return {"max": "the largest second derivative", "min": "the smallest second derivative",
-                "MIN": "the SMALLEST second derivative", "one": False}
-    return {"max": "lambda_max (the largest eigenvalue)", "min": "lambda_min",
-            "MIN": "the SMALLEST eigenvalue", "one": False}
+        return {
+            "max": "the largest second derivative",
+            "min": "the smallest second derivative",
+            "MIN": "the SMALLEST second derivative",
+            "one": False,
+        }
+    return {
+        "max": "lambda_max (the largest eigenvalue)",
+        "min": "lambda_min",
+        "MIN": "the SMALLEST eigenvalue",
+        "one": False,
+    }
 
 
 @_self_check
@@ -920,11 +1152,15 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     words = _curvature_words(hessian)
     big = words["max"]
     if words["one"]:
-        best = (f"that is 1 over {big}: the rate that lands on the minimum in one step. Gradient "
-                "descent still converges up to twice that.")
+        best = (
+            f"that is 1 over {big}: the rate that lands on the minimum in one step. Gradient "
+            "descent still converges up to twice that."
+        )
     else:
-        best = (f"that is 1 over {big}, the rate that is best for the steepest direction. "
-                "Gradient descent still converges up to twice that.")
+        best = (
+            f"that is 1 over {big}, the rate that is best for the steepest direction. "
+            "Gradient descent still converges up to twice that."
+        )
     hints = [
         (1 / lmax, best),
         (lmax / 2, f"the ratio is upside down: the bound is 2 over {big}, not {big} over 2."),
@@ -932,7 +1168,10 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     if not np.isclose(lmin, lmax):  # with one curvature these would shadow the hints above
         hints += [
             (2 / lmin, f"you used {words['MIN']}. The steepest direction ({big}) sets the limit."),
-            (1 / lmin, f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}."),
+            (
+                1 / lmin,
+                f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}.",
+            ),
         ]
     # a hint equal to the answer would mark it wrong; on a tie the first listed wins
     hints = dict(reversed([(v, m) for v, m in hints if not np.isclose(v, 2 / lmax)]))
@@ -953,16 +1192,24 @@ def check_one_step_rate(lr, hessian, *, name="your one-step rate"):
     _require_answer(lr, name)
     lam = _eigenvalues(hessian)
     if not np.isclose(lam[0], lam[-1]):
-        raise ValueError(f"no single rate reaches the minimum in one step: the eigenvalues {lam} differ")
+        raise ValueError(
+            f"no single rate reaches the minimum in one step: the eigenvalues {lam} differ"
+        )
     a = float(lam[-1])
     hints = {
-        2 / a: ("with this rate the factor 1 - lr * (second derivative) is -1: one step lands on the "
-                "mirror image of the start, the next one back, and so on forever. That is the largest "
-                "rate that does not diverge, not the one that lands in one step."),
-        a: ("that is the second derivative itself, not a rate: the one-step rate makes the factor "
-            "1 - lr * (second derivative) zero."),
-        1 / (2 * a): ("with this rate the factor 1 - lr * (second derivative) is 1/2: each step covers "
-                      "only half the way to the minimum (a factor of 2 is missing)."),
+        2 / a: (
+            "with this rate the factor 1 - lr * (second derivative) is -1: one step lands on the "
+            "mirror image of the start, the next one back, and so on forever. That is the largest "
+            "rate that does not diverge, not the one that lands in one step."
+        ),
+        a: (
+            "that is the second derivative itself, not a rate: the one-step rate makes the factor "
+            "1 - lr * (second derivative) zero."
+        ),
+        1 / (2 * a): (
+            "with this rate the factor 1 - lr * (second derivative) is 1/2: each step covers "
+            "only half the way to the minimum (a factor of 2 is missing)."
+        ),
     }
     hints = {v: m for v, m in hints.items() if not np.isclose(v, 1 / a)}
     return check_value.__wrapped__(lr, 1 / a, name=name, rtol=1e-6, atol=0, hints=hints)
@@ -989,22 +1236,27 @@ def check_finder_picks(picks, finder, *, num_steps, rule="min/10", name="your pi
         return _passed(f"{name} = {dict(zip(keys, got.tolist()))}.")
     lowest = np.array([results[n].lrs[np.argmin(results[n].losses)] for n in keys])
     if _close(got, lowest, 1e-9, 0):
-        raise CheckFailed(f"{name} are the rates of the LOWEST loss; the pick is read from them by the "
-                          f"rule {rule!r}, with a safety margin.")
+        raise CheckFailed(
+            f"{name} are the rates of the LOWEST loss; the pick is read from them by the "
+            f"rule {rule!r}, with a safety margin."
+        )
     other = "steepest" if rule == "min/10" else "min/10"
     try:
         other_picks = np.array([suggest_lr(results[n], rule=other) for n in keys])
     except ValueError:
         other_picks = None
     if other_picks is not None and _close(got, other_picks, 1e-9, 0):
-        raise CheckFailed(f"{name} are those of the rule {other!r}; this exercise reads the picks with "
-                          f"rule={rule!r}, as the chapter does.")
+        raise CheckFailed(
+            f"{name} are those of the rule {other!r}; this exercise reads the picks with "
+            f"rule={rule!r}, as the chapter does."
+        )
     raise CheckFailed(_compare(got, ref, what=name, rtol=1e-9, atol=0, names=names))
 
 
 @_self_check
-def check_best_choice(answer, candidates, score, *, lower_is_better=True, what="score",
-                      name="your choice"):
+def check_best_choice(
+    answer, candidates, score, *, lower_is_better=True, what="score", name="your choice"
+):
     """Check which of several candidates does best by a measure the check computes.
 
     Introduced for chapter 4's exercises. ``score(candidate)`` runs the experiment for one
@@ -1029,10 +1281,14 @@ def check_best_choice(answer, candidates, score, *, lower_is_better=True, what="
     if index == int(np.argmin(signed)):
         return _passed(f"{name} = {candidates[index]!r} does best ({what} {scores[index]:.4g}).")
     if index == int(np.argmax(signed)) and len(candidates) > 2:
-        raise CheckFailed(f"{name} = {candidates[index]!r} is the WORST of the {len(candidates)}: its "
-                          f"{what} is {scores[index]:.4g}.")
-    raise CheckFailed(f"{name} = {candidates[index]!r} is not the best: its {what} is "
-                      f"{scores[index]:.4g}, and another candidate does better.")
+        raise CheckFailed(
+            f"{name} = {candidates[index]!r} is the WORST of the {len(candidates)}: its "
+            f"{what} is {scores[index]:.4g}."
+        )
+    raise CheckFailed(
+        f"{name} = {candidates[index]!r} is not the best: its {what} is "
+        f"{scores[index]:.4g}, and another candidate does better."
+    )
 
 
 @_self_check
@@ -1048,16 +1304,23 @@ def check_condition_number(kappa, hessian, *, name="your condition number"):
     lmin, lmax = float(lam[0]), float(lam[-1])
     h = np.atleast_2d(np.asarray(hessian, dtype=float))
     diag = np.diag(h)
-    hints = {lmin / lmax: "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1.",
-             np.sqrt(lmax / lmin): "that is the square root of the condition number; kappa = lambda_max / lambda_min."}
+    hints = {
+        lmin / lmax: "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1.",
+        np.sqrt(
+            lmax / lmin
+        ): "that is the square root of the condition number; kappa = lambda_max / lambda_min.",
+    }
     ratio = float(diag.max() / diag.min())
     if not np.isclose(ratio, lmax / lmin, rtol=1e-4):
-        hints[ratio] = ("that is the ratio of the Hessian's DIAGONAL entries. Use its eigenvalues "
-                        "(np.linalg.eigvalsh), which differ unless the Hessian is diagonal.")
+        hints[ratio] = (
+            "that is the ratio of the Hessian's DIAGONAL entries. Use its eigenvalues "
+            "(np.linalg.eigvalsh), which differ unless the Hessian is diagonal."
+        )
     return check_value.__wrapped__(kappa, lmax / lmin, name=name, rtol=1e-4, atol=0, hints=hints)
 
 
 # --------------------------------------------------------------------------- features
+
 
 @_self_check
 def check_standardize(standardize, *, name="your standardization"):
@@ -1086,21 +1349,35 @@ def check_standardize(standardize, *, name="your standardization"):
 
     ref = scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.std(axis=0))
     mistakes = [
-        (scaled(lambda t, x: x.mean(axis=0), lambda t, x: x.std(axis=0)),
-         "you used the mean and standard deviation of X itself. Use the TRAINING set's statistics for every "
-         "set, otherwise the validation data leak into the scaling and train and validation get different scales."),
+        (
+            scaled(lambda t, x: x.mean(axis=0), lambda t, x: x.std(axis=0)),
+            "you used the mean and standard deviation of X itself. Use the TRAINING set's statistics for every "
+            "set, otherwise the validation data leak into the scaling and train and validation get different scales.",
+        ),
         (lambda t, x: x / t.std(axis=0), "the mean is not subtracted: compute (X - mean) / std."),
-        (scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.var(axis=0)),
-         "you divided by the variance; divide by the standard deviation (its square root)."),
-        (scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.std(axis=0, ddof=1)),
-         "you used the sample standard deviation (ddof=1). The course, like scikit-learn's StandardScaler, "
-         "uses np.std with its default ddof=0."),
-        (scaled(lambda t, x: t.mean(), lambda t, x: t.std()),
-         "the statistics are taken over ALL the numbers at once; take them per feature, down each column "
-         "(axis=0)."),
+        (
+            scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.var(axis=0)),
+            "you divided by the variance; divide by the standard deviation (its square root).",
+        ),
+        (
+            scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.std(axis=0, ddof=1)),
+            "you used the sample standard deviation (ddof=1). The course, like scikit-learn's StandardScaler, "
+            "uses np.std with its default ddof=0.",
+        ),
+        (
+            scaled(lambda t, x: t.mean(), lambda t, x: t.std()),
+            "the statistics are taken over ALL the numbers at once; take them per feature, down each column "
+            "(axis=0).",
+        ),
     ]
-    n = _run_cases(standardize, cases, ref, what=name, mistakes=mistakes,
-                   describe=lambda t, x: f"a training set of shape {t.shape}")
+    n = _run_cases(
+        standardize,
+        cases,
+        ref,
+        what=name,
+        mistakes=mistakes,
+        describe=lambda t, x: f"a training set of shape {t.shape}",
+    )
     return _passed(f"{name} scales new data with the training statistics ({n} cases).")
 
 
@@ -1135,12 +1412,19 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
     if _close(got, ref, 0, atol):
         return _passed(f"{name} = {_fmt(got)}, in the units of x.")
     wrong = [
-        (np.array([b_z, w_z]), "it is still in the units of z, the scaled feature: convert it back "
-                               "with unscale_params and the scaler's mean and scale."),
-        (np.array([b_z - w_z * scale / mean, w_z / mean]), "the mean and the scale are swapped in the "
-                                                            "conversion back to the units of x."),
-        (np.array([b_z - w_z * mean, w_z / scale]), "the intercept is missing the division by the scale: "
-                                                    "b = b_z - w_z * mean / scale."),
+        (
+            np.array([b_z, w_z]),
+            "it is still in the units of z, the scaled feature: convert it back "
+            "with unscale_params and the scaler's mean and scale.",
+        ),
+        (
+            np.array([b_z - w_z * scale / mean, w_z / mean]),
+            "the mean and the scale are swapped in the conversion back to the units of x.",
+        ),
+        (
+            np.array([b_z - w_z * mean, w_z / scale]),
+            "the intercept is missing the division by the scale: b = b_z - w_z * mean / scale.",
+        ),
     ]
     for value, why in wrong:
         if _close(got, value, 0, atol):
@@ -1149,6 +1433,7 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
 
 
 # --------------------------------------------------------------------------- mini-batches
+
 
 @_self_check
 def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-batches"):
@@ -1167,30 +1452,41 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
     try:
         batches = [np.asarray(b).ravel() for b in batches]
     except TypeError:
-        raise CheckFailed(f"{name} should be a list of index arrays, but it is a "
-                          f"{type(batches).__name__}.") from None
+        raise CheckFailed(
+            f"{name} should be a list of index arrays, but it is a {type(batches).__name__}."
+        ) from None
     if not batches:
         raise CheckFailed(f"{name} is empty: one epoch should give at least one batch.")
     if not all(np.issubdtype(b.dtype, np.integer) for b in batches):
-        raise CheckFailed(f"{name} should contain integer indices into the data (use np.arange / permutation).")
+        raise CheckFailed(
+            f"{name} should contain integer indices into the data (use np.arange / permutation)."
+        )
     sizes = [b.size for b in batches]
     full, rest = divmod(n, batch_size)
     expected_sizes = [batch_size] * full + ([] if drop_last or rest == 0 else [rest])
     seen = np.concatenate(batches)
     if np.unique(seen).size != seen.size:
-        raise CheckFailed(f"{name} use some examples more than once in one epoch. Shuffle the indices "
-                          "once per epoch and cut them into consecutive slices.")
+        raise CheckFailed(
+            f"{name} use some examples more than once in one epoch. Shuffle the indices "
+            "once per epoch and cut them into consecutive slices."
+        )
     if seen.min() < 0 or seen.max() >= n:
         raise CheckFailed(f"{name} contain indices outside 0..{n - 1}.")
     if sizes != expected_sizes:
         if sizes[:full] == expected_sizes[:full] and not drop_last and rest and len(sizes) == full:
-            raise CheckFailed(f"{name} leave out the last, smaller batch: "
-                              f"{n - seen.size} examples are never used.")
-        raise CheckFailed(f"{name} have sizes {sizes}; with n = {n} and batch_size = {batch_size} "
-                          f"they are not right.")
+            raise CheckFailed(
+                f"{name} leave out the last, smaller batch: "
+                f"{n - seen.size} examples are never used."
+            )
+        raise CheckFailed(
+            f"{name} have sizes {sizes}; with n = {n} and batch_size = {batch_size} "
+            f"they are not right."
+        )
     if np.array_equal(seen, np.arange(seen.size)) and len(batches) > 1:
-        print(f"Note: {name} visit the examples in their original order. Stochastic gradient descent "
-              "usually shuffles them each epoch.")
+        print(
+            f"Note: {name} visit the examples in their original order. Stochastic gradient descent "
+            "usually shuffles them each epoch."
+        )
     return _passed(f"{name}: {len(batches)} batches cover every example exactly once.")
 
 
@@ -1214,9 +1510,18 @@ def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name
     ref = np.mean([np.asarray(grad(theta, idx), dtype=float) for idx in batches], axis=0)
     got = _as_array(average, name)
     k = n // batch_size
-    problem = _compare(got, ref, what=name, rtol=1e-9, atol=1e-12, names=["dL/db", "dL/dw"],
-                       factors={k: f"that is the SUM of the {k} batch gradients; average them "
-                                   "(divide by the number of batches)."})
+    problem = _compare(
+        got,
+        ref,
+        what=name,
+        rtol=1e-9,
+        atol=1e-12,
+        names=["dL/db", "dL/dw"],
+        factors={
+            k: f"that is the SUM of the {k} batch gradients; average them "
+            "(divide by the number of batches)."
+        },
+    )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
@@ -1240,16 +1545,21 @@ def check_target(answer, measure, target, *, rtol, what="the result", name="your
     target = float(target)
     if np.isfinite(measured) and abs(measured - target) <= rtol * abs(target):
         close = f"within {rtol:.0%} of" if rtol >= 0.01 else "equal to"
-        return _passed(f"{name} = {_fmt(value)}: {what} is {measured:.4g}, {close} the target {target:.4g}.")
+        return _passed(
+            f"{name} = {_fmt(value)}: {what} is {measured:.4g}, {close} the target {target:.4g}."
+        )
     if not np.isfinite(measured):
         raise CheckFailed(f"with {name} = {_fmt(value)}, {what} is not finite: the run diverged.")
     ratio = measured / target
     size = "too large" if ratio > 1 else "too small"
-    raise CheckFailed(f"with {name} = {_fmt(value)}, {what} is {measured:.4g}: {ratio:.3g} times the "
-                      f"target {target:.4g}, {size}.")
+    raise CheckFailed(
+        f"with {name} = {_fmt(value)}, {what} is {measured:.4g}: {ratio:.3g} times the "
+        f"target {target:.4g}, {size}."
+    )
 
 
 # --------------------------------------------------------------------------- momentum
+
 
 @_self_check
 def check_momentum_step(step, *, name="your momentum step"):
@@ -1265,8 +1575,10 @@ def check_momentum_step(step, *, name="your momentum step"):
     _require_answer(step, name)
     check_callable(step, "step")
     rng = np.random.default_rng(2)
-    cases = [(rng.normal(size=2), rng.normal(size=2), rng.normal(size=2), lr, mu)
-             for lr, mu in [(0.1, 0.9), (0.05, 0.5), (0.3, 0.8)]]
+    cases = [
+        (rng.normal(size=2), rng.normal(size=2), rng.normal(size=2), lr, mu)
+        for lr, mu in [(0.1, 0.9), (0.05, 0.5), (0.3, 0.8)]
+    ]
 
     def pack(p, v):
         return np.concatenate([np.asarray(p, float).ravel(), np.asarray(v, float).ravel()])
@@ -1283,23 +1595,47 @@ def check_momentum_step(step, *, name="your momentum step"):
         return pack(*(_as_array(o, name) for o in out))
 
     mistakes = [
-        (lambda p, v, g, lr, mu: pack(p + lr * (mu * v + g), mu * v + g),
-         "the parameters move UP the gradient: subtract lr * velocity, do not add it."),
-        (lambda p, v, g, lr, mu: pack(p - lr * v, mu * v + g),
-         "the parameters move with the OLD velocity. Update the velocity first, then step with the new one."),
-        (lambda p, v, g, lr, mu: pack(p - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g),
-         "that is the dampened (moving-average) form mu*v + (1 - mu)*g. The course follows PyTorch: v = mu*v + g."),
-        (lambda p, v, g, lr, mu: pack(p - lr * g, g),
-         "the old velocity is ignored: that is plain gradient descent. Add momentum * velocity to the gradient."),
+        (
+            lambda p, v, g, lr, mu: pack(p + lr * (mu * v + g), mu * v + g),
+            "the parameters move UP the gradient: subtract lr * velocity, do not add it.",
+        ),
+        (
+            lambda p, v, g, lr, mu: pack(p - lr * v, mu * v + g),
+            "the parameters move with the OLD velocity. Update the velocity first, then step with the new one.",
+        ),
+        (
+            lambda p, v, g, lr, mu: pack(p - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g),
+            "that is the dampened (moving-average) form mu*v + (1 - mu)*g. The course follows PyTorch: v = mu*v + g.",
+        ),
+        (
+            lambda p, v, g, lr, mu: pack(p - lr * g, g),
+            "the old velocity is ignored: that is plain gradient descent. Add momentum * velocity to the gradient.",
+        ),
     ]
-    n = _run_cases(learner, cases, ref, what=name, mistakes=mistakes,
-                   describe=lambda p, v, g, lr, mu: f"lr = {lr}, momentum = {mu}")
+    n = _run_cases(
+        learner,
+        cases,
+        ref,
+        what=name,
+        mistakes=mistakes,
+        describe=lambda p, v, g, lr, mu: f"lr = {lr}, momentum = {mu}",
+    )
     return _passed(f"{name} matches PyTorch's momentum update in {n} cases.")
 
 
 @_self_check
-def check_basin_fraction(fraction, derivative, starts, lr, num_steps, *, boundary, momentum=0.0,
-                         nesterov=False, name="your fraction"):
+def check_basin_fraction(
+    fraction,
+    derivative,
+    starts,
+    lr,
+    num_steps,
+    *,
+    boundary,
+    momentum=0.0,
+    nesterov=False,
+    name="your fraction",
+):
     """Check the fraction of starting points from which a descent ends left of ``boundary``.
 
     Introduced for chapter 7's exercises. The check runs
@@ -1326,13 +1662,21 @@ def check_basin_fraction(fraction, derivative, starts, lr, num_steps, *, boundar
     if np.isclose(value, ref, rtol=1e-9, atol=1e-12):
         return _passed(f"{name} = {value:.4g}.")
     other = "heavy ball (nesterov=False)" if nesterov else "Nesterov momentum (nesterov=True)"
-    wrong = [(1 - ref, f"that is the fraction that ends on the OTHER side, right of {_fmt(boundary)}.")]
+    wrong = [
+        (1 - ref, f"that is the fraction that ends on the OTHER side, right of {_fmt(boundary)}.")
+    ]
     if momentum:
         wrong.append((left(momentum, not nesterov), f"that is the fraction of {other}."))
-        wrong.append((left(0.0, False), "that is the fraction of plain gradient descent, without momentum."))
-    wrong += [(100 * ref, "that is a percentage; give the fraction, between 0 and 1."),
-              (ref * starts.size, "that is a count of starts; divide by the number of starts.")]
+        wrong.append(
+            (left(0.0, False), "that is the fraction of plain gradient descent, without momentum.")
+        )
+    wrong += [
+        (100 * ref, "that is a percentage; give the fraction, between 0 and 1."),
+        (ref * starts.size, "that is a count of starts; divide by the number of starts."),
+    ]
     for w, why in wrong:
-        if np.isclose(value, w, rtol=1e-9, atol=1e-12) and not np.isclose(w, ref, rtol=1e-9, atol=1e-12):
+        if np.isclose(value, w, rtol=1e-9, atol=1e-12) and not np.isclose(
+            w, ref, rtol=1e-9, atol=1e-12
+        ):
             raise CheckFailed(f"{name} = {value:.4g} is not right: {why}")
     raise CheckFailed(_compare(got, np.asarray(ref), what=name, rtol=1e-9, atol=1e-12))

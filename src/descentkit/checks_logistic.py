@@ -80,8 +80,9 @@ def _call(fn, args, name):
     except CheckFailed:
         raise
     except NotImplementedError as exc:
-        raise CheckFailed(f"{name} is not written yet ({exc}). Replace the placeholder with "
-                          f"your code.") from None
+        raise CheckFailed(
+            f"{name} is not written yet ({exc}). Replace the placeholder with your code."
+        ) from None
     except Exception as exc:  # the learner's code failed: say so plainly
         raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
 
@@ -100,13 +101,15 @@ def _check_number(value, expected, hints, *, name, rtol, advice):
     if np.isclose(value, expected, rtol=rtol, atol=0):
         return
     for wrong, why in hints:
-        if not np.isclose(wrong, expected, rtol=10 * rtol) and np.isclose(value, wrong,
-                                                                        rtol=rtol, atol=0):
+        if not np.isclose(wrong, expected, rtol=10 * rtol) and np.isclose(
+            value, wrong, rtol=rtol, atol=0
+        ):
             raise CheckFailed(f"{name} is not right: {why}")
     raise CheckFailed(f"{name} is not right: it is {_direction(value, expected)}. {advice}")
 
 
 # ------------------------------------------------------------------------------ gradient
+
 
 def _logistic_cases(seed=0):
     """Small data sets and parameters ``(theta, X, y)`` to compare gradients on."""
@@ -149,22 +152,37 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         return _ones(X).T @ r / len(y)
 
     mistakes = [
-        (lambda t, X, y: -ref(t, X, y),
-         "it has the wrong sign. The derivative of the loss with respect to z_i is "
-         "p_i - y_i, not y_i - p_i: the gradient points uphill."),
-        (lambda t, X, y: len(y) * ref(t, X, y),
-         "you summed over the examples instead of averaging (forgot the mean): divide by N."),
-        (lambda t, X, y: residual_of(t, X, y, t[0] + X @ t[1:] - y),
-         "you used the score z = b + X w where the probability p = sigmoid(z) belongs: "
-         "the error is p - y."),
-        (lambda t, X, y: 2 * ref(t, X, y),
-         "it is twice the right size: the factor 2 belongs to the MSE's gradient; "
-         "differentiating log(1 + exp(z)) - y z gives none."),
-        (lambda t, X, y: residual_of(t, X, y, (_sigmoid(t[0] + X @ t[1:]) - y)
-                                     * _sigmoid(t[0] + X @ t[1:])
-                                     * (1 - _sigmoid(t[0] + X @ t[1:]))),
-         "that is the gradient of half the mean SQUARED error of the probabilities. With "
-         "the cross-entropy the factor p (1 - p) cancels: the error is just p - y."),
+        (
+            lambda t, X, y: -ref(t, X, y),
+            "it has the wrong sign. The derivative of the loss with respect to z_i is "
+            "p_i - y_i, not y_i - p_i: the gradient points uphill.",
+        ),
+        (
+            lambda t, X, y: len(y) * ref(t, X, y),
+            "you summed over the examples instead of averaging (forgot the mean): divide by N.",
+        ),
+        (
+            lambda t, X, y: residual_of(t, X, y, t[0] + X @ t[1:] - y),
+            "you used the score z = b + X w where the probability p = sigmoid(z) belongs: "
+            "the error is p - y.",
+        ),
+        (
+            lambda t, X, y: 2 * ref(t, X, y),
+            "it is twice the right size: the factor 2 belongs to the MSE's gradient; "
+            "differentiating log(1 + exp(z)) - y z gives none.",
+        ),
+        (
+            lambda t, X, y: residual_of(
+                t,
+                X,
+                y,
+                (_sigmoid(t[0] + X @ t[1:]) - y)
+                * _sigmoid(t[0] + X @ t[1:])
+                * (1 - _sigmoid(t[0] + X @ t[1:])),
+            ),
+            "that is the gradient of half the mean SQUARED error of the probabilities. With "
+            "the cross-entropy the factor p (1 - p) cancels: the error is just p - y.",
+        ),
     ]
     for theta, X, y in cases:
         got = _array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
@@ -172,11 +190,15 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         where = f"(theta with {theta.size} entries, on {len(y)} examples)"
         if got.shape != expected.shape:
             if got.size == expected.size - 1:
-                raise CheckFailed(f"{name} has {got.size} entries, but theta has "
-                                  f"{theta.size} {where}: the derivative with respect to "
-                                  "the intercept b is missing. It comes first: mean(p - y).")
-            raise CheckFailed(f"{name} has shape {got.shape}; it must have the shape of "
-                              f"theta, ({theta.size},) {where}.")
+                raise CheckFailed(
+                    f"{name} has {got.size} entries, but theta has "
+                    f"{theta.size} {where}: the derivative with respect to "
+                    "the intercept b is missing. It comes first: mean(p - y)."
+                )
+            raise CheckFailed(
+                f"{name} has shape {got.shape}; it must have the shape of "
+                f"theta, ({theta.size},) {where}."
+            )
         if not np.all(np.isfinite(got)):
             raise CheckFailed(f"{name} contains NaN or infinite values {where}.")
         if _close(got, expected, 1e-7, 1e-10):
@@ -185,19 +207,22 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
             if _close(got, wrong(theta, X, y), 1e-7, 1e-10):
                 raise CheckFailed(f"{name} is not right: {why}")
         if _close(got, np.roll(expected, -1), 1e-7, 1e-10):
-            raise CheckFailed(f"{name} has the intercept's entry last; theta = (b, w), so "
-                              "dL/db comes first.")
+            raise CheckFailed(
+                f"{name} has the intercept's entry last; theta = (b, w), so dL/db comes first."
+            )
         wrong = ~np.isclose(got, expected, rtol=1e-7, atol=1e-10)
         labels = ["dL/db"] + [f"dL/dw_{j + 1}" for j in range(theta.size - 1)]
         bad = ", ".join(labels[i] for i in np.flatnonzero(wrong))
-        raise CheckFailed(f"{name} does not match the gradient {where}: {bad} "
-                          f"{'is' if wrong.sum() == 1 else 'are'} wrong. Check the error "
-                          "p - y and the mean over the examples.")
-    return _passed(f"{name} matches the gradient of the cross-entropy on {len(cases)} "
-                   "data sets.")
+        raise CheckFailed(
+            f"{name} does not match the gradient {where}: {bad} "
+            f"{'is' if wrong.sum() == 1 else 'are'} wrong. Check the error "
+            "p - y and the mean over the examples."
+        )
+    return _passed(f"{name} matches the gradient of the cross-entropy on {len(cases)} data sets.")
 
 
 # ------------------------------------------------------------------------- learning rate
+
 
 def _top(H):
     return float(np.linalg.eigvalsh(H)[-1])
@@ -236,33 +261,53 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
     X1 = _ones(X)
     penalty = l2 * np.diag([0.0] + [1.0] * d)
     hints = [
-        (2 / _top(X1.T @ X1 / N + penalty),
-         "the factor 1/4 is missing. p (1 - p) is at most 1/4, so the curvature is at most "
-         "lambda_max(X1^T X1 / N) / 4: the bound is 8 / lambda_max, not 2 / lambda_max."),
-        (2 / _top(X.T @ X / (4 * N) + l2 * np.eye(d)),
-         "the column of ones is missing: the intercept b is a parameter too, and its "
-         "column of ones belongs in X1 = [1, X]."),
-        (2 / _top(X1.T @ X1 / 4 + penalty),
-         "the 1/N is missing: the loss is a MEAN over the examples, so is its Hessian."),
-        (1 / _top(H0),
-         "that is half the bound. 1 / lambda_max is the best rate for the sharpest "
-         "direction of a quadratic; steps still shrink the loss up to 2 / lambda_max."),
-        (2 / float(np.linalg.eigvalsh(H0)[0]) if np.linalg.eigvalsh(H0)[0] > 0 else np.inf,
-         "you used the SMALLEST eigenvalue. The sharpest direction, the largest "
-         "eigenvalue, sets the limit."),
-        (2 / _top(X1.T @ X1 / (4 * N)),
-         "the penalty is missing: its curvature l2 adds to the weights' curvature."),
+        (
+            2 / _top(X1.T @ X1 / N + penalty),
+            "the factor 1/4 is missing. p (1 - p) is at most 1/4, so the curvature is at most "
+            "lambda_max(X1^T X1 / N) / 4: the bound is 8 / lambda_max, not 2 / lambda_max.",
+        ),
+        (
+            2 / _top(X.T @ X / (4 * N) + l2 * np.eye(d)),
+            "the column of ones is missing: the intercept b is a parameter too, and its "
+            "column of ones belongs in X1 = [1, X].",
+        ),
+        (
+            2 / _top(X1.T @ X1 / 4 + penalty),
+            "the 1/N is missing: the loss is a MEAN over the examples, so is its Hessian.",
+        ),
+        (
+            1 / _top(H0),
+            "that is half the bound. 1 / lambda_max is the best rate for the sharpest "
+            "direction of a quadratic; steps still shrink the loss up to 2 / lambda_max.",
+        ),
+        (
+            2 / float(np.linalg.eigvalsh(H0)[0]) if np.linalg.eigvalsh(H0)[0] > 0 else np.inf,
+            "you used the SMALLEST eigenvalue. The sharpest direction, the largest "
+            "eigenvalue, sets the limit.",
+        ),
+        (
+            2 / _top(X1.T @ X1 / (4 * N)),
+            "the penalty is missing: its curvature l2 adds to the weights' curvature.",
+        ),
         (_top(H0), "that is the largest curvature itself; the rate is 2 divided by it."),
         (_top(H0) / 2, "the ratio is upside down: the rate is 2 / lambda_max."),
     ]
-    _check_number(value, expected, hints, name=name, rtol=1e-3,
-                  advice="The safe rate is 2 / lambda_max(H(0)), with "
-                         "H(0) = X1^T X1 / (4N) + l2 diag(0, 1, ..., 1).")
-    return _passed(f"{name} = {value:.4g} is the safe rate: below it every step "
-                   "decreases the loss.")
+    _check_number(
+        value,
+        expected,
+        hints,
+        name=name,
+        rtol=1e-3,
+        advice="The safe rate is 2 / lambda_max(H(0)), with "
+        "H(0) = X1^T X1 / (4N) + l2 diag(0, 1, ..., 1).",
+    )
+    return _passed(
+        f"{name} = {value:.4g} is the safe rate: below it every step decreases the loss."
+    )
 
 
 # ---------------------------------------------------------------------------- penalty
+
 
 def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     """Check the penalty ``l2`` that makes the course's loss match ``LogisticRegression(C=C)``.
@@ -278,8 +323,11 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     value = _number(l2, name)
     expected = 1 / (C * N)
     hints = [
-        (1 / C, "that is 1/C: the N is missing. scikit-learn SUMS the losses of the "
-                "examples, the course's loss is their MEAN: divide by N too."),
+        (
+            1 / C,
+            "that is 1/C: the N is missing. scikit-learn SUMS the losses of the "
+            "examples, the course's loss is their MEAN: divide by N too.",
+        ),
         (C / N, "C is upside down: a larger C means a WEAKER penalty in scikit-learn."),
         (C * N, "upside down: divide, C N is in the denominator."),
         (C, "C is not the penalty; it multiplies the sum of the losses."),
@@ -287,14 +335,19 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
         (1 / (2 * C * N), "the 1/2 is counted twice: both penalties already carry 1/2."),
         (2 / (C * N), "the 1/2 got lost: both penalties carry 1/2 ||w||^2."),
     ]
-    _check_number(value, expected, hints, name=name, rtol=1e-6,
-                  advice="Divide scikit-learn's objective by C N and compare the penalty "
-                         "terms.")
-    return _passed(f"{name} = {value:.4g} gives the same minimum as "
-                   f"LogisticRegression(C={C:g}).")
+    _check_number(
+        value,
+        expected,
+        hints,
+        name=name,
+        rtol=1e-6,
+        advice="Divide scikit-learn's objective by C N and compare the penalty terms.",
+    )
+    return _passed(f"{name} = {value:.4g} gives the same minimum as LogisticRegression(C={C:g}).")
 
 
 # ------------------------------------------------------------------------------ network
+
 
 def _forward(theta, X, num_inputs):
     W1, b1, w2, b2 = mlp_layers(theta, num_inputs=num_inputs)
@@ -333,12 +386,14 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
         return out
 
     mistakes = [
-        (("W1", "b1"), "the outgoing weights w2 were not swapped: the units' incoming "
-                       "weights, biases AND outgoing weights must all move together."),
+        (
+            ("W1", "b1"),
+            "the outgoing weights w2 were not swapped: the units' incoming "
+            "weights, biases AND outgoing weights must all move together.",
+        ),
         (("W1", "w2"), "the biases b1 were not swapped: each unit takes its bias along."),
         (("W1",), "only W1 was swapped: b1 and w2 belong to the units too."),
-        (("b1", "w2"), "W1 was not swapped: unit j's incoming weights are the column "
-                       "W1[:, j]."),
+        (("b1", "w2"), "W1 was not swapped: unit j's incoming weights are the column W1[:, j]."),
         ((), "nothing changed: the result equals theta."),
     ]
     for i, j in pairs:
@@ -347,22 +402,33 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
         got = _array(_call(swap_fn, (given, i, j), name), name)
         where = f"(units {i} and {j} of a network with {hidden} hidden units)"
         if not np.array_equal(given, theta):
-            raise CheckFailed(f"{name} changed its argument theta in place {where}: the "
-                              "network you swap from is lost. Work on a copy: "
-                              "theta = theta.copy().")
+            raise CheckFailed(
+                f"{name} changed its argument theta in place {where}: the "
+                "network you swap from is lost. Work on a copy: "
+                "theta = theta.copy()."
+            )
         if got.shape != (P,):
-            raise CheckFailed(f"{name} returned shape {got.shape}; it must return a flat "
-                              f"vector of the {P} parameters, like theta.")
+            raise CheckFailed(
+                f"{name} returned shape {got.shape}; it must return a flat "
+                f"vector of the {P} parameters, like theta."
+            )
         if _close(got, swapped(theta, i, j, ("W1", "b1", "w2")), 1e-12):
             continue
         for parts, why in mistakes:
             if _close(got, swapped(theta, i, j, parts), 1e-12):
                 raise CheckFailed(f"{name} is not right {where}: {why}")
         same = _close(_forward(got, X, num_inputs), _forward(theta, X, num_inputs), 1e-9, 1e-12)
-        raise CheckFailed(f"{name} is not right {where}: "
-                          + ("the network computes the same function, but the vector is not "
-                             "theta with units i and j swapped." if same else
-                             "the network no longer computes the same function. Swap columns "
-                             "i and j of W1 and entries i and j of b1 and of w2."))
-    return _passed(f"{name} swaps two hidden units, and the network computes the same "
-                   f"function ({len(pairs)} cases).")
+        raise CheckFailed(
+            f"{name} is not right {where}: "
+            + (
+                "the network computes the same function, but the vector is not "
+                "theta with units i and j swapped."
+                if same
+                else "the network no longer computes the same function. Swap columns "
+                "i and j of W1 and entries i and j of b1 and of w2."
+            )
+        )
+    return _passed(
+        f"{name} swaps two hidden units, and the network computes the same "
+        f"function ({len(pairs)} cases)."
+    )

@@ -261,14 +261,18 @@ def mse_from_statistics(stats, b, w):
 
 # --------------------------------------------------------------------------- chapter 9
 
+
 def _check_labels(y, num_samples):
     y = check_finite_array(y, "y", ndim=1)
     if y.size != num_samples:
-        raise ValueError(f"X and y must have the same number of examples, got {num_samples} "
-                         f"and {y.size}")
+        raise ValueError(
+            f"X and y must have the same number of examples, got {num_samples} and {y.size}"
+        )
     if not np.all((y == 0) | (y == 1)):
-        raise ValueError("y must hold labels 0 and 1 only, got other values: "
-                         f"{np.unique(y[(y != 0) & (y != 1)])[:5]}")
+        raise ValueError(
+            "y must hold labels 0 and 1 only, got other values: "
+            f"{np.unique(y[(y != 0) & (y != 1)])[:5]}"
+        )
     return y
 
 
@@ -287,8 +291,10 @@ def _check_logistic(theta, X, y, l2):
     X, y, l2 = _check_data(X, y, l2)
     theta = check_finite_array(theta, "theta", ndim=1)
     if theta.size != X.shape[1] + 1:
-        raise ValueError(f"theta must hold the intercept and one weight per feature, "
-                         f"{X.shape[1] + 1} numbers, got {theta.size}")
+        raise ValueError(
+            f"theta must hold the intercept and one weight per feature, "
+            f"{X.shape[1] + 1} numbers, got {theta.size}"
+        )
     return theta, X, y, l2
 
 
@@ -464,8 +470,9 @@ def mlp_cross_entropy(thetas, X, y):
     y = _check_tensor(y, "y", 1)
     z = mlp_logits(thetas, X)
     if y.shape[0] != z.shape[1]:
-        raise ValueError(f"X and y must have the same number of examples, got {z.shape[1]} "
-                         f"and {y.shape[0]}")
+        raise ValueError(
+            f"X and y must have the same number of examples, got {z.shape[1]} and {y.shape[0]}"
+        )
     return F.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction="none").mean(dim=1)
 
 
@@ -506,8 +513,10 @@ def sharpness(losses_of, thetas, *, num_iters=100, seed=0):
     points = thetas.detach().clone().requires_grad_(True)
     losses = losses_of(points)
     if not isinstance(losses, torch.Tensor) or losses.shape != (thetas.shape[0],):
-        raise ValueError(f"losses_of must return a tensor of shape ({thetas.shape[0]},), "
-                         f"got {getattr(losses, 'shape', type(losses).__name__)}")
+        raise ValueError(
+            f"losses_of must return a tensor of shape ({thetas.shape[0]},), "
+            f"got {getattr(losses, 'shape', type(losses).__name__)}"
+        )
     (grads,) = torch.autograd.grad(losses.sum(), points, create_graph=True)
     gen = torch.Generator().manual_seed(seed)
     v = torch.randn(thetas.shape, generator=gen, dtype=thetas.dtype)

@@ -121,6 +121,7 @@ def unscale_params(b_scaled, w_scaled, mean, scale):
 
 # --------------------------------------------------------------------------- chapter 9
 
+
 def _sigmoid(z):
     """``1 / (1 + exp(-z))`` without overflow: only ``exp`` of non-positive numbers."""
     e = np.exp(-np.abs(z))
@@ -146,8 +147,10 @@ def _check_theta_X(theta, X):
     X = check_finite_array(X, "X", ndim=2)
     theta = check_finite_array(theta, "theta", ndim=1)
     if theta.size != X.shape[1] + 1:
-        raise ValueError(f"theta must hold the intercept and one weight per feature, "
-                         f"{X.shape[1] + 1} numbers, got {theta.size}")
+        raise ValueError(
+            f"theta must hold the intercept and one weight per feature, "
+            f"{X.shape[1] + 1} numbers, got {theta.size}"
+        )
     return theta, X
 
 
@@ -180,8 +183,7 @@ def logistic_predict(theta, X):
 
 
 def _check_sizes(num_inputs, hidden):
-    return (check_int(num_inputs, "num_inputs", minimum=1),
-            check_int(hidden, "hidden", minimum=1))
+    return (check_int(num_inputs, "num_inputs", minimum=1), check_int(hidden, "hidden", minimum=1))
 
 
 def mlp_num_params(num_inputs=2, hidden=16) -> int:
@@ -201,8 +203,10 @@ def mlp_num_params(num_inputs=2, hidden=16) -> int:
 def _hidden_of(num_params, num_inputs):
     hidden, rest = divmod(num_params - 1, num_inputs + 2)
     if rest or hidden < 1:
-        raise ValueError(f"a network with {num_inputs} inputs has (num_inputs + 2) * hidden + 1 "
-                         f"parameters; {num_params} is not of that form")
+        raise ValueError(
+            f"a network with {num_inputs} inputs has (num_inputs + 2) * hidden + 1 "
+            f"parameters; {num_params} is not of that form"
+        )
     return hidden
 
 
@@ -231,14 +235,17 @@ def mlp_layers(theta, num_inputs=2):
     num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
     shape = tuple(theta.shape)
     if len(shape) not in (1, 2):
-        raise ValueError(f"theta must be 1-D (one network) or 2-D (one network per row), "
-                         f"got shape {shape}")
+        raise ValueError(
+            f"theta must be 1-D (one network) or 2-D (one network per row), got shape {shape}"
+        )
     d, H = num_inputs, _hidden_of(shape[-1], num_inputs)
     lead = shape[:-1]
-    return (theta[..., : d * H].reshape(lead + (d, H)),
-            theta[..., d * H:(d + 1) * H],
-            theta[..., (d + 1) * H:(d + 2) * H],
-            theta[..., (d + 2) * H:])
+    return (
+        theta[..., : d * H].reshape(lead + (d, H)),
+        theta[..., d * H : (d + 1) * H],
+        theta[..., (d + 1) * H : (d + 2) * H],
+        theta[..., (d + 2) * H :],
+    )
 
 
 def mlp_init(seeds, *, num_inputs=2, hidden=16, scale=1.0, dtype=None):
@@ -344,8 +351,9 @@ def mlp_to_module(theta, num_inputs=2):
     theta = _check_tensor(theta, "theta", 1)
     W1, b1, w2, b2 = mlp_layers(theta.detach(), num_inputs=num_inputs)
     H = b1.shape[0]
-    module = torch.nn.Sequential(torch.nn.Linear(num_inputs, H), torch.nn.Tanh(),
-                                 torch.nn.Linear(H, 1)).to(theta.dtype)
+    module = torch.nn.Sequential(
+        torch.nn.Linear(num_inputs, H), torch.nn.Tanh(), torch.nn.Linear(H, 1)
+    ).to(theta.dtype)
     with torch.no_grad():
         module[0].weight.copy_(W1.T)
         module[0].bias.copy_(b1)
@@ -403,10 +411,17 @@ def filter_normalized_direction(theta, filters, *, rng):
     used = np.zeros(theta.size, dtype=bool)
     for idx in filters:
         idx = np.asarray(idx)
-        if (idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer)
-                or idx.min() < 0 or idx.max() >= theta.size):
-            raise ValueError(f"filters must hold non-empty 1-D integer index arrays into theta "
-                             f"(size {theta.size}), got {idx!r:.80}")
+        if (
+            idx.ndim != 1
+            or idx.size == 0
+            or not np.issubdtype(idx.dtype, np.integer)
+            or idx.min() < 0
+            or idx.max() >= theta.size
+        ):
+            raise ValueError(
+                f"filters must hold non-empty 1-D integer index arrays into theta "
+                f"(size {theta.size}), got {idx!r:.80}"
+            )
         if used[idx].any() or np.unique(idx).size != idx.size:
             raise ValueError("filters must be disjoint: an index appears twice")
         used[idx] = True

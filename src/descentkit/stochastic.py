@@ -54,7 +54,7 @@ def epoch_batches(num_samples, batch_size, *, rng=None, shuffle=True):
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator when shuffle=True, got {rng!r}")
         order = rng.permutation(num_samples)
-    return [order[i:i + batch_size] for i in range(0, num_samples, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, num_samples, batch_size)]
 
 
 def shuffled_batches(num_samples, batch_size, num_epochs, *, seed=0, shuffle=True):
@@ -67,8 +67,9 @@ def shuffled_batches(num_samples, batch_size, num_epochs, *, seed=0, shuffle=Tru
     list of list of ndarray of int
         ``batches[e]`` is the list of mini-batches of epoch ``e``.
     """
-    return MiniBatches(num_samples, batch_size, num_epochs=num_epochs, seed=seed,
-                       shuffle=shuffle).epochs()
+    return MiniBatches(
+        num_samples, batch_size, num_epochs=num_epochs, seed=seed, shuffle=shuffle
+    ).epochs()
 
 
 class MiniBatches:
@@ -105,8 +106,17 @@ class MiniBatches:
     (2, [2, 2])
     """
 
-    def __init__(self, num_samples, batch_size, *, num_epochs=1, seed=0, shuffle=True,
-                 replacement=False, order=None):
+    def __init__(
+        self,
+        num_samples,
+        batch_size,
+        *,
+        num_epochs=1,
+        seed=0,
+        shuffle=True,
+        replacement=False,
+        order=None,
+    ):
         self.num_samples = check_int(num_samples, "num_samples", minimum=1)
         self.batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=self.num_samples)
         self.num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
@@ -123,12 +133,18 @@ class MiniBatches:
             epoch_list = []
             for idx in epoch:
                 idx = np.asarray(idx)
-                if (idx.ndim != 1 or idx.size == 0 or idx.size > self.batch_size
-                        or not np.issubdtype(idx.dtype, np.integer)
-                        or idx.min() < 0 or idx.max() >= self.num_samples):
+                if (
+                    idx.ndim != 1
+                    or idx.size == 0
+                    or idx.size > self.batch_size
+                    or not np.issubdtype(idx.dtype, np.integer)
+                    or idx.min() < 0
+                    or idx.max() >= self.num_samples
+                ):
                     raise ValueError(
                         f"order must hold 1-D integer index arrays of 1 to {self.batch_size} "
-                        f"indices in [0, {self.num_samples}), got {idx!r}")
+                        f"indices in [0, {self.num_samples}), got {idx!r}"
+                    )
                 epoch_list.append(idx)
             checked.append(epoch_list)
         if not checked:
@@ -142,14 +158,20 @@ class MiniBatches:
         rng = np.random.default_rng(self.seed)
         if self.replacement:
             per_epoch = -(-self.num_samples // self.batch_size)
-            return [[rng.integers(self.num_samples, size=self.batch_size)
-                     for _ in range(per_epoch)] for _ in range(self.num_epochs)]
-        return [epoch_batches(self.num_samples, self.batch_size, rng=rng, shuffle=self.shuffle)
-                for _ in range(self.num_epochs)]
+            return [
+                [rng.integers(self.num_samples, size=self.batch_size) for _ in range(per_epoch)]
+                for _ in range(self.num_epochs)
+            ]
+        return [
+            epoch_batches(self.num_samples, self.batch_size, rng=rng, shuffle=self.shuffle)
+            for _ in range(self.num_epochs)
+        ]
 
     def __repr__(self):
-        return (f"MiniBatches(num_samples={self.num_samples}, batch_size={self.batch_size}, "
-                f"num_epochs={self.num_epochs}, seed={self.seed})")
+        return (
+            f"MiniBatches(num_samples={self.num_samples}, batch_size={self.batch_size}, "
+            f"num_epochs={self.num_epochs}, seed={self.seed})"
+        )
 
 
 def distance_to(run, minimum, *, from_epoch=0):
@@ -171,10 +193,13 @@ def distance_to(run, minimum, *, from_epoch=0):
     from_epoch = check_int(from_epoch, "from_epoch", minimum=0)
     keep = run.epochs >= from_epoch
     if not np.any(keep):
-        raise ValueError(f"from_epoch={from_epoch} leaves no steps: the run has "
-                         f"{run.epochs.max(initial=-1) + 1} epochs")
+        raise ValueError(
+            f"from_epoch={from_epoch} leaves no steps: the run has "
+            f"{run.epochs.max(initial=-1) + 1} epochs"
+        )
     points = run.params[1:][keep]
     if points.shape[1:] != minimum.shape:
         raise ValueError(f"minimum must have shape {points.shape[1:]}, got {minimum.shape}")
-    return float(np.sqrt(np.mean(np.sum((points - minimum) ** 2,
-                                        axis=tuple(range(1, points.ndim))))))
+    return float(
+        np.sqrt(np.mean(np.sum((points - minimum) ** 2, axis=tuple(range(1, points.ndim)))))
+    )
