@@ -9,12 +9,21 @@ They come from the npm package of the *same* KaTeX version, pinned in
 it when ``_ext/katex/node_modules`` is missing or older than the lock). This extension
 copies the stylesheet and the WOFF2 fonts (the format every current browser uses, listed
 first in the stylesheet) into the site's ``_static/katex/``; nothing comes from a CDN.
+
+It also closes a start-up race of sphinxcontrib-katex 0.9.x's render server: the extension
+connects as soon as the server's Unix socket file exists, but Node creates the file
+(bind) a moment before it accepts connections (listen), so on a loaded machine the first
+connect can be refused and the build stops. :func:`_start_server_process` retries that connect
+for the extension's own start-up timeout.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -50,6 +59,39 @@ def _stage(app) -> None:
     app.config.html_static_path.append(str(staged))
 
 
+def _start_server_process(cls, rundir, timeout):
+    """``KaTeXServer.start_server_process``, retrying the connect while it is refused."""
+    socket_path = rundir / "katex.sock"
+    process = subprocess.Popen(
+        cls.build_command(socket=socket_path), stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, cwd=rundir,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise ExtensionError(f"KaTeX's render server exited (code {process.returncode})")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise cls.timeout_error(timeout)
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.01))
+                sock.connect(str(socket_path))
+                sock.settimeout(None)
+                return process, sock
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()  # bound, not listening yet
+            except TimeoutError:
+                sock.close()
+                process.kill()
+                raise cls.timeout_error(timeout) from None
+        time.sleep(0.01)
+
+
 def setup(app):
+    from sphinxcontrib.katex import KaTeXServer
+
+    KaTeXServer.start_server_process = classmethod(_start_server_process)
     app.connect("builder-inited", _stage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

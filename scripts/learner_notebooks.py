@@ -27,6 +27,7 @@ import copy
 import json
 import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +85,14 @@ def _author_names(entry) -> str:
 
 def book_refs(build: Path, config: Path) -> BookRefs:
     """Read the cross-reference data of a finished build (``build`` is ``_build``)."""
-    baseurl = yaml.safe_load(config.read_text())["html"]["baseurl"]
+    settings = yaml.safe_load(config.read_text())
+    baseurl = settings["html"]["baseurl"]
+    # The pickle holds nodes of the book's local extensions (_ext/quiz.py, ...): make them
+    # importable as Sphinx did, from sphinx.local_extensions in _config.yml.
+    for folder in set(settings["sphinx"].get("local_extensions", {}).values()):
+        ext_dir = str((config.parent / folder).resolve())
+        if ext_dir not in sys.path:
+            sys.path.insert(0, ext_dir)
     with open(build / ".doctrees" / "environment.pickle", "rb") as fh:
         env = pickle.load(fh)
     refs = BookRefs(baseurl=baseurl if baseurl.endswith("/") else baseurl + "/")
@@ -202,6 +210,8 @@ class Renderer:
         if label in self.refs.sections:
             doc, anchor, number = self.refs.sections[label]
             return f"[{text or 'Section ' + number}]({self.refs.url(doc, anchor)})"
+        if label in self.refs.numbers and self.refs.numbers[label][2] == "exercise":
+            return self.numref(body)  # sphinx-exercise shows "Exercise 9.2" for a ref too
         raise ValueError(f"{self.doc}: ref to an unknown label {label!r}")
 
     # --- blocks ------------------------------------------------------------------------

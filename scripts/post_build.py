@@ -605,6 +605,14 @@ def main() -> int:
         renderer = renderer_for(path, html.parent, refs)
         full[path.name] = learner_notebook(source, renderer)
         run = json.loads((html.parent / "jupyter_execute" / "book" / path.name).read_text())
+        # Markdown as written: the build rewrites some cells (_ext/quiz.py's quiz cell
+        # becomes a directive) before it executes and saves the notebook.
+        written = {
+            c.get("id"): c["source"] for c in source["cells"] if c["cell_type"] == "markdown"
+        }
+        for cell in run["cells"]:
+            if cell["cell_type"] == "markdown" and cell.get("id") in written:
+                cell["source"] = written[cell["id"]]
         executed[path.name] = learner_notebook(run, renderer, keep_outputs=True)
         student = student_notebook(source, chapter=path.stem)
         students[path.name] = learner_notebook(student, renderer)

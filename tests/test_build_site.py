@@ -4,6 +4,8 @@ stylesheet and fonts come from the same KaTeX version that renders the math."""
 import json
 from pathlib import Path
 
+import pytest
+
 import build_site
 import katex_assets
 
@@ -66,3 +68,47 @@ def test_katex_assets_are_pinned_to_the_renderer_version():
     assert lock["packages"]["node_modules/katex"]["version"] == pinned
     bundled = (Path(katex.__file__).parent / "katex.min.js").read_text()
     assert f'version:"{pinned}"' in bundled, "the stylesheet must match the KaTeX that renders"
+
+
+# A stand-in for KaTeX's render server: binds its Unix socket, waits, and only then listens,
+# the window in which sphinxcontrib-katex's own start-up gets "connection refused".
+SLOW_SERVER = """
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+time.sleep(float(sys.argv[2]))
+s.listen(1)
+conn, _ = s.accept()
+conn.sendall(b"ok")
+time.sleep(5)
+"""
+
+
+class _SlowServer:
+    delay = 0.4
+
+    @classmethod
+    def build_command(cls, socket=None, port=None):
+        import sys
+
+        return [sys.executable, "-c", SLOW_SERVER, str(socket), str(cls.delay)]
+
+    @classmethod
+    def timeout_error(cls, timeout):
+        return RuntimeError(f"timed out after {timeout} s")
+
+
+def test_katex_server_start_waits_until_the_socket_listens(tmp_path):
+    process, sock = katex_assets._start_server_process(_SlowServer, tmp_path, timeout=10)
+    try:
+        assert sock.recv(2) == b"ok"
+    finally:
+        sock.close()
+        process.kill()
+    _SlowServer.delay = 5
+    (tmp_path / "late").mkdir()
+    try:
+        with pytest.raises(RuntimeError, match="timed out"):
+            katex_assets._start_server_process(_SlowServer, tmp_path / "late", timeout=0.5)
+    finally:
+        _SlowServer.delay = 0.4
