@@ -223,6 +223,9 @@ def main() -> int:
     BUILD.mkdir(exist_ok=True)
     fingerprints = {path.name: chapter_fingerprint(path) for path in chapters()}
     invalidate_changed(fingerprints, args.quiet)
+    # The pages show each self-check's result as text: the JSON report beside it is for
+    # `python -m descentkit.grade` (see descentkit.checks.REPORT_ENV). The kernels inherit it.
+    os.environ["DESCENTKIT_CHECK_REPORT"] = "text"
     execute_in_parallel(args.serial)
 
     cmd = [

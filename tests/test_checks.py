@@ -653,3 +653,15 @@ def test_check_basin_fraction():
     fails_with("OTHER side", checks.check_basin_fraction, 1 - frac, **kw)
     fails_with("percentage", checks.check_basin_fraction, 100 * frac, **kw)
     fails_with("count of starts", checks.check_basin_fraction, frac * starts.size, **kw)
+
+
+def test_report_in_a_kernel_is_text_and_json_except_in_the_site_build(monkeypatch, capsys):
+    shown = []
+    monkeypatch.setattr(checks, "_kernel_display", lambda: lambda obj, raw: shown.append(obj))
+    monkeypatch.delenv(checks.REPORT_ENV, raising=False)
+    checks._report("correct", "Correct!")
+    assert shown == [{"text/plain": "Correct!", checks.MIME: {"status": "correct",
+                                                              "message": "Correct!"}}]
+    monkeypatch.setenv(checks.REPORT_ENV, "text")  # scripts/build_site.py
+    checks._report("correct", "Correct!")
+    assert len(shown) == 1 and capsys.readouterr().out == "Correct!\n"

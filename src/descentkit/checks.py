@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from .validation import check_callable, check_finite_array, check_hessian
 
 __all__ = [
     "MIME",
+    "REPORT_ENV",
     "CheckFailed",
     "Outcome",
     "Todo",
@@ -138,9 +140,15 @@ def _kernel_display():
     return display
 
 
+#: Set to ``"text"`` (scripts/build_site.py does, for the website's build), checks print
+#: their result only as text, without the JSON report: myst-nb would put that report, a
+#: display of its own, inside the figure of a cell that also draws one.
+REPORT_ENV = "DESCENTKIT_CHECK_REPORT"
+
+
 def _report(status: str, text: str) -> None:
     display = _kernel_display()
-    if display is None:
+    if display is None or os.environ.get(REPORT_ENV) == "text":
         print(text)
     else:
         display({"text/plain": text, MIME: {"status": status, "message": text}}, raw=True)
