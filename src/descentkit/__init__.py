@@ -18,6 +18,7 @@ modules follow the course's ideas, not its chapters:
 ``checks``      the exercises' self-checks (every chapter)
 ``plots``       the figure style and the figure helpers (every chapter)
 ``animation``   animations for the web pages (chapter 3)
+``widgets``     the interactive figures of the website, their data exported (chapters 1-7)
 ``nb``          small conveniences for the chapter notebooks
 ``validation``  the argument checks every public function uses
 ==============  ==========================================================================
@@ -38,7 +39,8 @@ except _metadata.PackageNotFoundError:  # a source tree that was not installed
 #: The public submodules, in the order of the table above.
 SUBMODULES = (
     "calculus", "optim", "rules", "schedules", "stochastic", "data", "models", "losses",
-    "surfaces", "curvature", "functions", "checks", "plots", "animation", "nb", "validation",
+    "surfaces", "curvature", "functions", "checks", "plots", "animation", "widgets", "nb",
+    "validation",
 )
 
 
