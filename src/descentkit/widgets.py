@@ -467,16 +467,21 @@ def noise_ball_explorer(x, y, start, *, lr=0.1, batch_size=1, num_steps=800, see
 
 
 def _rate_and_regime(lr, momentum, lam):
-    """The convergence factor of heavy ball along one eigenvalue, and what the error does."""
+    """The convergence factor of heavy ball along one eigenvalue, and what the error does.
+
+    A discriminant within 1e-9 of zero (relative) counts as a double root: there the roots
+    are so sensitive that rounding alone would otherwise tip it either way.
+    """
     a = 1 + momentum - lr * lam
     disc = a * a - 4 * momentum
-    edge = 1e-12 * max(a * a, 4 * momentum, 1e-300)
-    if disc < -edge:
+    edge = 1e-9 * max(a * a, 4 * momentum, 1e-300)
+    if abs(disc) <= edge:
+        rate, regime = abs(a) / 2, "critically damped"
+    elif disc < 0:
         rate, regime = float(np.sqrt(momentum)), "oscillates"
     else:
-        rate = (abs(a) + float(np.sqrt(max(disc, 0.0)))) / 2
-        regime = ("critically damped" if disc <= edge else
-                  "creeps" if a > 0 else "flips sign every step")
+        rate = (abs(a) + float(np.sqrt(disc))) / 2
+        regime = "creeps" if a > 0 else "flips sign every step"
     if rate > 1 + 1e-12:
         regime = "diverges"
     elif rate >= 1 - 1e-12:

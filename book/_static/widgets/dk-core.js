@@ -269,6 +269,11 @@
       };
       return [inv(this.x, fx), inv(this.y, fy)];
     }
+    // A data point's position on the screen (for the tests' pointer).
+    client(u, v) {
+      const r = this.svg.getBoundingClientRect();
+      return {x: r.left + this.sx(u) * r.width / this.width, y: r.top + this.sy(v) * r.height / this.height};
+    }
     // Pointer position in data coordinates.
     pointer(event) {
       const r = this.svg.getBoundingClientRect();

@@ -12,13 +12,11 @@
   // descentkit.widgets._rate_and_regime: heavy ball along one eigenvalue.
   function direction(lr, beta, lam) {
     const a = 1 + beta - lr * lam, disc = a * a - 4 * beta;
-    const edge = 1e-12 * Math.max(a * a, 4 * beta, 1e-300);
+    const edge = 1e-9 * Math.max(a * a, 4 * beta, 1e-300);
     let rate, regime;
-    if (disc < -edge) { rate = Math.sqrt(beta); regime = "oscillates"; }
-    else {
-      rate = (Math.abs(a) + Math.sqrt(Math.max(disc, 0))) / 2;
-      regime = disc <= edge ? "critically damped" : a > 0 ? "creeps" : "flips sign every step";
-    }
+    if (Math.abs(disc) <= edge) { rate = Math.abs(a) / 2; regime = "critically damped"; }
+    else if (disc < 0) { rate = Math.sqrt(beta); regime = "oscillates"; }
+    else { rate = (Math.abs(a) + Math.sqrt(disc)) / 2; regime = a > 0 ? "creeps" : "flips sign every step"; }
     if (rate > 1 + 1e-12) regime = "diverges";
     else if (rate >= 1 - 1e-12) regime = "does not converge";
     return [rate, regime];
@@ -164,13 +162,15 @@
     }
 
     // the phase diagram answers the pointer: the regime where it points; a click picks it
-    let hovering = false;
+    let hovering = false, lastPointer = null;
     const snap = (values, v) => values.reduce((a, b) => (Math.abs(b - v) < Math.abs(a - v) ? b : a));
     phase.el.addEventListener("pointermove", (e) => {
       if (!phase.inside(e)) { hovering = false; return; }
       const [lr, beta] = phase.pointer(e);
       hovering = true;
-      pointed.textContent = `Pointer: ${describe(Math.max(lr, 0), Math.min(Math.max(beta, 0), 0.999))}`;
+      const at = [Math.max(lr, 0), Math.min(Math.max(beta, 0), 0.999)];
+      lastPointer = {lr: at[0], beta: at[1], ...regimeOf(at[0], at[1], d.eigenvalues)};
+      pointed.textContent = `Pointer: ${describe(at[0], at[1])}`;
     });
     phase.el.addEventListener("pointerleave", () => { hovering = false; pointed.textContent = `Chosen: ${describe(state.lr, state.beta)}`; });
     phase.el.addEventListener("click", (e) => {
@@ -192,6 +192,7 @@
       },
       hook: {kind: "momentum", get state() { return {...state}; }, results: () => results(),
              describe: (lr, beta) => regimeOf(lr, beta, d.eigenvalues),
+             phaseClient: (lr, beta) => phase.client(lr, beta), pointed: () => lastPointer,
              shown: () => ({excess: cells.map((c) => c.excess.textContent), needed: cells.map((c) => c.needed.textContent),
                             pointer: pointed.textContent})},
     };

@@ -100,6 +100,7 @@
         compute();
       },
       hook: {kind: "start", get state() { return {...state}; }, results: () => results(),
+             mapClient: (b, w) => map.client(b, w),
              shown: () => ({summary: summary.textContent})},
     };
   });
