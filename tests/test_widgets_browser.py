@@ -642,6 +642,64 @@ def test_ch02_by_keyboard_and_mouse(tab):
 # --------------------------------------------------------------------------- for every reader
 
 
+def _contrast(a, b):
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+COLOURS_JS = """(wid) => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const root = document.getElementById(wid);
+  const bg = rgb(getComputedStyle(root.querySelector('.dk-figure')).backgroundColor);
+  const pick = sel => [...root.querySelectorAll(sel)].map(el => {
+    const s = getComputedStyle(el); return rgb(el instanceof SVGElement ? s.fill : s.color); });
+  return {theme: document.documentElement.dataset.theme, bg,
+          text: [...pick('.dk-caption'), ...pick('.dk-ticklabel'), ...pick('.dk-axislabel'), ...pick('label'),
+                 ...pick('.dk-readout'), ...pick('.dk-button')]};
+}"""
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_reads_in_light_and_dark_mode_and_screenshots(shared, wid):
+    """Text at 4.5:1 or more in both themes; screenshots for review in
+    _build/screenshots/widgets/<id>-<light|dark>-<1280|375>.png (the widgets as the page opens)."""
+    t = shared(wid)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    el = t.page.locator(f"#{wid}")
+    for scheme in ("light", "dark"):
+        t.page.emulate_media(color_scheme=scheme)
+        t.page.wait_for_function(f"() => document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
+        colours = t.page.evaluate(COLOURS_JS, wid)
+        low = [c for c in colours["text"] if _contrast(c, colours["bg"]) < 4.5]
+        assert not low, f"{wid} ({scheme}): text colours {low[:3]} on {colours['bg']} are below 4.5:1"
+        for viewport in (VIEWPORT, PHONE):
+            # tall enough for the whole widget: no sticky header drawn over a stitched shot
+            t.page.set_viewport_size({"width": viewport["width"], "height": 2600})
+            t.page.wait_for_timeout(150)  # the plots redraw at the new width
+            el.scroll_into_view_if_needed()
+            path = SHOTS / f"{wid}-{scheme}-{viewport['width']}.png"
+            el.screenshot(path=str(path))
+            assert path.stat().st_size > 5000
+    t.page.emulate_media(color_scheme="light")
+    t.page.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_page_weight_stays_under_the_budget(shared, wid):
+    """Everything the page loads, gzip-compressed as a server would send it, under 1.5 MB."""
+    t = shared(wid)
+    total = sum(t.sizes.values())
+    widget_bytes = sum(v for k, v in t.sizes.items() if "/_static/widgets/" in k)
+    doc = WIDGETS[wid][0]
+    assert total <= WEIGHT_LIMIT, f"{doc}: {total / 1e6:.2f} MB on the wire (widget assets {widget_bytes / 1e3:.0f} kB)"
+    assert 0 < widget_bytes < 20_000, f"{doc}: the widget scripts and styles weigh {widget_bytes / 1e3:.0f} kB compressed"
+    print(f"{doc}: {total / 1e6:.3f} MB, widget assets {widget_bytes / 1e3:.1f} kB")
+
+
 @pytest.mark.parametrize("wid", IDS)
 def test_every_control_has_a_name_and_the_result_is_announced(shared, wid):
     t = shared(wid)
@@ -679,63 +737,6 @@ def test_every_control_has_a_name_and_the_result_is_announced(shared, wid):
         t.page.keyboard.press("Tab")
     inside = [r for r in rings if r[0]]
     assert inside and all(style != "none" and width >= 2 for _, style, width in inside), f"{wid}: focus ring {rings}"
-
-
-def _contrast(a, b):
-    def lum(rgb):
-        c = [v / 255 for v in rgb]
-        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-    hi, lo = sorted([lum(a), lum(b)], reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-COLOURS_JS = """(wid) => {
-  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const root = document.getElementById(wid);
-  const bg = rgb(getComputedStyle(root.querySelector('.dk-figure')).backgroundColor);
-  const pick = sel => [...root.querySelectorAll(sel)].map(el => {
-    const s = getComputedStyle(el); return rgb(el instanceof SVGElement ? s.fill : s.color); });
-  return {theme: document.documentElement.dataset.theme, bg,
-          text: [...pick('.dk-caption'), ...pick('.dk-ticklabel'), ...pick('.dk-axislabel'), ...pick('label'),
-                 ...pick('.dk-readout'), ...pick('.dk-button')]};
-}"""
-
-
-@pytest.mark.parametrize("wid", IDS)
-def test_reads_in_light_and_dark_mode_and_screenshots(shared, wid):
-    """Text at 4.5:1 or more in both themes; screenshots for review in
-    _build/screenshots/widgets/<id>-<light|dark>-<1280|375>.png."""
-    t = shared(wid)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    el = t.page.locator(f"#{wid}")
-    for scheme in ("light", "dark"):
-        t.page.emulate_media(color_scheme=scheme)
-        t.page.wait_for_function(f"() => document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
-        colours = t.page.evaluate(COLOURS_JS, wid)
-        low = [c for c in colours["text"] if _contrast(c, colours["bg"]) < 4.5]
-        assert not low, f"{wid} ({scheme}): text colours {low[:3]} on {colours['bg']} are below 4.5:1"
-        for viewport in (VIEWPORT, PHONE):
-            t.page.set_viewport_size(viewport)
-            t.page.wait_for_timeout(150)  # the plots redraw at the new width
-            el.scroll_into_view_if_needed()
-            path = SHOTS / f"{wid}-{scheme}-{viewport['width']}.png"
-            el.screenshot(path=str(path))
-            assert path.stat().st_size > 5000
-    t.page.emulate_media(color_scheme="light")
-    t.page.set_viewport_size(VIEWPORT)
-
-
-@pytest.mark.parametrize("wid", IDS)
-def test_page_weight_stays_under_the_budget(shared, wid):
-    """Everything the page loads, gzip-compressed as a server would send it, under 1.5 MB."""
-    t = shared(wid)
-    total = sum(t.sizes.values())
-    widget_bytes = sum(v for k, v in t.sizes.items() if "/_static/widgets/" in k)
-    doc = WIDGETS[wid][0]
-    assert total <= WEIGHT_LIMIT, f"{doc}: {total / 1e6:.2f} MB on the wire (widget assets {widget_bytes / 1e3:.0f} kB)"
-    assert 0 < widget_bytes < 20_000, f"{doc}: the widget scripts and styles weigh {widget_bytes / 1e3:.0f} kB compressed"
-    print(f"{doc}: {total / 1e6:.3f} MB, widget assets {widget_bytes / 1e3:.1f} kB")
 
 
 @pytest.mark.parametrize("wid", IDS)

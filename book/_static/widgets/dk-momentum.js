@@ -151,6 +151,7 @@
       phase.marker(d.polyak.lr, d.polyak.momentum, "min", `Polyak's optimum: rate ${DK.sig(d.polyak.lr, 4)}, beta ${DK.sig(d.polyak.momentum, 4)}, factor ${DK.fixed(d.polyak.rate, 4)}`);
       phase.text(d.polyak.lr, d.polyak.momentum, "Polyak", "dk-heat-label", "start", 9, 4);
       phase.marker(Math.min(state.lr, d.lr_max), state.beta, "dk-pointer", "the rate and beta chosen");
+      phase.marker(Math.min(state.lr, d.lr_max), state.beta, "dk-pointer-in");
       for (const [v, name] of [[1 / L, "1/L"], [2 / L, "2/L"]]) {
         phase.line([[v, 0], [v, 1]], "dk-guide", "over");
         phase.text(v, 0, name, "dk-heat-label", "middle", 0, -6);
