@@ -5,6 +5,11 @@ when pytest loads this file and before any test module imports ``matplotlib.pypl
 plot tests take the ``pyplot`` fixture, which closes every figure before and after the test.
 """
 
+import functools
+import http.server
+import threading
+from pathlib import Path
+
 import matplotlib
 import pytest
 
@@ -25,3 +30,46 @@ def pyplot():
     plt.close("all")
     yield plt
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- the built site in a browser
+# Shared by tests/test_browser.py and tests/test_widgets_browser.py: one server and one
+# Playwright per session (two sync Playwrights cannot run at once).
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """The built site (SITE_DIR or _build/html), served on 127.0.0.1 on a free port for the whole session."""
+    from test_browser import SITE
+
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, through Playwright (Playwright's own browsers are not used)."""
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
+    with sync_playwright() as p:
+        # Playwright gives every launch a new, empty temporary profile (user-data-dir).
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

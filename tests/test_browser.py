@@ -19,13 +19,10 @@ table of contents. CHROMIUM=/path/to/chromium overrides the browser
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -72,38 +69,8 @@ PAGES = toc_documents(BOOK)
 # --------------------------------------------------------------------------- fixtures
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@pytest.fixture(scope="session")
-def base_url():
-    """The built site, served on 127.0.0.1 on a free port for the whole session."""
-    if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless, through Playwright (Playwright's own browsers are not used)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)", pytrace=False)
-    with sync_playwright() as p:
-        # Playwright gives every launch a new, empty temporary profile (user-data-dir).
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# The site's server (base_url) and the browser (browser) are session fixtures in conftest.py,
+# shared with tests/test_widgets_browser.py (one Playwright per session).
 
 
 @dataclass

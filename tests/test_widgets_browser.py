@@ -46,7 +46,7 @@ from descentkit.optim import (
 )
 from descentkit.stochastic import distance_to
 from descentkit.widgets import REGIME_WORDS, SITE_URL, heavy_ball_regime, widget_batches
-from test_browser import BOOK, SITE, VIEWPORT, base_url, browser  # noqa: F401  (shared fixtures)
+from test_browser import BOOK, SITE, VIEWPORT  # the server and browser fixtures are in conftest.py
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 

@@ -58,6 +58,8 @@
     }
     function changed(user) { compute(); render(); if (user) DK.writeHash(root.id, {b: state.b, w: state.w}); }
     function results() {
+      // a drag redraws once a frame: a start moved since then is computed now
+      if (!run || run.params[0][0] !== state.b || run.params[0][1] !== state.w) compute();
       return {start: [state.b, state.w], path: run.params, losses: run.losses, status: run.status,
               near_at: run.nearAt, final: run.params[run.params.length - 1]};
     }
