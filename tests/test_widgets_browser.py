@@ -776,7 +776,8 @@ def test_without_javascript_the_note_links_here_and_the_static_figure_stays(tab,
 
 
 def test_every_chapter_page_has_a_widget():
-    chapters = sorted(p.stem for p in (BOOK / "book").glob("[0-9][0-9]_*.ipynb"))
+    """Chapters 1 to 7 (issue 14); a later chapter adds its widget to WIDGETS when it has one."""
+    chapters = sorted(p.stem for p in (BOOK / "book").glob("0[1-7]_*.ipynb"))
     pages = {doc.split("/")[1] for doc, _, _ in WIDGETS.values()}
     assert set(chapters) <= pages, f"chapters without a widget: {sorted(set(chapters) - pages)}"
     for doc, _, _ in WIDGETS.values():

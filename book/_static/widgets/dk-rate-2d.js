@@ -95,7 +95,7 @@
       };
       const narrow = scale.width < 420;
       band(0, d.one_step, 0, narrow ? "no overshoot" : "no direction overshoots");
-      band(d.one_step, d.bound, 1, narrow ? "v_max overshoots" : "overshoots along v_max");
+      band(d.one_step, d.bound, 1, narrow ? "overshoots" : "overshoots along v_max");
       band(d.bound, top, 2, "diverges");
       scale.axes();
       for (const [v, name] of [[d.one_step, "1/\u03bb_max"], [d.bound, "2/\u03bb_max"]]) {
