@@ -34,7 +34,7 @@ import pytest
 from PIL import Image
 
 from course_tree import ROOT, toc_documents
-from local_site import CHROMIUM, CHROMIUM_ARGS, SITE, book_of, serve
+from local_site import SITE, book_of
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -71,32 +71,8 @@ PAGES = toc_documents(BOOK)
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    """The built site, served on 127.0.0.1 on a free port for the whole session."""
-    if not (SITE / "index.html").is_file():
-        pytest.fail(
-            f"no built site at {SITE}: run `make site` first (or set SITE_DIR)", pytrace=False
-        )
-    with serve(SITE) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless, through Playwright (Playwright's own browsers are not used)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no Chromium at {CHROMIUM}: run scripts/install_browser.sh (or set CHROMIUM)",
-            pytrace=False,
-        )
-    with sync_playwright() as p:
-        # Playwright gives every launch a new, empty temporary profile (user-data-dir).
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# The site's server (base_url) and the browser (browser) are session fixtures in conftest.py,
+# shared with tests/test_widgets_browser.py (one Playwright per session).
 
 
 @dataclass

@@ -18,6 +18,7 @@ modules follow the course's ideas, not its chapters:
 ``checks``      the exercises' self-checks (every chapter)
 ``plots``       the figure style and the figure helpers (every chapter)
 ``animation``   animations for the web pages (chapter 3)
+``widgets``     the interactive figures of the website, their data exported (chapters 1-7)
 ``nb``          small conveniences for the chapter notebooks
 ``validation``  the argument checks every public function uses
 ==============  ==========================================================================
@@ -51,6 +52,7 @@ SUBMODULES = (
     "checks",
     "plots",
     "animation",
+    "widgets",
     "nb",
     "validation",
 )

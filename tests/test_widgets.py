@@ -1,0 +1,335 @@
+"""descentkit.widgets: the data each interactive figure gets, its HTML, and its helpers.
+
+The browser side (that the JavaScript computes what the package computes) is
+tests/test_widgets_browser.py; here: what the package exports, without a browser.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import descentkit as dk
+from descentkit.curvature import curvature, heavy_ball_optimal
+from descentkit.data import make_linear_data, make_roller_coaster, reference_initial_params
+from descentkit.losses import mse_hessian
+from descentkit.optim import minibatch_sgd, momentum_descent
+from descentkit.widgets import (
+    SITE_URL,
+    STATE_KEYS,
+    Widget,
+    heavy_ball_rate,
+    heavy_ball_regime,
+    widget_batches,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "book" / "_static" / "widgets"
+THETA0 = np.array(reference_initial_params())
+DATA = make_linear_data()
+BAD = make_linear_data(x_scale=10, true_w=0.2)
+
+
+def f(x):
+    return x**2 - 4 * x + 5
+
+
+def df(x):
+    return 2 * x - 4
+
+
+def all_widgets():
+    return [
+        dk.widgets.learning_rate_explorer(f, df, x0=7.0),
+        dk.widgets.seven_steps_explorer(*make_roller_coaster(seed=0), [0.1, -0.2, 0.3]),
+        dk.widgets.start_point_explorer(DATA.x_train, DATA.y_train, THETA0),
+        dk.widgets.learning_rate_map(DATA.x_train, DATA.y_train, THETA0),
+        dk.widgets.feature_scaling_explorer(DATA.x_train, DATA.y_train, THETA0),
+        dk.widgets.noise_ball_explorer(DATA.x_train, DATA.y_train, THETA0),
+        dk.widgets.momentum_explorer(BAD.x_train, BAD.y_train, THETA0),
+    ]
+
+
+@pytest.fixture(scope="module")
+def widgets():
+    return all_widgets()
+
+
+def test_site_url_is_the_books_baseurl():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert SITE_URL == config["html"]["baseurl"]
+
+
+def test_every_widget_has_its_script_its_state_keys_and_a_unique_id(widgets):
+    ids = [w.widget_id for w in widgets]
+    assert len(set(ids)) == len(ids) == 7
+    assert set(ids) == set(STATE_KEYS)
+    for w in widgets:
+        assert (SCRIPTS / f"dk-{w.kind}.js").is_file(), f"no script for the kind {w.kind}"
+        assert re.fullmatch(r"ch0[1-7]-[a-z]+", w.widget_id)
+        assert w.page.startswith(f"book/{w.widget_id[2:4]}_")
+        script = (SCRIPTS / f"dk-{w.kind}.js").read_text()
+        for key in STATE_KEYS[w.widget_id]:  # each documented key is read back from the hash
+            assert f"s.{key}" in script, f"{w.kind}: the hash key {key!r} is not applied"
+
+
+def test_html_holds_the_data_exactly_and_a_note_with_the_link(widgets):
+    for w in widgets:
+        page = w.html()
+        assert page.count('class="dk-widget"') == 1 and f'id="{w.widget_id}"' in page
+        payload = re.search(
+            r'<script type="application/json" class="dk-data">(.*?)</script>', page, re.S
+        ).group(1)
+        assert json.loads(payload.replace("<\\/", "</")) == w.data
+        assert f'href="{SITE_URL}{w.page}.html#{w.widget_id}"' in page
+        assert w.url in repr(w) and w._repr_html_() == page
+        assert "NaN" not in payload and "Infinity" not in payload
+
+
+def test_data_stays_small(widgets):
+    for w in widgets:
+        assert len(gzip.compress(w.html().encode())) < 12_000, f"{w.widget_id}: the data is heavy"
+
+
+def test_scripts_stay_small():
+    """A page loads the framework, the styles and its kinds' scripts: a few kB compressed."""
+    size = {p.name: len(gzip.compress(p.read_bytes())) for p in SCRIPTS.iterdir()}
+    shared = size["dk-core.js"] + size["dk-widgets.css"]
+    assert shared < 14_000, f"framework and styles: {shared} bytes compressed"
+    assert (
+        max(
+            v
+            for k, v in size.items()
+            if k.startswith("dk-") and k != "dk-core.js" and k.endswith(".js")
+        )
+        < 5_000
+    )
+    for p in SCRIPTS.glob("*.js"):
+        text = p.read_text()
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), (
+            f"{p.name} names another host"
+        )
+
+
+def test_the_parabola_is_read_from_f_and_checked_against_df():
+    w = dk.widgets.learning_rate_explorer(f, df, x0=7.0)
+    assert (w.data["a"], w.data["b"], w.data["c"]) == (1.0, -4.0, 5.0)
+    assert (w.data["minimum"], w.data["curvature"]) == (2.0, 2.0)
+    assert 0.5 in w.data["rates"] and 1.0 in w.data["rates"] and 0.3 in w.data["rates"]
+    with pytest.raises(ValueError, match="not a parabola"):
+        dk.widgets.learning_rate_explorer(lambda x: x**4, lambda x: 4 * x**3, x0=1.0)
+    with pytest.raises(ValueError, match="not the derivative"):
+        dk.widgets.learning_rate_explorer(f, lambda x: 2 * x, x0=7.0)
+    with pytest.raises(ValueError, match="opens upwards"):
+        dk.widgets.learning_rate_explorer(lambda x: -(x**2), lambda x: -2 * x, x0=1.0)
+    with pytest.raises(TypeError):
+        dk.widgets.learning_rate_explorer(f, df, x0="7")
+
+
+def test_the_chapters_numbers_are_in_the_data(widgets):
+    by_id = {w.widget_id: w for w in widgets}
+    c4 = curvature(mse_hessian(DATA.x_train))
+    d4 = by_id["ch04-rate"].data
+    assert d4["bound"] == c4.max_stable_lr and d4["eigenvalues"] == c4.eigenvalues.tolist()
+    assert d4["one_step"] == 1 / c4.lam_max and {0.2, 0.8, 1.1} <= set(d4["rates"])
+    d7 = by_id["ch07-momentum"].data
+    mu, L = curvature(mse_hessian(BAD.x_train)).eigenvalues
+    assert round(d7["kappa"]) == 112 and d7["lr"] == 1 / L
+    assert (
+        d7["polyak"]["lr"],
+        d7["polyak"]["momentum"],
+        d7["polyak"]["rate"],
+    ) == heavy_ball_optimal(mu, L)
+    assert 0.9 in d7["betas"] and d7["rates"][-1] > 2 * 1.99 / L
+    d6 = by_id["ch06-noise"].data
+    assert all(80 % b == 0 for b in d6["batch_sizes"]) and d6["num_steps"] % 80 == 0
+    d5 = by_id["ch05-scaling"].data
+    assert 10.0 in d5["scales"] and 0.0 in d5["offsets"] and d5["scale"] == 10.0
+
+
+def test_widget_arguments_are_checked():
+    with pytest.raises(ValueError, match="divide"):
+        dk.widgets.noise_ball_explorer(DATA.x_train, DATA.y_train, THETA0, batch_size=3)
+    with pytest.raises(ValueError, match="start"):
+        dk.widgets.learning_rate_map(DATA.x_train, DATA.y_train, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError):
+        dk.widgets.momentum_explorer(BAD.x_train, BAD.y_train, THETA0, lr=-1)
+    with pytest.raises(ValueError, match="params0"):
+        dk.widgets.seven_steps_explorer(*make_roller_coaster(seed=0), [1.0, 2.0])
+
+
+# --------------------------------------------------------------------------- heavy ball's rate
+
+
+def test_heavy_ball_rate_at_polyaks_optimum_is_the_factor():
+    for mu, L in [(1.0, 9.0), (0.5787, 64.8), (1.0, 1000.0)]:
+        lr, beta, factor = heavy_ball_optimal(mu, L)
+        g = heavy_ball_regime(lr, beta, [mu, L])
+        assert g["rate"] == pytest.approx(factor, rel=1e-12)
+        assert g["regime"] == "critically damped"
+        # and Polyak's parameters beat their neighbours
+        for dl, db in [(1.05, 1), (0.95, 1), (1, 1.02), (1, 0.98)]:
+            assert heavy_ball_rate(lr * dl, min(beta * db, 0.999), [mu, L]) > factor
+
+
+def test_heavy_ball_rate_without_momentum_is_gradient_descents():
+    lams = [0.3, 2.0]
+    for lr in [0.1, 0.5, 0.9, 1.2]:
+        assert heavy_ball_rate(lr, 0.0, lams) == pytest.approx(
+            max(abs(1 - lr * lam) for lam in lams), rel=1e-14
+        )
+    assert heavy_ball_regime(0.1, 0.0, lams)["regime"] == "creeps"
+    assert heavy_ball_regime(0.9, 0.0, [2.0])["regime"] == "flips sign every step"
+    assert heavy_ball_regime(1.0, 0.0, [2.0])["regime"] == "does not converge"
+    assert heavy_ball_regime(1.1, 0.0, [0.1, 2.0])["regime"] == "diverges"
+
+
+def test_heavy_ball_rate_is_what_a_run_measures():
+    """On a diagonal quadratic the error of momentum_descent shrinks by the factor per step."""
+    lams = np.array([0.6, 64.0])
+    for lr, beta in [(0.02, 0.5), (0.01, 0.95), (0.03, 0.2), (0.05, 0.7), (0.03, 0.0)]:
+        g = heavy_ball_regime(lr, beta, lams)
+        n = int(np.clip(25 / -np.log(g["rate"]), 40, 1000))  # 25 e-folds: far from underflow
+        run = momentum_descent(lambda v: lams * v, [1.0, 1.0], lr, 3 * n, momentum=beta)
+        dist = np.linalg.norm(run.params, axis=1)
+        # the largest distance over a window: an oscillating error has zeros in between
+        w = max(n // 5, 20)
+        measured = (dist[2 * n : 2 * n + w].max() / dist[n : n + w].max()) ** (1 / n)
+        assert measured == pytest.approx(g["rate"], rel=5e-3), (lr, beta, g)
+    assert heavy_ball_regime(0.01, 0.95, lams)["regime"] == "oscillates"
+    diverging = heavy_ball_regime(0.07, 0.9, lams)
+    assert diverging["regime"] == "diverges" and diverging["rate"] > 1
+    assert momentum_descent(lambda v: lams * v, [1.0, 1.0], 0.07, 3000, momentum=0.9).diverged
+
+
+def test_heavy_ball_regime_checks_its_arguments():
+    with pytest.raises(ValueError, match="momentum"):
+        heavy_ball_regime(0.1, 1.0, [1.0])
+    with pytest.raises(ValueError, match="lr"):
+        heavy_ball_regime(-0.1, 0.5, [1.0])
+
+
+# --------------------------------------------------------------------------- the widget's batches
+
+
+def test_widget_batches_reshuffle_every_epoch_or_draw_with_replacement():
+    epochs = widget_batches(80, 16, 3, seed=7)
+    assert [len(e) for e in epochs] == [5, 5, 5]
+    for e in epochs:
+        assert sorted(np.concatenate(e).tolist()) == list(range(80))
+    assert not np.array_equal(np.concatenate(epochs[0]), np.concatenate(epochs[1]))
+    drawn = widget_batches(80, 16, 2, seed=7, replacement=True)
+    assert [len(e) for e in drawn] == [5, 5] and all(len(b) == 16 for e in drawn for b in e)
+    assert len(set(np.concatenate(drawn[0]).tolist())) < 80  # with replacement: repeats
+    again = widget_batches(80, 16, 3, seed=7)
+    assert all(np.array_equal(a, b) for ea, eb in zip(epochs, again) for a, b in zip(ea, eb))
+
+
+def test_widget_batches_are_mulberry32():
+    """Pinned values, the same as DK.batches in dk-core.js gives (the browser test compares)."""
+    assert [b.tolist() for b in widget_batches(10, 5, 1, seed=0)[0]] == [
+        [3, 8, 6, 4, 5],
+        [9, 7, 1, 0, 2],
+    ]
+    assert widget_batches(10, 4, 1, seed=1, replacement=True)[0][0].tolist() == [6, 0, 5, 9]
+
+
+def test_widget_batches_replay_through_minibatch_sgd():
+    grad = dk.losses.mse_gradient_of(DATA.x_train, DATA.y_train)
+    order = widget_batches(80, 8, 4, seed=3)
+    run = minibatch_sgd(
+        grad, THETA0, 0.1, num_samples=80, batch_size=8, num_epochs=4, batch_order=order
+    )
+    assert run.num_steps == 40 and run.epochs.tolist() == [e for e in range(4) for _ in range(10)]
+
+
+# --------------------------------------------------------------------------- the chapters' cells
+
+
+CALL = re.compile(r"^dk\.widgets\.(\w+)\(")
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "book").glob("0[1-7]_*.ipynb")), ids=lambda p: p.stem
+)
+def test_each_chapter_has_one_short_widget_cell_right_after_its_static_figure(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    calls = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and CALL.match("".join(c["source"]))
+    ]
+    assert len(calls) == 1, f"{notebook.name}: {len(calls)} widget cells"
+    i = calls[0]
+    source = "".join(cells[i]["source"])
+    assert len(source.splitlines()) <= 2 and max(len(line) for line in source.splitlines()) <= 79
+    assert CALL.match(source).group(1) in dk.widgets.__all__
+    assert not cells[i].get("metadata", {}).get("tags"), "the widget cell is shown as it is"
+    before = [c for c in cells[:i] if c["cell_type"] == "code"][-1]
+    figure = before.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name")
+    assert figure, f"{notebook.name}: the widget cell does not follow a figure cell"
+    intro = cells[i - 1]
+    if intro["cell_type"] == "markdown":
+        assert (
+            len("".join(intro["source"])) < 400
+            and f"{{numref}}`{figure}`" in "".join(intro["source"])
+            or "Try it" in "".join(intro["source"])
+        )
+
+
+def test_the_extension_adds_assets_only_where_widgets_are(monkeypatch):
+    import widgets as ext
+
+    body = (
+        '<div class="dk-widget" id="ch01-rate" data-dk-kind="rate-1d">'
+        '<div class="dk-widget" id="x" data-dk-kind="momentum">'
+        '<div class="dk-widget" id="y" data-dk-kind="rate-1d">'
+    )
+    assert ext.kinds_in(body) == ["rate-1d", "momentum"]
+    assert ext.kinds_in("<p>no widget</p>") == []
+
+    class App:
+        def __init__(self):
+            self.js, self.css = [], []
+
+        def add_js_file(self, name, **kw):
+            self.js.append((name, kw))
+
+        def add_css_file(self, name, **kw):
+            self.css.append(name)
+
+    app = App()
+    ext._page_assets(app, "book/01", "page.html", {"body": body}, None)
+    assert [n for n, _ in app.js] == [
+        "widgets/dk-core.js",
+        "widgets/dk-rate-1d.js",
+        "widgets/dk-momentum.js",
+    ]
+    assert all(kw.get("defer") for _, kw in app.js) and app.css == ["widgets/dk-widgets.css"]
+    quiet = App()
+    ext._page_assets(quiet, "book/intro", "page.html", {"body": "<p>text</p>"}, None)
+    assert quiet.js == [] and quiet.css == []
+    warnings = []
+    monkeypatch.setattr(ext.logger, "warning", lambda msg, **kw: warnings.append(msg))
+    ext._page_assets(
+        App(),
+        "book/99",
+        "page.html",
+        {"body": '<div class="dk-widget" id="z" data-dk-kind="nope">'},
+        None,
+    )
+    assert warnings and "nope" in warnings[0]
+
+
+def test_widget_is_a_plain_record():
+    w = Widget("rate-1d", "ch01-rate", "a title", "book/01_derivatives", {"a": 1.0})
+    assert w.url == f"{SITE_URL}book/01_derivatives.html#ch01-rate"
+    assert w.to_json() == '{"a":1.0}'
+    with pytest.raises(ValueError):
+        Widget("k", "i", "t", "p", {"a": float("nan")}).to_json()

@@ -1,0 +1,790 @@
+"""Every interactive figure of the site in a real browser, held equal to descentkit.
+
+Headless Chromium (Debian's, through Playwright, as in tests/test_browser.py, whose server
+and browser fixtures are reused) loads each chapter page that has a widget and
+
+- checks that the problem embedded in the page (the widget's JSON) is exactly what
+  ``descentkit.widgets`` exports for the chapter's own data;
+- drives the widget **by mouse** (clicks on sliders, buttons, switches, radio buttons, the
+  contour map, the phase diagram; a drag of the start) and **by keyboard alone** (arrow
+  keys, Home/End, Tab, Enter and Space), and after every setting recomputes with the
+  package (``descend``, ``gradient_descent``, ``run_to_tolerance``, ``momentum_descent``,
+  ``minibatch_sgd``, ``classify_lr``, ``curvature``, ``heavy_ball_regime``, ...) and
+  compares: paths to 1e-9, counts and verdicts exactly, and the numbers the widget shows
+  to the digits it shows them;
+- follows the state into the URL hash and back (a link reproduces the same run);
+- checks each widget for every reader: names for every control, aria-valuetext, a live
+  region, a visible focus ring, contrast in dark mode, 375 px wide with touch, reduced
+  motion, and the note (with its link) that stands in for it without JavaScript;
+- saves screenshots of every widget, light and dark, 1280 and 375 px wide, in
+  ``_build/screenshots/widgets/`` for a person to look at, and weighs each page.
+
+SITE_DIR and CHROMIUM work as for tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import numpy as np
+import pytest
+
+import descentkit as dk
+from descentkit.curvature import classify_lr, contraction_factor, curvature
+from descentkit.data import make_linear_data, make_roller_coaster, reference_initial_params
+from descentkit.losses import mse_gradient, mse_gradient_of, mse_hessian, mse_of
+from descentkit.models import least_squares_line
+from descentkit.optim import (
+    descend,
+    gradient_descent,
+    minibatch_sgd,
+    momentum_descent,
+    run_to_tolerance,
+)
+from descentkit.stochastic import distance_to
+from descentkit.widgets import REGIME_WORDS, SITE_URL, heavy_ball_regime, widget_batches
+from test_browser import BOOK, SITE, VIEWPORT  # the server and browser fixtures are in conftest.py
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
+SHOTS = SITE.parent / "screenshots" / "widgets"
+PHONE = {"width": 375, "height": 812}
+WEIGHT_LIMIT = 1.5e6  # bytes on the wire, gzip-compressed, per chapter page
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".txt", ".inv", ".map")
+
+
+# --------------------------------------------------------------------------- the problems
+
+
+def f1(x):
+    return x**2 - 4 * x + 5
+
+
+def df1(x):
+    return 2 * x - 4
+
+
+THETA0 = np.array(reference_initial_params())
+DATA = make_linear_data()
+BAD = make_linear_data(x_scale=10, true_w=0.2)
+
+
+def roller_coaster_start():
+    import torch
+
+    torch.manual_seed(0)
+    return torch.randn(3, dtype=torch.float64).numpy()
+
+
+# widget id -> (page, the widget the chapter's cell makes, the static figure it extends)
+WIDGETS = {
+    "ch01-rate": ("book/01_derivatives", lambda: dk.widgets.learning_rate_explorer(f1, df1, x0=7.0),
+                  "fig-ch01-learning-rates"),
+    "ch02-steps": ("book/02_autograd", lambda: dk.widgets.seven_steps_explorer(
+        *make_roller_coaster(num_seconds=20, seed=0), roller_coaster_start()), "fig-ch02-loss"),
+    "ch03-start": ("book/03_linear_regression", lambda: dk.widgets.start_point_explorer(
+        DATA.x_train, DATA.y_train, start=tuple(THETA0)), "fig-ch03-path"),
+    "ch04-rate": ("book/04_learning_rate", lambda: dk.widgets.learning_rate_map(
+        DATA.x_train, DATA.y_train, THETA0), "fig-ch04-three-rates"),
+    "ch05-scaling": ("book/05_feature_scaling", lambda: dk.widgets.feature_scaling_explorer(
+        DATA.x_train, DATA.y_train, THETA0), "fig-ch05-three-maps"),
+    "ch06-noise": ("book/06_sgd", lambda: dk.widgets.noise_ball_explorer(
+        DATA.x_train, DATA.y_train, THETA0), "fig-ch06-noise-ball"),
+    "ch07-momentum": ("book/07_momentum", lambda: dk.widgets.momentum_explorer(
+        BAD.x_train, BAD.y_train, THETA0), "fig-ch07-valley"),
+}
+IDS = list(WIDGETS)
+
+
+def close(js, py, what="path"):
+    np.testing.assert_allclose(np.asarray(js, dtype=float), np.asarray(py, dtype=float), rtol=1e-9,
+                               atol=1e-9, err_msg=f"the widget's {what} differs from descentkit's")
+
+
+def number(text: str) -> float:
+    """A number as the widgets print it: U+2212 minus, "1.2 × 10⁻⁷", thousands commas."""
+    sup = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+    text = text.strip().replace("\u2212", "-").replace(",", "")
+    m = re.fullmatch(r"(-?[\d.]+) × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
+    return float(m.group(1)) * 10 ** int(m.group(2).translate(sup)) if m else float(text)
+
+
+def shows(text: str, value: float, digits: int):
+    """The text shows ``value`` rounded to ``digits`` decimals."""
+    assert abs(number(text) - value) <= 0.5 * 10**-digits + 1e-12, f"shows {text!r}, the package gives {value!r}"
+
+
+def shows_sig(text: str, value: float, sig: int):
+    """The text shows ``value`` to ``sig`` significant digits."""
+    got = number(text)
+    assert got == pytest.approx(value, rel=0.51 * 10 ** (1 - sig)), f"shows {text!r}, the package gives {value!r}"
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+class Tab:
+    """One page in its own browser context, with what it logged."""
+
+    def __init__(self, browser, base_url, doc, *, scheme="light", viewport=VIEWPORT, fragment="", sizes=False,
+                 **context):
+        self.errors, self.failed, self.sizes = [], [], {}
+        self.scripts = context.get("java_script_enabled", True)
+        self.context = browser.new_context(color_scheme=scheme, viewport=viewport, **context)
+        self.page = page = self.context.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        # (with JavaScript off, Chromium refuses the scripts: not a failure of the site)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})")
+                if self.scripts or r.resource_type != "script" else None)
+        page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+        page.on("request", lambda r: self.failed.append(f"off the machine: {r.url}")
+                if r.url.startswith(("http:", "https:")) and not r.url.startswith(base_url) else None)
+        if sizes:
+            page.on("response", self._weigh)
+        page.goto(f"{base_url}{doc}.html{fragment}", wait_until="load")
+        if context.get("java_script_enabled", True):
+            page.wait_for_function("() => document.querySelectorAll('.dk-widget').length > 0 && "
+                                   "[...document.querySelectorAll('.dk-widget')].every(w => w.dataset.dkReady)",
+                                   timeout=15000)
+
+    def _weigh(self, response):
+        """Bytes on the wire: text gzip-compressed as a server would send it, the rest as it is."""
+        try:
+            body = response.body()
+        except Exception:  # noqa: BLE001 - redirects and the like carry no body
+            return
+        url = response.url.split("?")[0]
+        self.sizes[url] = len(gzip.compress(body, 6)) if url.endswith(COMPRESSIBLE) else len(body)
+
+    def results(self, wid):
+        return self.page.evaluate(f"() => window.__widgets[{wid!r}].results()")
+
+    def state(self, wid):
+        return self.page.evaluate(f"() => window.__widgets[{wid!r}].state")
+
+    def shown(self, wid):
+        return self.page.evaluate(f"() => window.__widgets[{wid!r}].shown()")
+
+    def keys(self, selector, *keys):
+        self.page.locator(selector).focus()
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def click_slider(self, selector, fraction):
+        el = self.page.locator(selector)
+        box = el.bounding_box()
+        el.click(position={"x": 8 + fraction * (box["width"] - 16), "y": box["height"] / 2})
+
+    def hash(self, wid, state_keys):
+        """Wait for the widget's state in the URL hash, and return the hash's settings."""
+        self.page.wait_for_function(f"() => location.hash.startsWith('#{wid}?')", timeout=3000)
+        self.page.wait_for_timeout(300)  # the hash is written 200 ms after the last change
+        fragment = self.page.evaluate("() => location.hash")
+        query = fragment.split("?", 1)[1]
+        settings = dict(pair.split("=", 1) for pair in query.split("&"))
+        assert set(settings) == set(state_keys), f"{wid}: hash {fragment!r} should hold {sorted(state_keys)}"
+        return fragment
+
+    def close(self):
+        errors, failed = self.errors, self.failed
+        self.context.close()
+        assert not errors, "console errors:\n" + "\n".join(errors)
+        assert not failed, "failed requests:\n" + "\n".join(failed)
+
+
+@pytest.fixture(scope="module")
+def shared(browser, base_url):
+    """One page per widget, loaded once, for the checks that only look (pages are slow to load)."""
+    pages = {}
+
+    def get(wid):
+        if wid not in pages:
+            pages[wid] = Tab(browser, base_url, WIDGETS[wid][0], sizes=True)
+        return pages[wid]
+
+    yield get
+    for t in pages.values():
+        t.close()
+
+
+@pytest.fixture
+def tab(browser, base_url):
+    opened = []
+
+    def open_(wid_or_doc, **kw):
+        doc = WIDGETS[wid_or_doc][0] if wid_or_doc in WIDGETS else wid_or_doc
+        t = Tab(browser, base_url, doc, **kw)
+        opened.append(t)
+        return t
+
+    yield open_
+    for t in opened:
+        t.close()
+
+
+def _numeric(v) -> bool:
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)) or (
+        isinstance(v, list) and bool(v) and all(_numeric(u) for u in v))
+
+
+def same(after, before, where):
+    """Equal results: numbers (and arrays of them) to 1e-9, everything else exactly."""
+    if isinstance(before, dict):
+        assert isinstance(after, dict) and set(after) == set(before), where
+        for key in before:
+            same(after[key], before[key], f"{where}.{key}")
+    elif _numeric(before) and not isinstance(before, int):
+        close(after, before, where)
+    elif isinstance(before, list):
+        assert isinstance(after, list) and len(after) == len(before), where
+        for i, (a, b) in enumerate(zip(after, before)):
+            same(a, b, f"{where}[{i}]")
+    else:
+        assert after == before, where
+
+
+def follow_link(tab, wid, fragment, before):
+    """The hash, opened in a new page, gives the same widget state and the same results."""
+    again = tab(wid, fragment=fragment)
+    assert again.state(wid) == before["state"], f"{wid}: {fragment} does not restore the state"
+    same(again.results(wid), before["results"], f"{wid} after following {fragment}")
+
+
+def snapshot(t, wid):
+    return {"state": t.state(wid), "results": t.results(wid)}
+
+
+# --------------------------------------------------------------------------- one test per widget
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_the_problem_on_the_page_is_the_packages(shared, wid):
+    """The JSON the page embeds equals what descentkit.widgets exports for the chapter's data."""
+    make = WIDGETS[wid][1]
+    t = shared(wid)
+    embedded = t.page.evaluate(f"() => JSON.parse(document.querySelector('#{wid} script.dk-data').textContent)")
+    assert embedded == json.loads(make().to_json()), f"{wid}: the page's data is not the package's"
+    assert t.page.evaluate(f"() => document.querySelector('#{wid}').dataset.dkKind") == make().kind
+
+
+def check_ch01(t, wid="ch01-rate"):
+    r = t.results(wid)
+    run = gradient_descent(df1, 7.0, r["lr"], 60, f=f1)
+    shown = min(r["steps"], run.num_steps)
+    assert r["shown"] == shown and r["status"] == run.status
+    close(r["path"], run.params[:shown + 1])
+    assert r["factor"] == contraction_factor(r["lr"], 2.0)
+    verdict = classify_lr(r["lr"], 2.0)
+    assert (r["verdict"], r["word"]) == (verdict, REGIME_WORDS[verdict])
+    s = t.shown(wid)
+    shows(s["factor"], r["factor"], 2)
+    assert REGIME_WORDS[verdict] in s["regime"] and verdict in s["regime"]
+    if shown:
+        assert f"After {shown} step" in s["position"]
+        shows_sig(re.search(r"x = ([^,]+),", s["position"]).group(1), run.params[shown], 6)
+    return r
+
+
+def test_ch01_by_keyboard_and_mouse(tab):
+    wid = "ch01-rate"
+    t = tab(wid)
+    sel = f"#{wid} input[name=lr]"
+    check_ch01(t)
+    t.keys(sel, "ArrowRight", "ArrowRight")                     # 0.1 -> 0.12
+    assert t.state(wid)["lr"] == 0.12
+    t.page.keyboard.press("Tab")                                 # to Step
+    assert t.page.evaluate("() => document.activeElement.textContent") == "Step"
+    for _ in range(3):
+        t.page.keyboard.press("Enter")
+    t.page.keyboard.press("Tab")                                 # to "20 steps"
+    t.page.keyboard.press("Space")
+    assert t.state(wid) == {"lr": 0.12, "steps": 23}
+    check_ch01(t)
+    t.keys(sel, "End")                                           # the largest rate: diverges
+    r = check_ch01(t)
+    assert r["verdict"] == "diverges"
+    t.keys(sel, "Home")
+    assert check_ch01(t)["lr"] == 0.01
+    # by mouse
+    t.click_slider(sel, 0.6)
+    t.page.get_by_role("button", name="Step", exact=True).click()
+    t.page.get_by_role("button", name="Step", exact=True).click()
+    r = check_ch01(t)
+    assert 0.6 < r["lr"] < 0.8 and r["steps"] == 25 and r["verdict"] == "overshoots, converges"
+    fragment = t.hash(wid, {"lr", "steps"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+    t.page.get_by_role("button", name="Back to the start x0").click()
+    assert check_ch01(t)["shown"] == 0
+    # the rates the chapter names, from a link
+    for lr, word, path in [(0.5, "one step", [7.0, 2.0, 2.0]), (1.0, "bounces", [7.0, -3.0, 7.0])]:
+        u = tab(wid, fragment=f"#{wid}?lr={lr}&steps=2")
+        r = check_ch01(u)
+        assert r["word"] == word and r["path"] == path
+
+
+def check_ch04(t, wid="ch04-rate"):
+    r = t.results(wid)
+    x, y = DATA.x_train, DATA.y_train
+    star = least_squares_line(x, y)
+    run = run_to_tolerance(lambda th: mse_gradient(th[0], th[1], x, y), THETA0, r["lr"], minimum=star,
+                           tol=1e-6, max_steps=5000)
+    assert (r["status"], r["converged_at"], r["num_steps"]) == (run.status, run.converged_at, run.num_steps)
+    close(r["path"], run.params)
+    lams = curvature(mse_hessian(x)).eigenvalues
+    close(r["factors"], contraction_factor(r["lr"], lams), "factors")
+    assert r["verdicts"] == [classify_lr(r["lr"], lam) for lam in lams]
+    s = t.shown(wid)
+    for text, value in zip(s["factors"], r["factors"]):
+        shows(text, value, 3)
+    assert s["verdicts"] == r["verdicts"]
+    if run.converged:
+        assert f"after {run.converged_at:,} steps" in s["summary"]
+    elif run.diverged:
+        assert "diverges" in s["summary"] and f"after {run.num_steps} steps" in s["summary"]
+    else:
+        assert "still not within" in s["summary"]
+    return r
+
+
+def test_ch04_by_keyboard_and_mouse(tab):
+    wid = "ch04-rate"
+    t = tab(wid)
+    sel = f"#{wid} input[name=lr]"
+    assert check_ch04(t)["status"] == "converged"                        # 0.2
+    c = curvature(mse_hessian(DATA.x_train))
+    t.page.get_by_role("button", name=re.compile("^learning rate 1 over lambda max")).click()
+    r = check_ch04(t)
+    assert r["lr"] == 1 / c.lam_max and r["verdicts"][1] == "converges in one step"
+    t.page.get_by_role("button", name=re.compile("^learning rate 2 over lambda max")).click()
+    r = check_ch04(t)
+    assert r["lr"] == c.max_stable_lr and r["verdicts"][1] == "oscillates forever" and r["status"] == "completed"
+    t.page.get_by_role("button", name=re.compile("^the best fixed rate")).click()
+    assert check_ch04(t)["lr"] == c.best_fixed_lr
+    t.click_slider(sel, 0.9)
+    assert check_ch04(t)["status"] == "diverged"
+    # keyboard alone
+    t.keys(sel, "Home", *["ArrowRight"] * 79)                             # 0.01 -> 0.8
+    r = check_ch04(t)
+    assert r["lr"] == 0.8 and r["verdicts"][1] == "overshoots, converges"
+    t.keys(sel, "ArrowRight", "ArrowRight")                               # 0.82 > 2/lambda_max
+    assert check_ch04(t)["status"] == "diverged"
+    t.page.keyboard.press("Tab")
+    t.page.keyboard.press("Enter")                                        # 1/lambda_max, by keyboard
+    assert t.state(wid)["lr"] == 1 / c.lam_max
+    fragment = t.hash(wid, {"lr"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+def check_ch07(t, wid="ch07-momentum"):
+    r = t.results(wid)
+    x, y = BAD.x_train, BAD.y_train
+    grad, loss = mse_gradient_of(x, y), mse_of(x, y)
+    star = least_squares_line(x, y)
+    start_distance = np.linalg.norm(THETA0 - star)
+    for i, (beta, nesterov) in enumerate([(0.0, False), (r["beta"], False), (r["beta"], True)]):
+        js = r["runs"][i]
+        if nesterov and beta == 0:
+            assert js is None
+            continue
+        run = momentum_descent(lambda th: grad(th), THETA0, r["lr"], 2000, momentum=beta, nesterov=nesterov, f=loss)
+        assert (js["status"], js["num_steps"]) == (run.status, run.num_steps), f"method {i}"
+        close(js["path"], run.params[:151])
+        # the chapter's count: the distance stays below 1e-6 times the start's
+        needed = run.steps_within(1e-6 * start_distance, minimum=star)
+        assert js["needed"] == needed, f"method {i}"
+        if run.num_steps >= r["step"]:
+            distance = np.linalg.norm(run.params[r["step"]] - star) / start_distance
+            close(js["error_at_step"], distance, "distance to the minimum")
+    (mu, L) = curvature(mse_hessian(x)).eigenvalues
+    g = heavy_ball_regime(r["lr"], r["beta"], [mu, L])
+    assert r["rate"] == pytest.approx(g["rate"], rel=1e-12) and r["regime"] == g["regime"]
+    assert [d[1] for d in r["directions"]] == [d[1] for d in g["directions"]]
+    assert [d[0] for d in r["directions"]] == pytest.approx([d[0] for d in g["directions"]], rel=1e-12)
+    s = t.shown(wid)
+    for text, run in zip(s["needed"], r["runs"]):
+        if run and run["needed"] is not None:
+            assert number(text) == run["needed"]
+    return r
+
+
+def test_ch07_by_keyboard_and_mouse(tab):
+    wid = "ch07-momentum"
+    t = tab(wid)
+    r = check_ch07(t)                                                   # the chapter's: 1/L, beta 0.9
+    # the numbers the chapter prints for its race (1/L, beta 0.9) are the widget's
+    page = (SITE / f"{WIDGETS[wid][0]}.html").read_text(encoding="utf-8")
+    for run in r["runs"]:
+        assert re.search(rf"\b{run['needed']:,}\b|\b{run['needed']}\b", page), run["needed"]
+    mu, L = curvature(mse_hessian(BAD.x_train)).eigenvalues
+    # keyboard alone: Polyak's optimum, then the sliders
+    t.page.get_by_role("button", name=re.compile("^Polyak's optimum")).focus()
+    t.page.keyboard.press("Enter")
+    r = check_ch07(t)
+    lr_hb, beta_hb, factor_hb = dk.curvature.heavy_ball_optimal(mu, L)
+    assert (r["lr"], r["beta"]) == (lr_hb, beta_hb)
+    assert r["rate"] == pytest.approx(factor_hb, rel=1e-9) and r["regime"] == "critically damped"
+    t.keys(f"#{wid} input[name=beta]", "End")                          # beta 0.99: slow oscillation
+    assert check_ch07(t)["regime"] == "oscillates"
+    t.keys(f"#{wid} input[name=beta]", "Home")                         # beta 0: no Nesterov
+    assert check_ch07(t)["runs"][2] is None
+    t.keys(f"#{wid} input[name=lr]", "End")                            # a rate beyond 2/L
+    assert check_ch07(t)["regime"] == "diverges"
+    t.keys(f"#{wid} input[name=step]", "Home", "ArrowRight", "ArrowRight")
+    assert check_ch07(t)["step"] == 2
+    # by mouse: point at the phase diagram, read the regime, click to choose it
+    t.page.locator(f"#{wid} .dk-plot >> nth=2").scroll_into_view_if_needed()
+    for lr, beta in [(0.02, 0.5), (0.045, 0.3), (0.01, 0.95), (0.003, 0.1)]:
+        xy = t.page.evaluate(f"() => window.__widgets['{wid}'].phaseClient({lr}, {beta})")
+        t.page.mouse.move(xy["x"], xy["y"])
+        at = t.page.evaluate(f"() => window.__widgets['{wid}'].pointed()")
+        g = heavy_ball_regime(at["lr"], at["beta"], [mu, L])
+        assert at["regime"] == g["regime"] and at["rate"] == pytest.approx(g["rate"], rel=1e-12)
+        text = t.shown(wid)["pointer"]
+        assert text.startswith("Pointer:") and f": {g['regime']}, factor" in text
+        shows(re.search(r"factor ([\d.]+)", text).group(1), g["rate"], 4)
+        t.page.mouse.click(xy["x"], xy["y"])
+        r = check_ch07(t)
+        assert abs(r["lr"] - lr) < 0.001 and abs(r["beta"] - beta) < 0.011
+    t.click_slider(f"#{wid} input[name=beta]", 0.9)
+    check_ch07(t)
+    fragment = t.hash(wid, {"lr", "beta", "step"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+def test_ch07_play_honours_reduced_motion(tab):
+    wid = "ch07-momentum"
+    moving = tab(wid)
+    moving.page.get_by_role("button", name="Play the race step by step").click()
+    first = moving.state(wid)["step"]
+    moving.page.wait_for_timeout(400)
+    later = moving.state(wid)["step"]
+    assert first < later < 150, "Play should move the race on step by step"
+    still = tab(wid, reduced_motion="reduce")
+    still.page.get_by_role("button", name="Play the race step by step").click()
+    assert still.state(wid)["step"] == 150, "with reduced motion, Play shows the end at once"
+    check_ch07(still)
+
+
+def check_ch03(t, wid="ch03-start"):
+    r = t.results(wid)
+    x, y = DATA.x_train, DATA.y_train
+    run = gradient_descent(lambda th: mse_gradient(th[0], th[1], x, y), r["start"], 0.1, 1000,
+                           f=mse_of(x, y))
+    close(r["path"], run.params)
+    close(r["losses"], run.losses, "losses")
+    assert r["near_at"] == run.steps_within(1e-3, minimum=least_squares_line(x, y))
+    s = t.shown(wid)["summary"]
+    assert (f"from epoch {r['near_at']:,} on" in s) if r["near_at"] is not None else "not within" in s
+    return r
+
+
+def test_ch03_by_mouse_drag_and_keyboard(tab):
+    wid = "ch03-start"
+    t = tab(wid)
+    assert check_ch03(t)["start"] == list(THETA0)
+    t.page.locator(f"#{wid} .dk-plot >> nth=0").scroll_into_view_if_needed()
+    to = lambda b, w: t.page.evaluate(f"() => window.__widgets['{wid}'].mapClient({b}, {w})")  # noqa: E731
+    a = to(3.0, 4.0)
+    t.page.mouse.click(a["x"], a["y"])
+    r = check_ch03(t)
+    assert r["start"] == pytest.approx([3.0, 4.0], abs=0.05)
+    a, b = to(-1.5, 0.0), to(3.5, -0.5)
+    t.page.mouse.move(a["x"], a["y"])
+    t.page.mouse.down()
+    t.page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=4)
+    t.page.mouse.move(b["x"], b["y"], steps=4)
+    t.page.mouse.up()
+    t.page.wait_for_timeout(100)
+    assert check_ch03(t)["start"] == pytest.approx([3.5, -0.5], abs=0.05)
+    t.page.get_by_role("button", name="Back to the chapter's random start").click()
+    assert check_ch03(t)["start"] == list(THETA0)
+    t.keys(f"#{wid} input[name=b]", "Home")                            # b0 = -2
+    t.keys(f"#{wid} input[name=w]", "End", "ArrowLeft")                # w0 = 4.95
+    assert check_ch03(t)["start"] == [-2.0, 4.95]
+    fragment = t.hash(wid, {"b", "w"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+def check_ch05(t, wid="ch05-scaling"):
+    r = t.results(wid)
+    x, y = DATA.x_train * r["scale"] + r["offset"], DATA.y_train
+    if r["standardize"]:
+        x = (x - x.mean()) / x.std()
+    c = curvature(mse_hessian(x))
+    star = least_squares_line(x, y)
+    run = run_to_tolerance(lambda th: mse_gradient(th[0], th[1], x, y), THETA0, c.best_fixed_lr, minimum=star,
+                           tol=1e-6, max_steps=50_000)
+    assert r["steps"] == run.converged_at
+    close(r["eigenvalues"], c.eigenvalues, "eigenvalues")
+    close([r["kappa"], r["bound"], r["best"]], [c.condition_number, c.max_stable_lr, c.best_fixed_lr], "numbers")
+    close(r["minimum"], star, "minimum")
+    close(r["path"], run.params[:31])
+    s = t.shown(wid)
+    shows_sig(s["kappa"], c.condition_number, 4)
+    shows_sig(s["best"], c.best_fixed_lr, 4)
+    shows_sig(s["bound"], c.max_stable_lr, 4)
+    assert s["steps"] == (f"{run.converged_at:,}" if run.converged else "more than 50,000")
+    return r
+
+
+def test_ch05_by_keyboard_and_mouse(tab):
+    wid = "ch05-scaling"
+    t = tab(wid)
+    r = check_ch05(t)
+    assert r["kappa"] == pytest.approx(curvature(mse_hessian(BAD.x_train)).condition_number, rel=1e-12)
+    t.keys(f"#{wid} input[name=offset]", *["ArrowRight"] * 4)          # offset 2
+    assert check_ch05(t)["offset"] == 2.0
+    t.keys(f"#{wid} input[name=scale]", "ArrowLeft")                   # scale 7
+    assert check_ch05(t)["scale"] == 7.0
+    t.keys(f"#{wid} input[role=switch]", "Space")                      # standardize
+    r = check_ch05(t)
+    assert r["standardize"] and r["steps"] == 1 and r["kappa"] == pytest.approx(1, abs=1e-9)
+    t.page.get_by_label(re.compile("^standardize")).click()            # by mouse: off again
+    assert not check_ch05(t)["standardize"]
+    t.click_slider(f"#{wid} input[name=scale]", 1.0)                   # scale 100: kappa of 10^4
+    r = check_ch05(t)
+    assert r["scale"] == 100 and r["steps"] is None
+    t.click_slider(f"#{wid} input[name=scale]", 0.0)                   # scale 0.1
+    assert check_ch05(t)["scale"] == 0.1
+    fragment = t.hash(wid, {"scale", "offset", "standardize"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+def check_ch06(t, wid="ch06-noise"):
+    r = t.results(wid)
+    x, y = DATA.x_train, DATA.y_train
+    N, B = x.size, r["batch"]
+    epochs = 800 * B // N
+    order = widget_batches(N, B, epochs, seed=r["seed"], replacement=r["sampling"] == "replacement")
+    js = t.page.evaluate(f"() => window.__widgets['{wid}'].batches()")
+    assert js == [b.tolist() for epoch in order for b in epoch], "the widget's batches are not widget_batches'"
+    run = minibatch_sgd(mse_gradient_of(x, y), THETA0, r["lr"], num_samples=N, batch_size=B,
+                        num_epochs=epochs, batch_order=order)
+    assert (r["status"], r["num_steps"]) == (run.status, run.num_steps)
+    close(r["path"], run.params)
+    if not run.diverged:
+        radius = distance_to(run, least_squares_line(x, y), from_epoch=epochs // 2)
+        close(r["radius"], radius, "noise-ball radius")
+        shows_sig(t.shown(wid)["radius"], radius, 3)
+    return r
+
+
+def test_ch06_by_keyboard_and_mouse(tab):
+    wid = "ch06-noise"
+    t = tab(wid)
+    check_ch06(t)                                                       # B = 1, lr 0.1, reshuffled
+    t.keys(f"#{wid} input[name=batch]", "ArrowRight", "ArrowRight")     # B = 4
+    t.keys(f"#{wid} input[name=lr]", "ArrowLeft")                       # lr 0.07
+    r = check_ch06(t)
+    assert (r["batch"], r["lr"]) == (4, 0.07)
+    t.keys(f"#{wid} input[type=radio][value=shuffle]", "ArrowDown")     # with replacement
+    assert check_ch06(t)["sampling"] == "replacement"
+    t.page.get_by_role("button", name="Draw new random batches").focus()
+    t.page.keyboard.press("Enter")
+    assert check_ch06(t)["seed"] == 1
+    # by mouse
+    t.page.get_by_text("reshuffled every epoch").click()
+    t.page.get_by_label("zoom in on the minimum").click()
+    t.click_slider(f"#{wid} input[name=batch]", 1.0)                    # B = 80: no noise
+    r = check_ch06(t)
+    assert (r["sampling"], r["zoom"], r["batch"]) == ("shuffle", True, 80)
+    t.click_slider(f"#{wid} input[name=lr]", 1.0)                       # the largest rate
+    check_ch06(t)
+    t.keys(f"#{wid} input[name=batch]", "Home")
+    radii = {}
+    for sampling in ("shuffle", "replacement"):                         # the chapter's claim, at lr 0.5
+        u = tab(wid, fragment=f"#{wid}?lr=0.02&batch=1&sampling={sampling}&seed=0&zoom=1")
+        radii[sampling] = check_ch06(u)["radius"]
+    assert radii["shuffle"] < radii["replacement"]
+    fragment = t.hash(wid, {"lr", "batch", "sampling", "seed", "zoom"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+def check_ch02(t, wid="ch02-steps"):
+    import torch
+
+    r = t.results(wid)
+    tt, speed = (torch.tensor(v) for v in make_roller_coaster(num_seconds=20, seed=0))
+
+    def mse(p):
+        return float(torch.mean((p[0] * tt**2 + p[1] * tt + p[2] - speed) ** 2))
+
+    def grad(p):  # the chapter's way: autograd, in float64
+        q = torch.tensor(p, requires_grad=True)
+        torch.mean((q[0] * tt**2 + q[1] * tt + q[2] - speed) ** 2).backward()
+        return q.grad.numpy()
+
+    run = descend(grad, roller_coaster_start(), r["lr"], num_steps=2000, f=mse)
+    assert (r["status"], r["num_steps"]) == (run.status, run.num_steps)
+    close(r["path"], run.params)
+    shown = min(r["epoch"], run.num_steps)
+    assert r["shown"] == shown
+    rmse = re.match(r"\S+(?: × 10\S+)?", t.shown(wid)["rmse"]).group(0)
+    shows_sig(rmse, np.sqrt(run.losses[shown]), 3)
+    return r
+
+
+def test_ch02_by_keyboard_and_mouse(tab):
+    wid = "ch02-steps"
+    t = tab(wid)
+    r = check_ch02(t)
+    assert (r["lr"], r["epoch"], r["status"]) == (1e-5, 40, "completed")
+    t.keys(f"#{wid} input[name=lr]", "End")                            # above 2 / lambda_max
+    assert check_ch02(t)["status"] == "diverged"
+    t.keys(f"#{wid} input[name=lr]", "Home", "ArrowRight")
+    t.keys(f"#{wid} input[name=epoch]", "End")
+    r = check_ch02(t)
+    assert (r["lr"], r["epoch"]) == (1.2e-6, 2000)
+    t.click_slider(f"#{wid} input[name=lr]", 0.75)
+    t.click_slider(f"#{wid} input[name=epoch]", 0.1)
+    check_ch02(t)
+    fragment = t.hash(wid, {"lr", "epoch"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+
+
+# --------------------------------------------------------------------------- for every reader
+
+
+def _contrast(a, b):
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+COLOURS_JS = """(wid) => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const root = document.getElementById(wid);
+  const bg = rgb(getComputedStyle(root.querySelector('.dk-figure')).backgroundColor);
+  const pick = sel => [...root.querySelectorAll(sel)].map(el => {
+    const s = getComputedStyle(el); return rgb(el instanceof SVGElement ? s.fill : s.color); });
+  return {theme: document.documentElement.dataset.theme, bg,
+          text: [...pick('.dk-caption'), ...pick('.dk-ticklabel'), ...pick('.dk-axislabel'), ...pick('label'),
+                 ...pick('.dk-readout'), ...pick('.dk-button')]};
+}"""
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_reads_in_light_and_dark_mode_and_screenshots(shared, wid):
+    """Text at 4.5:1 or more in both themes; screenshots for review in
+    _build/screenshots/widgets/<id>-<light|dark>-<1280|375>.png (the widgets as the page opens)."""
+    t = shared(wid)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    el = t.page.locator(f"#{wid}")
+    for scheme in ("light", "dark"):
+        t.page.emulate_media(color_scheme=scheme)
+        t.page.wait_for_function(f"() => document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
+        colours = t.page.evaluate(COLOURS_JS, wid)
+        low = [c for c in colours["text"] if _contrast(c, colours["bg"]) < 4.5]
+        assert not low, f"{wid} ({scheme}): text colours {low[:3]} on {colours['bg']} are below 4.5:1"
+        for viewport in (VIEWPORT, PHONE):
+            # tall enough for the whole widget: no sticky header drawn over a stitched shot
+            t.page.set_viewport_size({"width": viewport["width"], "height": 2600})
+            t.page.wait_for_timeout(150)  # the plots redraw at the new width
+            el.scroll_into_view_if_needed()
+            path = SHOTS / f"{wid}-{scheme}-{viewport['width']}.png"
+            el.screenshot(path=str(path))
+            assert path.stat().st_size > 5000
+    t.page.emulate_media(color_scheme="light")
+    t.page.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_page_weight_stays_under_the_budget(shared, wid):
+    """Everything the page loads, gzip-compressed as a server would send it, under 1.5 MB."""
+    t = shared(wid)
+    total = sum(t.sizes.values())
+    widget_bytes = sum(v for k, v in t.sizes.items() if "/_static/widgets/" in k)
+    doc = WIDGETS[wid][0]
+    assert total <= WEIGHT_LIMIT, f"{doc}: {total / 1e6:.2f} MB on the wire (widget assets {widget_bytes / 1e3:.0f} kB)"
+    assert 0 < widget_bytes < 20_000, f"{doc}: the widget scripts and styles weigh {widget_bytes / 1e3:.0f} kB compressed"
+    print(f"{doc}: {total / 1e6:.3f} MB, widget assets {widget_bytes / 1e3:.1f} kB")
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_every_control_has_a_name_and_the_result_is_announced(shared, wid):
+    t = shared(wid)
+    facts = t.page.evaluate(f"""() => {{
+      const root = document.getElementById('{wid}');
+      const name = el => el.getAttribute('aria-label') || [...(el.labels || [])].map(l => l.textContent).join(' ').trim()
+                         || (el.tagName === 'BUTTON' ? el.textContent.trim() : '');
+      const fig = root.querySelector('figure[role=group]');
+      return {{
+        unnamed: [...root.querySelectorAll('input, button')].filter(el => !name(el)).map(el => el.outerHTML.slice(0, 80)),
+        sliders: [...root.querySelectorAll('input[type=range]')].map(el => el.getAttribute('aria-valuetext')),
+        live: [...root.querySelectorAll('[role=status][aria-live=polite]')].length,
+        caption: fig && document.getElementById(fig.getAttribute('aria-labelledby'))?.textContent.trim(),
+        images: [...root.querySelectorAll('svg[role=img]')].map(s => s.getAttribute('aria-label')),
+        note: root.querySelector('.dk-note').hidden,
+      }};
+    }}""")
+    assert not facts["unnamed"], f"{wid}: controls without an accessible name: {facts['unnamed']}"
+    assert facts["sliders"] and all(facts["sliders"]), f"{wid}: a slider without aria-valuetext"
+    assert facts["live"] == 1, f"{wid}: the result is not announced (one role=status aria-live region)"
+    assert facts["caption"], f"{wid}: the figure has no caption"
+    assert all(len(label or "") > 20 for label in facts["images"]), f"{wid}: a plot without a description"
+    assert facts["note"], f"{wid}: the no-JavaScript note is still shown"
+    # the live region says the result once the reader pauses
+    t.keys(f"#{wid} input[type=range] >> nth=0", "ArrowRight")
+    t.page.wait_for_timeout(400)
+    said = t.page.evaluate(f"() => document.querySelector('#{wid} [role=status]').textContent")
+    assert len(said) > 20, f"{wid}: the live region is empty after a change"
+    # a visible focus ring on every control reached with Tab
+    t.page.locator(f"#{wid} input[type=range] >> nth=0").focus()
+    rings = []
+    for _ in range(4):
+        rings.append(t.page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [document.activeElement.closest('.dk-widget') !== null, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""))
+        t.page.keyboard.press("Tab")
+    inside = [r for r in rings if r[0]]
+    assert inside and all(style != "none" and width >= 2 for _, style, width in inside), f"{wid}: focus ring {rings}"
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_fits_375_px_and_answers_touch(tab, wid):
+    t = tab(wid, viewport=PHONE, has_touch=True, is_mobile=True)
+    box = t.page.evaluate(f"""() => {{ const r = document.querySelector('#{wid} .dk-figure').getBoundingClientRect();
+        return {{left: r.left, right: r.right,
+                 wide: [...document.querySelectorAll('#{wid} *')].filter(e => e.getBoundingClientRect().right > {PHONE['width']} + 0.5)
+                       .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 30)),
+                 plots: [...document.querySelectorAll('#{wid} .dk-plot')].map(p => p.scrollWidth - p.clientWidth)}}; }}""")
+    assert box["left"] >= 0 and box["right"] <= PHONE["width"] + 0.5, f"{wid}: the widget is wider than 375 px: {box}"
+    assert not box["wide"], f"{wid}: parts stick out at 375 px: {box['wide'][:5]}"
+    assert max(box["plots"]) <= 1, f"{wid}: a plot overflows its box"
+    slider = t.page.locator(f"#{wid} input[type=range] >> nth=0")
+    slider.scroll_into_view_if_needed()
+    before = t.state(wid)
+    sbox = slider.bounding_box()
+    t.page.touchscreen.tap(sbox["x"] + sbox["width"] * 0.95, sbox["y"] + sbox["height"] / 2)
+    assert t.state(wid) != before, f"{wid}: a tap on the slider changed nothing"
+    if wid == "ch03-start":                                             # the draggable start, by finger
+        t.page.locator(f"#{wid} .dk-plot >> nth=0").scroll_into_view_if_needed()
+        xy = t.page.evaluate(f"() => window.__widgets['{wid}'].mapClient(3.0, 0.0)")
+        t.page.touchscreen.tap(xy["x"], xy["y"])
+        assert check_ch03(t)["start"] == pytest.approx([3.0, 0.0], abs=0.06)
+
+
+@pytest.mark.parametrize("wid", IDS)
+def test_without_javascript_the_note_links_here_and_the_static_figure_stays(tab, wid):
+    doc, _, figure = WIDGETS[wid]
+    t = tab(wid, java_script_enabled=False)
+    note = t.page.locator(f"#{wid} .dk-note")
+    assert note.is_visible(), f"{wid}: no note without JavaScript"
+    assert note.locator("a").get_attribute("href") == f"{SITE_URL}{doc}.html#{wid}"
+    order = t.page.evaluate(f"""() => {{ const fig = document.getElementById('{figure}'), w = document.getElementById('{wid}');
+        return fig ? !!(fig.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING) : null; }}""")
+    assert order is True, f"{wid}: the static figure {figure} is missing or not before the widget"
+
+
+def test_every_chapter_page_has_a_widget():
+    """Chapters 1 to 7 (issue 14); a later chapter adds its widget to WIDGETS when it has one."""
+    chapters = sorted(p.stem for p in (BOOK / "book").glob("0[1-7]_*.ipynb"))
+    pages = {doc.split("/")[1] for doc, _, _ in WIDGETS.values()}
+    assert set(chapters) <= pages, f"chapters without a widget: {sorted(set(chapters) - pages)}"
+    for doc, _, _ in WIDGETS.values():
+        assert 'class="dk-widget"' in (SITE / f"{doc}.html").read_text(encoding="utf-8"), f"{doc}: no widget built"
