@@ -585,6 +585,25 @@ def _dump(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def executed_notebook(path: Path, cache_dir: Path) -> dict:
+    """The chapter as written, with the outputs of its run in the build's execution cache.
+
+    Not ``_build/jupyter_execute/``: when the cache already holds the run (build_site.py
+    executes in parallel before Sphinx), myst-nb merges the outputs into a copy and writes
+    the notebook there without them.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(
+            nbformat.read(path, as_version=4)
+        )
+    except KeyError:
+        raise SystemExit(f"{path.name}: no executed copy in {cache_dir}; build first") from None
+    return json.loads(nbformat.writes(merged))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -604,15 +623,7 @@ def main() -> int:
         source = json.loads(path.read_text())
         renderer = renderer_for(path, html.parent, refs)
         full[path.name] = learner_notebook(source, renderer)
-        run = json.loads((html.parent / "jupyter_execute" / "book" / path.name).read_text())
-        # Markdown as written: the build rewrites some cells (_ext/quiz.py's quiz cell
-        # becomes a directive) before it executes and saves the notebook.
-        written = {
-            c.get("id"): c["source"] for c in source["cells"] if c["cell_type"] == "markdown"
-        }
-        for cell in run["cells"]:
-            if cell["cell_type"] == "markdown" and cell.get("id") in written:
-                cell["source"] = written[cell["id"]]
+        run = executed_notebook(path, html.parent / ".jupyter_cache")
         executed[path.name] = learner_notebook(run, renderer, keep_outputs=True)
         student = student_notebook(source, chapter=path.stem)
         students[path.name] = learner_notebook(student, renderer)

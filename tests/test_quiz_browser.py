@@ -199,7 +199,7 @@ SHOWN_JS = r"""
   };
   const plain = el => {
     const c = el.cloneNode(true);
-    c.querySelectorAll("mjx-container, [aria-hidden=true]").forEach(m => m.remove());
+    c.querySelectorAll(".katex, [aria-hidden=true]").forEach(m => m.remove());
     return c.textContent.replace(/\s+/g, " ").trim();
   };
   const visible = [...q.querySelectorAll(".dk-quiz-feedback .dk-quiz-fb")].filter(e => e.checkVisibility());
@@ -210,7 +210,7 @@ SHOWN_JS = r"""
       option: e.getAttribute("data-option"), value: e.getAttribute("data-value"),
       verdict: e.getAttribute("data-verdict"), text: plain(e),
       contrast: Math.min(contrast(e), ...[...e.querySelectorAll("strong")].map(contrast)),
-      mathOk: [...e.querySelectorAll(".math")].every(m => m.querySelector("mjx-container")),
+      mathOk: [...e.querySelectorAll(".math")].every(m => m.querySelector(".katex .katex-html") && m.querySelector(".katex-mathml math")),
     })),
   };
 }
