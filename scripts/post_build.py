@@ -462,6 +462,8 @@ package `descentkit` ({wheel}), and the exact versions of everything they need
 - `student/NN_name.ipynb`: the same chapters without the solutions, for working the
   exercises yourself. Each exercise has a cell with a placeholder and a hint, and ends
   with a self-check that tells you whether your answer is right.
+- `with-outputs/NN_name.ipynb`: the chapters as the website ran them, every figure and
+  number in place, to read without running anything.
 
 ## Run it: two steps
 
