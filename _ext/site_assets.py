@@ -29,14 +29,29 @@ Little to load (page weight and Lighthouse):
 - **No MathJax**: myst-nb asks Sphinx for MathJax on every page; the math is already
   rendered at build time (KaTeX), so any MathJax script or configuration is left out.
 
+- **Icon fonts cut to the icons used**: the theme's Font Awesome web fonts hold about 2,000
+  icons (fa-solid 156 KB, fa-brands 118 KB as WOFF2) and every page loads them for a dozen.
+  After the build, each font is subset (fontTools) to the icons the site uses: the ``fa-*``
+  classes found in its HTML and scripts, and the icon characters written directly in its
+  stylesheets (the theme's admonition and callout icons).
+- **Figures as palette PNGs**: matplotlib writes 24-bit PNGs; a plot has few colours, so each
+  figure is stored with a 256-colour palette (Pillow) when its peak signal-to-noise ratio
+  stays at least ``MIN_PSNR`` (38 dB: the eye sees no difference), and as it is otherwise.
+  (The animation's frames are palette PNGs already.) Every
+  figure gets its ``width`` and ``height`` (no layout shift) and ``loading="lazy"``
+  ``decoding="async"`` (figures load as the reader scrolls to them).
+
 For search engines: every page gets a ``<meta name="description">`` made from its first
 paragraph, unless it sets one itself (MyST front matter ``html_meta``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import io
 import re
+import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -56,6 +71,17 @@ SEARCH_JS = re.compile(
     r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js[^"]*)"></script>'
 )
 KEEP_BLOCKING = ("documentation_options.js",)
+
+ICON_FONTS = "vendor/fontawesome/webfonts"
+ICON_CLASS = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+ICON_SELECTOR = re.compile(r"^\.fa-([a-z0-9-]+):{1,2}before$")
+PRIVATE_USE = re.compile(r'\\([0-9a-fA-F]{4,6})|([\ue000-\uf8ff])')
+#: Least peak signal-to-noise ratio (dB) of a figure in its palette; below it, it stays 24-bit.
+MIN_PSNR = 38.0
+IMG_TAG = re.compile(
+    r'<img (?![^>]*\bloading=)([^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*?)\s*/?>'
+)
 
 
 def _filename(asset) -> str:
@@ -223,8 +249,147 @@ def _rewrite_pages(app, exception):
             page.write_text(lean, encoding="utf-8")
 
 
+def _codepoints(text: str) -> set[int]:
+    found = set()
+    for escaped, literal in PRIVATE_USE.findall(text):
+        code = int(escaped, 16) if escaped else ord(literal)
+        if 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
+            found.add(code)
+    return found
+
+
+def icon_codepoints(outdir: Path) -> set[int]:
+    """The Font Awesome characters the built site can show.
+
+    An icon class (``.fa-github:before{content:"\\f09b"}``) counts when a page or a script
+    names it (not fontawesome.js, which names them all and is left out of the pages); a
+    private-use character in any other stylesheet rule always counts.
+    """
+    named: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for css in outdir.glob("_static/**/*.css"):
+        for selectors, body in CSS_RULE.findall(css.read_text(encoding="utf-8", errors="replace")):
+            codes = _codepoints(body)
+            if not codes:
+                continue
+            names = [ICON_SELECTOR.match(s.strip()) for s in selectors.split(",")]
+            if all(names):
+                for name in names:
+                    named.setdefault(name.group(1), set()).update(codes)
+            else:
+                always |= codes
+    used: set[str] = set()
+    scripts = [p for p in outdir.glob("_static/**/*.js") if p.name != "fontawesome.js"]
+    for path in [*outdir.rglob("*.html"), *scripts]:
+        used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return always.union(*(named.get(name, set()) for name in used))
+
+
+def subset_icon_fonts(outdir: Path, cache: Path | None = None) -> dict[str, tuple[int, int]]:
+    """Cut the built site's Font Awesome fonts to the icons it uses: {name: (before, after)}."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((outdir / "_static" / ICON_FONTS).glob("fa-*"))
+    if not fonts:
+        return {}
+    codes = icon_codepoints(outdir)
+    sizes = {}
+    for path in fonts:
+        if path.suffix not in (".woff2", ".ttf"):
+            continue
+        before = path.stat().st_size
+        # Sphinx copies the theme's fonts again at every build: the cut ones are kept
+        key = hashlib.sha256(path.read_bytes() + repr(sorted(codes)).encode()).hexdigest()[:20]
+        cached = cache / f"{key}{path.suffix}" if cache else None
+        if cached and cached.is_file():
+            shutil.copyfile(cached, path)
+            sizes[path.name] = (before, path.stat().st_size)
+            continue
+        font = TTFont(path)
+        keep = codes & set(font.getBestCmap())
+        if len(font.getBestCmap()) <= len(keep):  # already cut (an incremental build)
+            continue
+        options = subset.Options()
+        options.flavor = "woff2" if path.suffix == ".woff2" else None
+        options.notdef_outline = True
+        options.name_IDs = ["*"]  # keep the licence and the names
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=keep)
+        subsetter.subset(font)
+        font.flavor = options.flavor
+        font.save(path)
+        if cached:
+            cache.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, cached)
+        sizes[path.name] = (before, path.stat().st_size)
+    return sizes
+
+
+def psnr(a, b) -> float:
+    """Peak signal-to-noise ratio of two RGBA images, in dB (inf when they are equal)."""
+    import numpy as np
+
+    x = np.asarray(a, dtype=float)[..., :3]
+    y = np.asarray(b, dtype=float)[..., :3]
+    mse = float(np.mean((x - y) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
+
+
+def palette_bytes(data: bytes) -> bytes | None:
+    """A PNG in a 256-colour palette, if its PSNR stays at least MIN_PSNR and it is smaller."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as original:
+        if original.mode == "P":
+            return None
+        image = original.convert("RGBA")
+    quantized = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    if psnr(image, quantized.convert("RGBA")) < MIN_PSNR:
+        return None
+    out = io.BytesIO()
+    quantized.save(out, "PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(data) else None
+
+
+def palette_png(path: Path) -> bool:
+    """Store a figure in a 256-colour palette (see palette_bytes); whether it did."""
+    smaller = palette_bytes(path.read_bytes())
+    if smaller is not None:
+        path.write_bytes(smaller)
+    return smaller is not None
+
+
+def _sized_lazy_img(match, page: Path) -> str:
+    from PIL import Image
+
+    attributes, src = match.group(1), match.group(2)
+    extra = ' loading="lazy" decoding="async"'
+    target = (page.parent / src).resolve()
+    if not re.search(r"\b(width|height|style)=", attributes) and target.is_file():
+        with Image.open(target) as image:
+            # the theme caps the width at the column's; height:auto keeps the proportions
+            extra += f' width="{image.width}" height="{image.height}" style="height: auto"'
+    return f"<img {attributes}{extra} />"
+
+
+def _lighter_assets(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    subset_icon_fonts(outdir, cache=Path(app.doctreedir).parent / "icon-fonts")
+    for png in outdir.glob("_images/*.png"):
+        palette_png(png)
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        sized = IMG_TAG.sub(lambda m, page=page: _sized_lazy_img(m, page), text)
+        if sized != text:
+            page.write_text(sized, encoding="utf-8")
+
+
 def setup(app):
     app.connect("doctree-resolved", _fix_animations)
     app.connect("html-page-context", _lean_page, priority=900)
     app.connect("build-finished", _rewrite_pages)
+    app.connect("build-finished", _lighter_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

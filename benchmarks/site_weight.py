@@ -4,9 +4,10 @@ Serves the built site (default _build/html, or SITE_DIR, or --site) from a small
 thread-based HTTP server on 127.0.0.1 that gzips text as a production server would, then:
 
 1. **Page weight** of every page in _toc.yml: loads it in headless Chromium (Debian's,
-   through Playwright), waits for MathJax and every image, and adds up the bytes on the wire
+   through Playwright), scrolls through it a screen at a time as a reader does (figures load
+   lazily), waits for the fonts and every image, and adds up the bytes on the wire
    (compressed bodies, as sent) of everything the page loads; also the uncompressed total.
-   Target: every chapter page under 1.5 MB compressed.
+   Target: every chapter page, interactive figures included, at most 1.0 MB compressed.
 2. **Lighthouse** (npm package pinned in benchmarks/lighthouse/package.json, installed there
    with `npm ci` on first use; node_modules is not committed) on the introduction and one
    chapter page: mobile emulation (Lighthouse's default), Debian's Chromium via CHROME_PATH,
@@ -52,7 +53,7 @@ COMPRESSIBLE = {
     ".xml",
     ".inv",
 }
-WEIGHT_TARGET_MB = 1.5
+WEIGHT_TARGET_MB = 1.0
 TARGETS = {
     "performance": (90, ">="),
     "accessibility": (100, "=="),
@@ -113,12 +114,16 @@ def page_weights(base: str, docs: list[str]) -> list[dict]:
             page.on("requestfinished", lambda request, requests=requests: requests.append(request))
             page.goto(f"{base}{doc}.html", wait_until="load")
             page.evaluate("""async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise)
-                    await MathJax.startup.promise;
                 await document.fonts.ready;
+                const pause = ms => new Promise(r => setTimeout(r, ms));
+                for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+                    window.scrollTo(0, y);
+                    await pause(40);
+                }
                 window.scrollTo(0, document.body.scrollHeight);
                 await Promise.all([...document.images].map(i => i.complete ? 0 :
                     new Promise(r => { i.onload = i.onerror = r; })));
+                await document.fonts.ready;
             }""")
             page.wait_for_timeout(300)
             wire = raw = 0
@@ -260,12 +265,12 @@ def main() -> int:
         print(f"## Page weight ({site}, served gzip-compressed on 127.0.0.1)\n")
         print(
             "| page | requests | on the wire (compressed) | uncompressed | of which images "
-            f"| of which scripts | under {WEIGHT_TARGET_MB} MB |"
+            f"| of which scripts | at most {WEIGHT_TARGET_MB} MB |"
         )
         print("| --- | ---: | ---: | ---: | ---: | ---: | :---: |")
         for row in page_weights(base, docs):
             chapter = row["doc"] in chapters
-            ok = row["wire"] < WEIGHT_TARGET_MB * 1e6
+            ok = row["wire"] <= WEIGHT_TARGET_MB * 1e6
             mark = ("yes" if ok else "**NO**") if chapter else "(not a chapter)"
             images, scripts = row["by_kind"].get("image", 0), row["by_kind"].get("script", 0)
             print(
