@@ -50,7 +50,7 @@
     const table = h("table", {class: "dk-table"},
       h("thead", {}, h("tr", {}, h("th", {scope: "col"}, "valley"), h("th", {scope: "col"}, "\u03ba after the best diagonal scaling"),
         h("th", {scope: "col"}, `within ${DK.sig(d.tol)} of the minimum for good from step`), h("th", {scope: "col"}, "distance at the end"))),
-      h("tbody", {}, SHAPES.map(([, name], i) => h("tr", {}, h("th", {scope: "row"}, h("span", {class: `dk-key dk-key-${i + 1}`}), name),
+      h("tbody", {}, SHAPES.map(([, name], i) => h("tr", {}, h("th", {scope: "row"}, h("span", {class: `dk-key dk-key-${1 - i}`}), name),
         cells[i].kd, cells[i].needed, cells[i].end))));
     const [w0, w1] = d.window;
     const maps = SHAPES.map(() => new DK.Plot({x: {domain: [w0, w1], label: "\u03b8\u2081"}, y: {domain: [w0, w1], label: "\u03b8\u2082"},
@@ -111,8 +111,8 @@
         map.axes();
         const pts = r.params.slice(0, d.shown_steps + 1);
         map.line(pts, "dk-halo");
-        map.line(pts, `dk-s${i + 1}`);
-        map.dots(pts, `dk-d${i + 1} dk-small`, 2);
+        map.line(pts, `dk-s${1 - i}`);
+        map.dots(pts, `dk-d${1 - i} dk-small`, 2);
         map.marker(d.starts[shape][0], d.starts[shape][1], "start", "start");
         map.marker(0, 0, "min", "minimum");
         map.text(w0, w1, name, "dk-heat-label", "start", 6, 16);
@@ -123,7 +123,7 @@
       curves.layout();
       curves.axes();
       curves.line([[0, d.tol], [P.budget, d.tol]], "dk-guide");
-      runs.forEach((r, i) => curves.line(r.error.map((v, t) => [t, Math.max(v, 1e-300)]), `dk-s${i + 1}`));
+      runs.forEach((r, i) => curves.line(r.error.map((v, t) => [t, Math.max(v, 1e-300)]), `dk-s${1 - i}`));
       const said = SHAPES.map(([, name], i) => `${name} ${cells[i].needed.textContent}`).join(", ");
       curves.svg.setAttribute("aria-label", `Distance to the minimum against the step, log scale, on both valleys. Steps needed: ${said}.`);
       const setting = state.method === "adam" ? `, beta1 ${fmt(state.beta1)}, beta2 ${fmt(state.beta2)}${state.bias ? "" : ", no bias correction"}`

@@ -108,9 +108,9 @@
       strip.axes();
       const local = s.local_lr / s.safe_lr;
       strip.line([[1, 0], [1, 1]], "dk-guide dk-strong");
-      strip.text(1, 0.5, "\u03b7_safe", "", "start", 4, 4);
+      strip.text(1, 1, "\u03b7_safe", "", "start", 4, 13);
       strip.line([[local, 0], [local, 1]], "dk-guide dk-strong");
-      strip.text(local, 0.5, "2/S(\u03b8*)", "", "end", -4, 4);
+      strip.text(local, 1, "2/S(\u03b8*)", "", "end", -4, 13);
       strip.marker(state.rate, 0.5, "", `the rate chosen: ${DK.sig(state.rate, 4)} times the safe rate`);
       strip.svg.setAttribute("aria-label", `The rate chosen, ${DK.sig(state.rate, 4)} times the safe rate, on a log scale with the safe rate and the local limit, ${DK.sig(local, 3)} times it, marked.`);
 
