@@ -734,11 +734,11 @@ def test_ch08_by_keyboard_and_mouse(tab):
     t.keys(f"#{wid} input[type=radio][value='100']", "ArrowRight")        # kappa 1000
     assert check_ch08(t)["kappa"] == 1000
     # by mouse
-    t.page.get_by_text("gradient descent", exact=True).click()
+    t.page.locator(f"#{wid}").get_by_text("gradient descent", exact=True).click()
     t.click_slider(f"#{wid} input[name=lr]", 0.9)
     r = check_ch08(t)
     assert r["method"] == "gd"
-    t.page.get_by_text("RMSProp", exact=True).click()
+    t.page.locator(f"#{wid}").get_by_text("RMSProp", exact=True).click()
     t.page.locator(f"#{wid} label", has_text=re.compile("^10$")).click()
     t.click_slider(f"#{wid} input[name=lr]", 0.55)
     r = check_ch08(t)
