@@ -78,6 +78,37 @@ def roller_coaster_start():
     return torch.randn(3, dtype=torch.float64).numpy()
 
 
+def valleys(kappa):
+    """Chapter 8's valleys(kappa): the rotated valley and the one along the axes."""
+    r = (kappa - 1) / (kappa + 1)
+    return 2 * np.array([[1.0, r], [r, 1.0]]), np.diag([2 * (1 + r), 2 * (1 - r)])
+
+
+START_ROT = np.array([-2.0, 1.0])
+START_AXES = (np.array([[1.0, 1.0], [1.0, -1.0]]) / np.sqrt(2)).T @ START_ROT
+
+
+def breast_cancer():
+    """Chapter 9's split of the breast-cancer data, its scaler and its penalty l2."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X_all, y_all = load_breast_cancer(return_X_y=True)
+    X_train_raw, X_val_raw, y_train, y_val = train_test_split(
+        X_all, y_all, test_size=0.25, stratify=y_all, random_state=0)
+    scaler = StandardScaler().fit(X_train_raw)
+    return X_train_raw, y_train, X_val_raw, y_val, scaler, 1 / len(y_train)
+
+
+def logistic_widget():
+    """Chapter 9's widget, made as the chapter makes it (one BLAS thread)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return dk.widgets.logistic_rate_explorer(*breast_cancer())
+
+
 # widget id -> (page, the widget the chapter's cell makes, the static figure it extends)
 WIDGETS = {
     "ch01-rate": ("book/01_derivatives", lambda: dk.widgets.learning_rate_explorer(f1, df1, x0=7.0),
@@ -94,6 +125,9 @@ WIDGETS = {
         DATA.x_train, DATA.y_train, THETA0), "fig-ch06-noise-ball"),
     "ch07-momentum": ("book/07_momentum", lambda: dk.widgets.momentum_explorer(
         BAD.x_train, BAD.y_train, THETA0), "fig-ch07-valley"),
+    "ch08-adaptive": ("book/08_adaptive", lambda: dk.widgets.adaptive_explorer(
+        {k: valleys(k) for k in (10, 100, 1000)}, START_AXES, START_ROT), "fig-ch08-valleys"),
+    "ch09-logistic": ("book/09_beyond_the_line", lambda: logistic_widget(), "fig-ch09-over-the-bound"),
 }
 IDS = list(WIDGETS)
 
@@ -645,6 +679,176 @@ def test_ch02_by_keyboard_and_mouse(tab):
     follow_link(tab, wid, fragment, snapshot(t, wid))
 
 
+def check_ch08(t, wid="ch08-adaptive"):
+    """The widget's runs against the package's. Where an optimiser hovers (RMSProp, Adam
+    without decay) a rounding difference grows from step to step, so the chapter's gradient
+    ``H @ e`` (which BLAS may round once, with a fused multiply-add) and the same gradient
+    written out term by term, as the page computes it, part after a while. The path is held
+    to 1e-9 to the package's run on the written-out gradient for every step, and to the
+    package's run on ``H @ e`` up to the step where the two package runs part."""
+    r = t.results(wid)
+    rule = dk.widgets.adaptive_rule(r["method"], beta1=r["beta1"], beta2=r["beta2"], bias_correction=r["bias"])
+    H_rot, H_axes = valleys(r["kappa"])
+    s = t.shown(wid)
+    budget = 6 * r["kappa"] + 200  # the chapter's
+    for i, (shape, H, x0) in enumerate([("axes", H_axes, START_AXES), ("rotated", H_rot, START_ROT)]):
+        js = r["runs"][shape]
+        run = descend(lambda e, H=H: H @ e, x0, r["lr"], rule=rule, num_steps=budget)
+        spelled = descend(lambda e, H=H: np.array([H[0, 0] * e[0] + H[0, 1] * e[1], H[1, 0] * e[0] + H[1, 1] * e[1]]),
+                          x0, r["lr"], rule=rule, num_steps=budget)
+        assert (js["status"], js["num_steps"]) == (spelled.status, spelled.num_steps), shape
+        close(js["path"], spelled.params)
+        n = min(run.num_steps, spelled.num_steps) + 1
+        gap = np.abs(run.params[:n] - spelled.params[:n]) / (1 + np.abs(spelled.params[:n]))
+        apart = np.flatnonzero(gap.max(axis=1) > 1e-10)
+        horizon = int(apart[0]) if apart.size else n
+        assert horizon >= min(n, 60), f"{shape}: the package's two runs part at step {horizon}"
+        close(np.array(js["path"])[:horizon], run.params[:horizon])
+        needed = spelled.steps_within(1e-3, minimum=[0.0, 0.0])
+        assert js["needed"] == needed, shape
+        if horizon == n == run.num_steps + 1:
+            assert needed == run.steps_within(1e-3, minimum=[0.0, 0.0])
+        if needed is not None:
+            assert number(s["needed"][i]) == needed
+        shows_sig(s["end"][i], np.linalg.norm(spelled.params[-1]), 3)
+    return r
+
+
+def test_ch08_by_keyboard_and_mouse(tab):
+    wid = "ch08-adaptive"
+    t = tab(wid)
+    r = check_ch08(t)                                                    # AdaGrad, rate 1, kappa 100
+    assert (r["method"], r["lr"], r["kappa"]) == ("adagrad", 1.0, 100)
+    assert 3 * r["runs"]["axes"]["needed"] < r["runs"]["rotated"]["needed"]
+    # keyboard alone: the optimiser's radio buttons, the sliders, the switch
+    t.keys(f"#{wid} input[type=radio][value=adagrad]", "ArrowDown", "ArrowDown")   # Adam
+    r = check_ch08(t)
+    assert r["method"] == "adam"
+    t.keys(f"#{wid} input[name=lr]", "ArrowLeft", "ArrowLeft")
+    t.keys(f"#{wid} input[name=beta1]", "End")                           # beta1 0.99
+    t.keys(f"#{wid} input[name=beta2]", "Home")                          # beta2 0.9
+    r = check_ch08(t)
+    assert (r["beta1"], r["beta2"]) == (0.99, 0.9) and r["lr"] < 1
+    t.keys(f"#{wid} input[role=switch]", "Space")                        # no bias correction
+    assert check_ch08(t)["bias"] is False
+    t.keys(f"#{wid} input[type=radio][value='100']", "ArrowRight")        # kappa 1000
+    assert check_ch08(t)["kappa"] == 1000
+    # by mouse
+    t.page.locator(f"#{wid}").get_by_text("gradient descent", exact=True).click()
+    t.click_slider(f"#{wid} input[name=lr]", 0.9)
+    r = check_ch08(t)
+    assert r["method"] == "gd"
+    t.page.locator(f"#{wid}").get_by_text("RMSProp", exact=True).click()
+    t.page.locator(f"#{wid} label", has_text=re.compile("^10$")).click()
+    t.click_slider(f"#{wid} input[name=lr]", 0.55)
+    r = check_ch08(t)
+    assert (r["method"], r["kappa"]) == ("rmsprop", 10)
+    fragment = t.hash(wid, {"method", "lr", "beta1", "beta2", "bias", "kappa"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+    # the chapter's claim from a link: AdaGrad along the axes needs the same steps for every kappa
+    counts = set()
+    for kappa in (10, 100, 1000):
+        u = tab(wid, fragment=f"#{wid}?method=adagrad&lr=1&beta1=0.9&beta2=0.999&bias=1&kappa={kappa}")
+        r = check_ch08(u)
+        counts.add(r["runs"]["axes"]["needed"])
+        assert r["runs"]["rotated"]["needed"] > 3 * r["runs"]["axes"]["needed"]
+    assert len(counts) == 1
+
+
+def _reordered_gradient(X, y, l2):
+    """The gradient of the cross-entropy with its sums taken one by one, left to right."""
+    n = y.size
+
+    def grad(th):
+        z = th[0] + np.cumsum(X * th[1:], axis=1)[:, -1]
+        e = np.exp(-np.abs(z))
+        r = np.where(z >= 0, 1 / (1 + e), e / (1 + e)) - y
+        g = np.empty_like(th)
+        g[0] = np.cumsum(r)[-1] / n
+        g[1:] = np.cumsum(X * r[:, None], axis=0)[-1] / n + l2 * th[1:]
+        return g
+
+    return grad
+
+
+def check_ch09(t, wid="ch09-logistic"):
+    """The widget's run against the package's. Above the local limit the minimum repels the
+    run, and any rounding (here: the order of a dot product's terms) grows at every step, so
+    no two implementations agree for long: the package disagrees with itself, summed in
+    another order, from some step on. The path is held to 1e-9 up to that step (the whole
+    run below the limit); beyond it every step of the widget's path is held to the package's
+    step from the same point, and every loss and accuracy to the package's at that point."""
+    from descentkit.losses import cross_entropy_gradient_of, cross_entropy_of
+    from descentkit.models import logistic_predict
+
+    r = t.results(wid)
+    X_raw, y, Xv_raw, yv, scaler, l2 = breast_cancer()
+    X, Xv = (scaler.transform(X_raw), scaler.transform(Xv_raw)) if r["standardize"] else (X_raw, Xv_raw)
+    d = WIDGETS[wid][1]().data["sets"]["standardized" if r["standardize"] else "raw"]
+    assert r["lr"] == r["rate"] * d["safe_lr"]
+    grad, loss = cross_entropy_gradient_of(X, y, l2), cross_entropy_of(X, y, l2)
+    run = descend(grad, np.zeros(31), r["lr"], num_steps=1500, f=loss)
+    assert (r["status"], r["num_steps"]) == (run.status, run.num_steps)
+    other = descend(_reordered_gradient(X, y.astype(float), l2), np.zeros(31), r["lr"], num_steps=1500)
+    apart = np.flatnonzero(np.abs(other.params - run.params).max(axis=1) > 1e-13 * (1 + np.abs(run.params).max()))
+    horizon = int(apart[0]) if apart.size else run.num_steps + 1
+    assert horizon > 25
+    js = np.array(r["path"])
+    close(js[:horizon], run.params[:horizon])
+    close(js[1:], js[:-1] - r["lr"] * np.array([grad(p) for p in js[:-1]]), "step from the same point")
+    close(r["losses"], [loss(p) for p in js], "losses")
+    for k in range(0, len(js), 50):
+        assert r["val_acc"][k] == np.mean(logistic_predict(js[k], Xv) == yv), k
+    rises = int(np.count_nonzero(np.diff(r["losses"]) > 1e-12))
+    assert r["rises"] == rises
+    if horizon > run.num_steps:
+        assert rises == int(np.count_nonzero(np.diff(run.losses) > 1e-12))
+        close(r["excess"], run.losses[-1] - d["loss_star"], "excess loss")
+    if r["excess"] < 1e-10:
+        assert r["verdict"].startswith("settles")
+    elif r["lr"] > d["local_lr"]:
+        assert r["verdict"].startswith("does not settle")
+    s = t.shown(wid)
+    shows_sig(s["excess"], r["excess"], 3)
+    assert s["rises"].startswith(f"{rises:,} of")
+    return r
+
+
+def test_ch09_by_keyboard_and_mouse(tab):
+    wid = "ch09-logistic"
+    t = tab(wid)
+    r = check_ch09(t)                                                    # the chapter's 0.99 x safe
+    assert (r["rate"], r["standardize"], r["rises"]) == (0.99, True, 0)  # the descent lemma
+    # keyboard alone
+    t.keys(f"#{wid} input[name=rate]", "ArrowRight", "ArrowRight", "ArrowRight")
+    r = check_ch09(t)
+    assert r["rate"] == 1.5
+    t.page.keyboard.press("Tab")                                         # to the switch
+    t.page.keyboard.press("Space")                                       # raw features
+    r = check_ch09(t)
+    assert r["standardize"] is False and r["rises"] > 0                  # 1.5 x safe rises on raw
+    t.page.keyboard.press("Tab")
+    t.page.keyboard.press("Enter")                                       # 0.99 x safe, by keyboard
+    assert check_ch09(t)["rate"] == 0.99
+    t.page.keyboard.press("Tab")
+    t.page.keyboard.press("Enter")                                       # the local limit
+    r = check_ch09(t)
+    d = WIDGETS[wid][1]().data["sets"]["raw"]
+    assert r["lr"] == d["local_lr"] / d["safe_lr"] * d["safe_lr"]
+    # by mouse
+    t.page.get_by_label(re.compile("^standardize")).click()
+    t.click_slider(f"#{wid} input[name=rate]", 0.85)
+    r = check_ch09(t)
+    assert r["standardize"] and r["rate"] > 16
+    fragment = t.hash(wid, {"rate", "standardize"})
+    follow_link(tab, wid, fragment, snapshot(t, wid))
+    # the chapter's sweep, from links: 16 x converges to rounding, 32 and 64 x never settle
+    for rate, settles in [(16, True), (32, False), (64, False)]:
+        u = tab(wid, fragment=f"#{wid}?rate={rate}&standardize=1")
+        r = check_ch09(u)
+        assert (r["excess"] < 1e-10) == settles and (r["excess"] > 1e-3) == (not settles)
+
+
 # --------------------------------------------------------------------------- for every reader
 
 
@@ -782,8 +986,8 @@ def test_without_javascript_the_note_links_here_and_the_static_figure_stays(tab,
 
 
 def test_every_chapter_page_has_a_widget():
-    """Chapters 1 to 7 (issue 14); a later chapter adds its widget to WIDGETS when it has one."""
-    chapters = sorted(p.stem for p in (BOOK / "book").glob("0[1-7]_*.ipynb"))
+    """Chapters 1 to 9 (issue 14); a later chapter adds its widget to WIDGETS when it has one."""
+    chapters = sorted(p.stem for p in (BOOK / "book").glob("0[1-9]_*.ipynb"))
     pages = {doc.split("/")[1] for doc, _, _ in WIDGETS.values()}
     assert set(chapters) <= pages, f"chapters without a widget: {sorted(set(chapters) - pages)}"
     for doc, _, _ in WIDGETS.values():

@@ -1,8 +1,8 @@
 """Interactive figures for the course website: each widget's problem, exported at build time.
 
-Introduced for chapters 1 to 7. A chapter calls one function of this module in a cell
-right after the static figure the widget extends, with the chapter's own problem (its
-function and derivative, or its data and start), e.g.::
+Introduced for chapters 1 to 7, continued in chapters 8 and 9. A chapter calls one
+function of this module in a cell right after the static figure the widget extends, with
+the chapter's own problem (its function and derivative, or its data and start), e.g.::
 
     dk.widgets.learning_rate_explorer(f, df, x0=7.0)
 
@@ -65,6 +65,8 @@ __all__ = [
     "heavy_ball_regime",
     "learning_rate_explorer",
     "learning_rate_map",
+    "adaptive_explorer",
+    "logistic_rate_explorer",
     "momentum_explorer",
     "noise_ball_explorer",
     "seven_steps_explorer",
@@ -94,6 +96,18 @@ STATE_KEYS = {
         "zoom": "1 to zoom in on the minimum",
     },
     "ch07-momentum": {"lr": "learning rate", "beta": "momentum beta", "step": "step shown"},
+    "ch08-adaptive": {
+        "method": "gd, adagrad, rmsprop or adam",
+        "lr": "learning rate",
+        "beta1": "Adam's beta1",
+        "beta2": "Adam's beta2 (RMSProp's alpha)",
+        "bias": "1 if Adam corrects its bias",
+        "kappa": "condition number of the two valleys",
+    },
+    "ch09-logistic": {
+        "rate": "learning rate as a multiple of the safe rate",
+        "standardize": "1 if the features are standardized",
+    },
 }
 
 #: The chapters' short names for what :func:`~descentkit.curvature.classify_lr` says.
@@ -754,4 +768,245 @@ def momentum_explorer(
     }
     return Widget(
         "momentum", widget_id, "momentum on the valley, and its phase diagram", page, data
+    )
+
+
+# --------------------------------------------------------------------------- chapter 8
+
+#: The rules of the chapter-8 widget, by the name its URL state uses.
+ADAPTIVE_METHODS = {
+    "gd": "gradient descent",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+}
+
+
+def adaptive_rule(method, *, beta1=0.9, beta2=0.999, bias_correction=True):
+    """The :mod:`descentkit.rules` rule the chapter-8 widget runs for these settings.
+
+    Introduced in chapter 8: ``method`` is a key of :data:`ADAPTIVE_METHODS`; RMSProp's
+    ``alpha`` is the widget's ``beta2``; every other setting is the rule's default.
+    """
+    from .rules import AdaGrad, Adam, GradientStep, RMSProp
+
+    if method not in ADAPTIVE_METHODS:
+        raise ValueError(f"method must be one of {sorted(ADAPTIVE_METHODS)}, got {method!r}")
+    if method == "gd":
+        return GradientStep()
+    if method == "adagrad":
+        return AdaGrad()
+    if method == "rmsprop":
+        return RMSProp(alpha=beta2)
+    return Adam(beta1=beta1, beta2=beta2, bias_correction=bool(bias_correction))
+
+
+def _sym2(H, name):
+    H = check_finite_array(H, name, ndim=2)
+    if H.shape != (2, 2) or H[0, 1] != H[1, 0]:
+        raise ValueError(f"{name} must be a symmetric 2 x 2 matrix, got {H.tolist()!r}")
+    return H
+
+
+def adaptive_explorer(
+    valleys,
+    start_axes,
+    start_rot,
+    *,
+    kappa=100,
+    method="adagrad",
+    lr=1.0,
+    beta1=0.9,
+    beta2=0.999,
+    bias_correction=True,
+    shown_steps=60,
+    tol=1e-3,
+    half_width=2.4,
+    widget_id="ch08-adaptive",
+    page="book/08_adaptive",
+) -> Widget:
+    """One optimiser on the valley along the axes and on the rotated one, side by side.
+
+    Introduced in chapter 8, after ``fig-ch08-valleys``: which badness does a
+    per-coordinate method undo? Choose gradient descent, AdaGrad, RMSProp or Adam
+    (:func:`adaptive_rule`), the rate, Adam's betas and its bias correction, and the
+    condition number; the same optimiser runs from the same start (relative to the
+    eigenvectors) on ``1/2 e^T H e`` for both Hessians, counted as the chapter counts it
+    (the step from which the distance to the minimum 0 stays below ``tol``, within the
+    chapter's budget ``6 kappa + 200``).
+
+    Parameters
+    ----------
+    valleys : dict
+        ``{kappa: (H_rot, H_axes)}``, the chapter's ``valleys(kappa)`` for each kappa.
+    start_axes, start_rot : array_like, shape (2,)
+        The chapter's starts on the two valleys.
+    """
+    if not isinstance(valleys, dict) or not valleys:
+        raise TypeError("valleys must be a dict {kappa: (H_rot, H_axes)}")
+    kappas = sorted(int(check_int(k, "kappa", minimum=2)) for k in valleys)
+    starts = {}
+    for name, start in (("axes", start_axes), ("rotated", start_rot)):
+        start = check_finite_array(start, name, ndim=1)
+        if start.shape != (2,):
+            raise ValueError(f"the start on the {name} valley must have 2 entries")
+        starts[name] = _floats(start)
+    kappa = check_int(kappa, "kappa")
+    if kappa not in kappas:
+        raise ValueError(f"kappa must be one of {kappas}, got {kappa}")
+    adaptive_rule(method, beta1=beta1, beta2=beta2, bias_correction=bias_correction)
+    lr, tol = check_positive(lr, "lr"), check_positive(tol, "tol")
+    shown_steps = check_int(shown_steps, "shown_steps", minimum=1, maximum=1000)
+    from .curvature import condition_number
+    from .rules import AdaGrad, Adam, RMSProp
+
+    problems = {}
+    grid = np.linspace(-half_width, half_width, 161)
+    U, V = np.meshgrid(grid, grid)
+    for k in kappas:
+        H_rot, H_axes = (_sym2(H, "H") for H in valleys[k])
+        one = {}
+        for name, H in (("axes", H_axes), ("rotated", H_rot)):
+            jacobi = H / np.sqrt(np.outer(np.diag(H), np.diag(H)))
+            surface = 0.5 * (H[0, 0] * U**2 + 2 * H[0, 1] * U * V + H[1, 1] * V**2)
+            one[name] = {
+                "hessian": H.tolist(),
+                "kappa": condition_number(H),
+                "kappa_diag": condition_number(jacobi),
+                "hi": float(np.log10(surface.max() + 1e-3)),
+            }
+        problems[str(k)] = {"budget": 6 * k + 200, **one}
+    rates = sorted(set(_nice_log_grid(1e-3, 2.0)) | {0.5, 1.0, _nice(lr)})
+    data = {
+        "kappas": kappas,
+        "kappa": kappa,
+        "problems": problems,
+        "starts": starts,
+        "methods": ADAPTIVE_METHODS,
+        "method": method,
+        "lr": lr,
+        "beta1": check_finite_scalar(beta1, "beta1"),
+        "beta2": check_finite_scalar(beta2, "beta2"),
+        "bias_correction": bool(bias_correction),
+        "rates": rates,
+        "beta1s": [k / 20 for k in range(20)] + [0.99],
+        "beta2s": [0.9, 0.95, 0.99, 0.995, 0.999, 0.9999],
+        "eps": {"adagrad": AdaGrad().eps, "rmsprop": RMSProp().eps, "adam": Adam().eps},
+        "shown_steps": shown_steps,
+        "tol": tol,
+        "window": [-half_width, half_width],
+    }
+    return Widget(
+        "adaptive", widget_id, "per-coordinate scaling on a stretched and a rotated valley",
+        page, data,
+    )
+
+
+# --------------------------------------------------------------------------- chapter 9
+
+
+def _logistic_minimum(X, y, l2, num_steps=100):
+    """The minimum of the penalised cross-entropy by Newton's method with backtracking."""
+    from .losses import cross_entropy, cross_entropy_gradient, cross_entropy_hessian
+
+    theta = np.zeros(X.shape[1] + 1)
+    for _ in range(num_steps):
+        g = cross_entropy_gradient(theta, X, y, l2)
+        if np.linalg.norm(g) < 1e-15:
+            break
+        step = np.linalg.solve(cross_entropy_hessian(theta, X, y, l2), g)
+        size, here = 1.0, cross_entropy(theta, X, y, l2)
+        while cross_entropy(theta - size * step, X, y, l2) > here and size > 1e-12:
+            size /= 2
+        theta = theta - size * step
+    return theta
+
+
+def logistic_rate_explorer(
+    X_train_raw,
+    y_train,
+    X_val_raw,
+    y_val,
+    scaler,
+    l2,
+    *,
+    rate=0.99,
+    standardize=True,
+    num_steps=1500,
+    widget_id="ch09-logistic",
+    page="book/09_beyond_the_line",
+) -> Widget:
+    """Full-batch gradient descent on logistic regression: the rate against its bounds.
+
+    Introduced in chapter 9, after ``fig-ch09-over-the-bound``: how tight is the safe
+    rate ``2 / lambda_max(H(0))`` (about ``8 / lambda_max(X~^T X~ / N)``), and what does
+    standardization change? The rate is a multiple of the safe rate of the features
+    shown, raw or standardized; gradient descent runs ``num_steps`` steps from 0 on the
+    training loss (:func:`~descentkit.losses.cross_entropy` with penalty ``l2``), and the
+    excess loss over the minimum, the steps at which the loss rose and the validation
+    accuracy (:func:`~descentkit.models.logistic_predict`) follow; the local limit
+    ``2 / S(theta*)`` is marked.
+
+    The data are exported as they are (the raw measurements, as floats, and the
+    scaler's ``mean_`` and ``scale_``): the page standardizes them with the scaler's own
+    operations, ``(x - mean) / scale``, which is checked here to give exactly
+    ``scaler.transform``'s numbers.
+    """
+    from .losses import cross_entropy, cross_entropy_hessian
+    from .models import logistic_predict
+
+    X_raw = check_finite_array(X_train_raw, "X_train_raw", ndim=2)
+    Xv_raw = check_finite_array(X_val_raw, "X_val_raw", ndim=2)
+    y = check_finite_array(y_train, "y_train", ndim=1)
+    yv = check_finite_array(y_val, "y_val", ndim=1)
+    if y.size != X_raw.shape[0] or yv.size != Xv_raw.shape[0]:
+        raise ValueError("every example needs one label")
+    if Xv_raw.shape[1] != X_raw.shape[1]:
+        raise ValueError("the validation examples must have the training examples' features")
+    mean = np.asarray(scaler.mean_, dtype=float)
+    scale = np.asarray(scaler.scale_, dtype=float)
+    for X in (X_raw, Xv_raw):
+        if not np.array_equal((X - mean) / scale, scaler.transform(X)):
+            raise ValueError("scaler.transform is not (X - mean_) / scale_")
+    l2 = check_finite_scalar(l2, "l2")
+    rate = check_positive(rate, "rate")
+    num_steps = check_int(num_steps, "num_steps", minimum=1, maximum=5000)
+    N = X_raw.shape[0]
+    sets = {}
+    for name, X, Xv in (
+        ("standardized", (X_raw - mean) / scale, (Xv_raw - mean) / scale),
+        ("raw", X_raw, Xv_raw),
+    ):
+        lam0 = hessian_eigen(cross_entropy_hessian(np.zeros(X.shape[1] + 1), X, y, l2))[0]
+        X1 = np.column_stack([np.ones(N), X])
+        gram_top = hessian_eigen(X1.T @ X1 / N)[0][-1]
+        star = _logistic_minimum(X, y, l2)
+        sharp = hessian_eigen(cross_entropy_hessian(star, X, y, l2))[0][-1]
+        sets[name] = {
+            "safe_lr": 2 / float(lam0[-1]),
+            "kappa0": float(lam0[-1] / lam0[0]),
+            "eight_over": 8 / float(gram_top),
+            "bound_lr": 2 / (float(gram_top) / 4 + l2),
+            "local_lr": 2 / float(sharp),
+            "loss_star": cross_entropy(star, X, y, l2),
+            "val_acc_star": float(np.mean(logistic_predict(star, Xv) == yv)),
+        }
+    data = {
+        "X": X_raw.tolist(),
+        "y": _floats(y),
+        "X_val": Xv_raw.tolist(),
+        "y_val": _floats(yv),
+        "mean": _floats(mean),
+        "scale": _floats(scale),
+        "l2": l2,
+        "sets": sets,
+        "rate": rate,
+        "rates": sorted(set(_nice_log_grid(0.25, 64)) | {0.99, 4.0, 16.0, 32.0, 64.0, rate}),
+        "standardize": bool(standardize),
+        "num_steps": num_steps,
+        "settled": 1e-10,
+    }
+    return Widget(
+        "logistic", widget_id, "the learning rate of logistic regression against its bounds",
+        page, data,
     )
