@@ -18,4 +18,5 @@ $PY scripts/build_site.py --quiet
 
 echo "== 4/4 checks of the built site, also in headless Chromium (tests/test_browser.py)"
 bash scripts/install_browser.sh  # Debian's chromium; Playwright cannot download its own
-$PY -m pytest tests -m site -q -p no:cacheprovider
+# one worker per core; each test file stays in one worker (its browser and pages are shared)
+$PY -m pytest tests -m site -q -p no:cacheprovider -n 2 --dist loadfile

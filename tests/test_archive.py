@@ -2,7 +2,8 @@
 
 Tree check (run with the unit tests):
 - the archive's requirements are the runtime pins (requirements/runtime.txt), a pinned
-  Jupyter front end and the package wheel, without the tools that build the website.
+  Jupyter front end and the package wheel, without the tools that build the website;
+- the introduction's instructions to run a chapter are the README's.
 
 Built-site check (marker ``site``, run after the build; slow: a few minutes):
 - the archive, extracted into an empty folder, sets up a fresh environment with its
@@ -36,6 +37,20 @@ def test_archive_requirements_are_the_runtime_pins():
     assert {"numpy", "matplotlib", "torch", "scikit-learn", "ipykernel", "jupyterlab"} <= names
     assert not names & {"jupyter-book", "sphinx", "nbval", "pytest", "playwright"}
     assert reqs[-1] == "./descentkit-0.1.0-py3-none-any.whl"
+
+
+def test_the_introduction_tells_the_archives_steps():
+    """The intro's "How to read it" gives the archive README's set-up, for a real notebook."""
+    from course_tree import ROOT
+
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    block = re.search(r"To run a chapter yourself.*?```bash\n(.*?)\n```", intro, re.S)
+    assert block, "the introduction shows no commands to run a chapter"
+    setup, open_it = block.group(1).splitlines()
+    readme = post_build.ARCHIVE_README.format(wheel="w.whl", python="3.10", version="0")
+    assert setup == readme_setup_command(readme)
+    notebook = open_it.removeprefix(".venv/bin/jupyter lab ")
+    assert notebook.startswith("student/") and (ROOT / "book" / notebook[8:]).is_file()
 
 
 # =============================================================================== built site
