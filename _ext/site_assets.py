@@ -13,7 +13,8 @@ Nothing from other hosts:
   stylesheet are left out of every page. Turn ``thebe`` on and they stay.
 - **matplotlib JS animations** (``FuncAnimation.to_jshtml()``): the widget's HTML links
   Font Awesome 4 from a CDN for its button icons. The theme already ships Font Awesome, so
-  the link is dropped. The frame ``<img>`` has no alt text: it gets the cell's
+  the link is dropped. Its frames and buttons have a fixed width; a few rules let them
+  shrink and wrap on a phone. The frame ``<img>`` has no alt text: it gets the cell's
   ``mystnb.image.alt`` (or, failing that, the figure caption from ``mystnb.figure``).
 - Math needs no script: it is rendered at build time by KaTeX (_ext/katex_assets.py).
 
@@ -41,6 +42,9 @@ Little to load (page weight and Lighthouse):
   figure gets its ``width`` and ``height`` (no layout shift) and ``loading="lazy"``
   ``decoding="async"`` (figures load as the reader scrolls to them).
 
+Layout: ``site_static/course.css`` lets headings and inline code wrap, so that nothing pushes
+a page sideways on a phone-width screen.
+
 For search engines: every page gets a ``<meta name="description">`` made from its first
 paragraph, unless it sets one itself (MyST front matter ``html_meta``).
 """
@@ -63,6 +67,12 @@ FONT_AWESOME_CDN = re.compile(
 ANIMATION_IMG = re.compile(r'<img id="(_anim_img[0-9a-f]+)"(?![^>]*\balt=)')
 FONT_AWESOME_JS = re.compile(
     r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
+#: matplotlib's animation has a fixed width: on a phone it is cut off at the right.
+ANIMATION_FIT = (
+    "<style>.animation{max-width:100%}.animation img{max-width:100%;height:auto}"
+    ".anim-buttons{display:flex;flex-wrap:wrap;gap:2px}"
+    ".anim-slider{max-width:100%}</style>\n"
 )
 DESCRIPTION_CHARS = 155
 # Inline scripts on every page read DOCUMENTATION_OPTIONS as the page is parsed.
@@ -229,6 +239,9 @@ def _fix_animations(app, doctree, docname):
         if "html" not in raw.get("format", "") or 'class="animation"' not in raw.astext():
             continue
         text = FONT_AWESOME_CDN.sub("", raw.astext())
+        if ANIMATION_FIT not in text:
+            start = '<div class="animation">'
+            text = text.replace(start, ANIMATION_FIT + start, 1)
         alt = _animation_alt(raw)
         if alt:
             text = ANIMATION_IMG.sub(
@@ -387,7 +400,16 @@ def _lighter_assets(app, exception):
             page.write_text(sized, encoding="utf-8")
 
 
+STATIC = Path(__file__).resolve().parent / "site_static"
+
+
+def _static_path(app, config):
+    config.html_static_path.append(str(STATIC))
+
+
 def setup(app):
+    app.connect("config-inited", _static_path)
+    app.add_css_file("course.css")
     app.connect("doctree-resolved", _fix_animations)
     app.connect("html-page-context", _lean_page, priority=900)
     app.connect("build-finished", _rewrite_pages)

@@ -154,10 +154,24 @@ async () => {
 """
 
 
+SCROLL_THROUGH_JS = """async () => {
+    await document.fonts.ready;
+    const pause = ms => new Promise(r => setTimeout(r, ms));
+    for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+        window.scrollTo(0, y);
+        await pause(30);
+    }
+    await Promise.all([...document.images].map(i => i.complete ? 0 :
+        new Promise(r => { i.onload = i.onerror = r; })));
+    window.scrollTo(0, 0);
+}"""
+
+
 def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
     visit = Visit(doc=doc, scheme=scheme, url=f"{base_url}{doc}.html")
     context = browser.new_context(color_scheme=scheme, viewport=VIEWPORT, accept_downloads=True)
     page = context.new_page()
+    page.set_default_timeout(120_000)  # a long page, full-page screenshot, a loaded machine
     page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
     page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} ({r.failure})"))
@@ -173,8 +187,9 @@ def _load(browser, base_url: str, doc: str, scheme: str) -> Visit:
 
     page.on("request", on_request)
     page.goto(visit.url, wait_until="load")
-    # The math is in the HTML already (rendered at build time): wait for the web fonts.
-    page.evaluate("async () => { await document.fonts.ready; }")
+    # The math is in the HTML already (rendered at build time): wait for the web fonts. The
+    # figures load lazily: scroll through the page as a reader does, and wait for them.
+    page.evaluate(SCROLL_THROUGH_JS)
     visit.facts = page.evaluate(
         PAGE_FACTS_JS.replace("RAW_TEX_SOURCE", json.dumps(RAW_TEX.pattern))
     )
@@ -386,6 +401,28 @@ def test_every_animation_has_play_controls(visits, doc):
         )
     for i, video in enumerate(facts["videos"]):
         assert video["controls"], f"{doc}: video {i} ({video['src']}) has no controls"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, base_url):
+    """At 375 px every page fits its width: what is wider (a figure, a table, code) scrolls
+    inside its own box, and the animation's frames and buttons shrink to fit."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True)
+    page = context.new_page()
+    wide = {}
+    for doc in PAGES:
+        page.goto(f"{base_url}{doc}.html", wait_until="load")
+        sizes = page.evaluate("""() => ({
+            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            animations: [...document.querySelectorAll('.animation')].map(a => {
+                const box = a.parentElement.getBoundingClientRect();
+                return Math.max(...[...a.querySelectorAll('img, button, input')]
+                    .map(el => el.getBoundingClientRect().right - box.right));
+            }),
+        })""")
+        if sizes["page"] > 0 or any(x > 1 for x in sizes["animations"]):
+            wide[doc] = sizes
+    context.close()
+    assert not wide, f"wider than a 375 px screen (px too wide): {wide}"
 
 
 # --------------------------------------------------------------------------- site-wide
