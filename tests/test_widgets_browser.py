@@ -163,10 +163,12 @@ class Tab:
     """One page in its own browser context, with what it logged."""
 
     def __init__(self, browser, base_url, doc, *, scheme="light", viewport=VIEWPORT, fragment="", sizes=False,
-                 **context):
+                 eager=True, **context):
         self.errors, self.failed, self.sizes = [], [], {}
         self.scripts = context.get("java_script_enabled", True)
         self.context = browser.new_context(color_scheme=scheme, viewport=viewport, **context)
+        if eager:  # every widget starts at load (on the page, each starts as the reader nears it)
+            self.context.add_init_script("window.DK_EAGER = true")
         self.page = page = self.context.new_page()
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
@@ -179,7 +181,7 @@ class Tab:
         if sizes:
             page.on("response", self._weigh)
         page.goto(f"{base_url}{doc}.html{fragment}", wait_until="load")
-        if context.get("java_script_enabled", True):
+        if context.get("java_script_enabled", True) and eager:
             page.wait_for_function("() => document.querySelectorAll('.dk-widget').length > 0 && "
                                    "[...document.querySelectorAll('.dk-widget')].every(w => w.dataset.dkReady)",
                                    timeout=15000)
@@ -983,6 +985,24 @@ def test_without_javascript_the_note_links_here_and_the_static_figure_stays(tab,
     order = t.page.evaluate(f"""() => {{ const fig = document.getElementById('{figure}'), w = document.getElementById('{wid}');
         return fig ? !!(fig.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING) : null; }}""")
     assert order is True, f"{wid}: the static figure {figure} is missing or not before the widget"
+
+
+def test_a_widget_starts_as_the_reader_nears_it_or_at_once_when_linked(tab):
+    """Its computing waits for the reader (Lighthouse: no long task at load), except when linked."""
+    wid = "ch07-momentum"
+    t = tab(wid, eager=False)
+    state = f"() => document.getElementById('{wid}').dataset"
+    t.page.wait_for_timeout(500)
+    assert t.page.evaluate(state).get("dkWaiting") == "1", f"{wid} started far below the first screen"
+    assert t.page.evaluate(f"() => !window.__widgets['{wid}']")
+    t.page.locator(f"#{wid}").scroll_into_view_if_needed()
+    t.page.wait_for_function(f"() => !!window.__widgets['{wid}']", timeout=15000)
+    assert t.page.evaluate(state).get("dkReady") == "1"
+    lr = t.page.evaluate(f"() => JSON.parse(document.querySelector('#{wid} .dk-data').textContent).rates[3]")
+    linked = tab(wid, eager=False, fragment=f"#{wid}?lr={lr}")
+    linked.page.wait_for_function(f"() => !!window.__widgets['{wid}']", timeout=15000)
+    assert linked.state(wid)["lr"] == lr
+    assert not t.errors and not linked.errors
 
 
 def test_every_chapter_page_has_a_widget():

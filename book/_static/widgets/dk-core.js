@@ -536,7 +536,7 @@
   // The frame every widget shares: a figure with a caption, controls, plots, a status line.
   DK.frame = function (root, {title, hint}) {
     const capId = DK.id("dk-cap");
-    const fig = DK.h("figure", {class: "dk-figure", role: "group", "aria-labelledby": capId},
+    const fig = DK.h("figure", {class: "dk-figure", "aria-labelledby": capId},
       DK.h("figcaption", {id: capId, class: "dk-caption"}, DK.h("strong", {}, title), hint ? [" ", hint] : null));
     root.append(fig);
     return fig;
@@ -552,32 +552,58 @@
     ro.observe(widget.root);
   }
 
+  // A widget starts (computes and draws) when the reader comes within a screen of it, so
+  // that its computing does not hold up the page's first paint; one named in the URL, or
+  // any when IntersectionObserver is missing or window.DK_EAGER is set (tests), at once.
   function boot(report) {
+    const lazy = "IntersectionObserver" in window && !window.DK_EAGER;
     for (const root of document.querySelectorAll(".dk-widget[data-dk-kind]")) {
-      if (root.dataset.dkReady) continue;
+      if (root.dataset.dkReady || root.dataset.dkWaiting) continue;
       const make = makers[root.dataset.dkKind];
       if (!make) {
         if (report) console.error(`descentkit widget ${root.id}: no script for the kind ${root.dataset.dkKind}`);
         continue;
       }
-      const data = JSON.parse(root.querySelector("script.dk-data").textContent);
-      const note = root.querySelector(".dk-note");
-      if (note) note.hidden = true;
-      const widget = make(root, data);
-      widget.root = root;
-      root.dataset.dkReady = "1";
-      const saved = DK.hashState(root.id);
-      if (saved) {
-        widget.apply(saved);
-        requestAnimationFrame(() => root.scrollIntoView({block: "start", behavior: DK.reducedMotion() ? "auto" : "smooth"}));
-      }
-      widget.render();
-      redrawOnResize(widget);
-      widgets.push(widget);
-      hooks[root.id] = widget.hook;
+      if (lazy && !DK.hashState(root.id)) {
+        root.dataset.dkWaiting = "1";
+        nearby().observe(root);
+      } else startWidget(root);
     }
   }
+
+  let observer = null;
+  function nearby() {
+    observer = observer || new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting && entry.target.dataset.dkWaiting) startWidget(entry.target);
+      }
+    }, {rootMargin: "100% 0px"});
+    return observer;
+  }
+
+  function startWidget(root) {
+    if (observer) observer.unobserve(root);
+    delete root.dataset.dkWaiting;
+    const data = JSON.parse(root.querySelector("script.dk-data").textContent);
+    const note = root.querySelector(".dk-note");
+    if (note) note.hidden = true;
+    const widget = makers[root.dataset.dkKind](root, data);
+    widget.root = root;
+    root.dataset.dkReady = "1";
+    const saved = DK.hashState(root.id);
+    if (saved) {
+      widget.apply(saved);
+      requestAnimationFrame(() => root.scrollIntoView({block: "start", behavior: DK.reducedMotion() ? "auto" : "smooth"}));
+    }
+    widget.render();
+    redrawOnResize(widget);
+    widgets.push(widget);
+    hooks[root.id] = widget.hook;
+  }
   window.addEventListener("hashchange", () => {
+    for (const root of document.querySelectorAll(".dk-widget[data-dk-waiting]")) {
+      if (DK.hashState(root.id)) startWidget(root);
+    }
     for (const widget of widgets) {
       const saved = DK.hashState(widget.root.id);
       if (saved) { widget.apply(saved); widget.render(); widget.root.scrollIntoView({block: "start"}); }
