@@ -268,6 +268,10 @@ def cos_part(s, length, lr0=0.01):
     [
         (lambda t: 0.01 * t / 10 if t < 10 else cos_part(t - 10, 90), "starts at 0"),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t, 90), "end of the warm-up"),
+        (
+            lambda t: schedule_right(t) if t < 10 else 0.005 * (1 + np.cos(np.pi * t / 90)),
+            "end of the warm-up",
+        ),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t, 100), "not over all"),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t - 10, 100), "reach 0"),
         (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),

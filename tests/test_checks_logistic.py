@@ -161,8 +161,9 @@ def test_safe_rate_rejects_what_is_not_a_number(features):
 
 def test_safe_rate_placeholder_and_bad_input(features, capsys):
     not_answered(check_safe_learning_rate, todo("the hint"), features, capsys=capsys)
-    # the features are an answer too (exercise 9.2's X_centred): both hints are shown
-    not_answered(check_safe_learning_rate, todo("rate hint"), todo("the hint"), capsys=capsys)
+    # the features can be an answer too (exercise 9.2's X_centred): the rate's hint first
+    not_answered(check_safe_learning_rate, todo("the hint"), todo("features hint"), capsys=capsys)
+    not_answered(check_safe_learning_rate, 0.1, todo("the hint"), capsys=capsys)
     with pytest.raises(ValueError, match="X must be 2-dimensional"):
         check_safe_learning_rate(0.1, features[:, 0])
     with pytest.raises(TypeError, match="X must be an array"):

@@ -289,8 +289,9 @@ def check_warmup_cosine(
     decay = num_steps - warmup_steps
     reference = LinearWarmup(lr0, warmup_steps, start_factor, then=CosineDecay(lr0, decay))
 
-    def cosine(t, length):
-        return lr0 * (1 + np.cos(np.pi * min(t, length) / length)) / 2
+    def cosine(t, length, clamp=True):
+        s = min(t, length) if clamp else t
+        return lr0 * (1 + np.cos(np.pi * s / length)) / 2
 
     def warm(t, start):
         return lr0 * (start + (1 - start) * min(t, warmup_steps) / warmup_steps)
@@ -302,6 +303,10 @@ def check_warmup_cosine(
         ),
         (
             lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay),
+            "the cosine must start at the end of the warm-up: use t - warmup_steps.",
+        ),
+        (  # the same, without holding the rate at 0 once past the end: it rises again
+            lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay, False),
             "the cosine must start at the end of the warm-up: use t - warmup_steps.",
         ),
         (

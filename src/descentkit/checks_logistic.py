@@ -197,7 +197,8 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
     l2 : float, default 0
         The penalty of the loss.
     """
-    _require_answer(lr, name, (X, "X"))
+    _require_answer(lr, name)
+    _require_answer(X, "X")  # the features can be an answer too (exercise 9.2's X_centred)
     X = check_finite_array(X, "X", ndim=2)
     l2 = check_finite_scalar(l2, "l2")
     if l2 < 0:
