@@ -6,6 +6,7 @@ and no failure message reveals the reference value."""
 import numpy as np
 import pytest
 
+from check_tools import not_answered, unwritten
 from descentkit import checks_adaptive as ca
 from descentkit.checks import CheckFailed, todo
 from descentkit.curvature import condition_number
@@ -18,17 +19,6 @@ def fails_with(check, *args, match, secret=None, **kwargs):
         for text in (f"{secret:.6g}", f"{secret:.4g}", f"{secret:.3g}"):
             assert text not in str(info.value), f"the message reveals the answer: {info.value}"
     return str(info.value)
-
-
-def not_answered(check, *args, capsys, hint="the hint", **kwargs):
-    result = check(*args, **kwargs)
-    assert not result and repr(result) == "False"
-    out = capsys.readouterr().out
-    assert out.startswith("Not answered yet") and hint in out, out
-
-
-def unwritten(*args):
-    raise NotImplementedError("the hint")
 
 
 # --------------------------------------------------------------------------- RMSProp step

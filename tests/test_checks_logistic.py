@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from check_tools import not_answered, unwritten
 from descentkit.checks import CheckFailed, todo
 from descentkit.checks_logistic import (
     check_cross_entropy_gradient,
@@ -29,17 +30,6 @@ def gradient(theta, X, y):
 
 def numbers_in(message):
     return [float(m) for m in re.findall(r"-?\d+\.\d+(?:e-?\d+)?|\d+e-?\d+", message)]
-
-
-def not_answered(check, *args, capsys, hint="the hint", **kwargs):
-    result = check(*args, **kwargs)
-    assert not result and repr(result) == "False"
-    out = capsys.readouterr().out
-    assert out.startswith("Not answered yet") and hint in out, out
-
-
-def unwritten(*args):
-    raise NotImplementedError("the hint")
 
 
 def assert_hidden(message, reference):
