@@ -217,6 +217,69 @@ def test_check_standardize():
     )  # noqa: E501
 
 
+# ---------------------------------------------------------------- centring
+
+
+@pytest.fixture(scope="module")
+def split_features():
+    rng = np.random.default_rng(3)
+    X_all = rng.normal([5.0, -2.0, 40.0], [1.0, 3.0, 10.0], size=(40, 3))
+    return X_all[:30], X_all
+
+
+def test_check_centred_right_answer_passes(split_features, capsys):
+    X_train, X_all = split_features
+    assert checks.check_centred(X_train - X_train.mean(axis=0), X_train, X_all=X_all)
+    assert checks.check_centred(X_train - X_train.mean(axis=0), X_train)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "which, fragment",
+    [
+        ("whole data means", "whole data set"),
+        ("whole data centred", "rows, as many as the whole data set"),
+        ("one mean", "axis=0"),
+        ("row means", "means of the rows"),
+        ("standardized", "standardizing"),
+        ("raw", "nothing was subtracted"),
+        ("sign", "wrong sign"),
+        ("one column", "1 of the 3 columns"),
+        ("transposed", "shape"),
+    ],
+)
+def test_check_centred_mistakes(split_features, which, fragment):
+    X_train, X_all = split_features
+    right = X_train - X_train.mean(axis=0)
+    answers = {
+        "whole data means": X_train - X_all.mean(axis=0),
+        "whole data centred": X_all - X_all.mean(axis=0),
+        "one mean": X_train - X_train.mean(),
+        "row means": X_train - X_train.mean(axis=1, keepdims=True),
+        "standardized": right / X_train.std(axis=0),
+        "raw": X_train,
+        "sign": -right,
+        "one column": right + [0.0, 0.0, 1.0],
+        "transposed": right.T,
+    }
+    message = fails_with(fragment, checks.check_centred, answers[which], X_train, X_all=X_all)
+    for mean in X_train.mean(axis=0):
+        assert f"{mean:.4g}" not in message
+
+
+def test_check_centred_placeholder_and_bad_input(split_features, capsys):
+    X_train, X_all = split_features
+    assert not checks.check_centred(checks.todo("the hint"), X_train, X_all=X_all)
+    assert capsys.readouterr().out.startswith("Not answered yet (your centred features): the hint")
+    with pytest.raises(ValueError, match="X_train must be 2-dimensional"):
+        checks.check_centred(X_train, X_train[:, 0])
+    with pytest.raises(TypeError, match="X_train"):
+        checks.check_centred(X_train, "X")
+    with pytest.raises(ValueError, match="X_all must have the 3 columns"):
+        checks.check_centred(X_train, X_train, X_all=X_all[:, :2])
+    fails_with("None", checks.check_centred, None, X_train)
+
+
 def test_check_standardize_agrees_with_scikit_learn():
     from sklearn.preprocessing import StandardScaler
 
@@ -321,6 +384,7 @@ def test_every_check_reports_a_placeholder_without_raising(capsys):
         lambda: checks.check_one_step_rate(todo, 2.0),
         lambda: checks.check_condition_number(todo, H),
         lambda: checks.check_standardize(unwritten),
+        lambda: checks.check_centred(todo, [[1.0, 2.0], [3.0, 5.0]]),
         lambda: checks.check_unscaled_line(todo, (1.0, 2.0), [1.0, 2.0], [1.0, 2.0]),
         lambda: checks.check_batches(todo, 4, 2),
         lambda: checks.check_minibatch_average(

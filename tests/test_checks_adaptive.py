@@ -1,11 +1,14 @@
 """Tests of descentkit.checks_adaptive (chapter 8's self-checks): the right answer passes,
-each named mistake is recognised, and no failure message reveals the reference value."""
+the student notebook's placeholder is reported as not answered yet (with its hint), each
+named mistake is recognised, bad input is a TypeError or ValueError naming the argument,
+and no failure message reveals the reference value."""
 
 import numpy as np
 import pytest
 
+from check_tools import not_answered, unwritten
 from descentkit import checks_adaptive as ca
-from descentkit.checks import CheckFailed
+from descentkit.checks import CheckFailed, todo
 from descentkit.curvature import condition_number
 
 
@@ -27,7 +30,7 @@ def rmsprop_right(params, mean_sq, grad, lr, beta2, eps):
 
 
 def test_rmsprop_step_right_answer_passes(capsys):
-    assert ca.check_rmsprop_step(rmsprop_right) is True
+    assert ca.check_rmsprop_step(rmsprop_right)
     assert "Correct" in capsys.readouterr().out
 
 
@@ -81,10 +84,6 @@ def test_rmsprop_step_other_failures_say_what_is_wrong():
     fails_with(ca.check_rmsprop_step, lambda *args: None, match="return")
     fails_with(ca.check_rmsprop_step, lambda *args: 1.0, match="pair")
 
-    def placeholder(*args):
-        raise NotImplementedError("write it")
-
-    fails_with(ca.check_rmsprop_step, placeholder, match="not written yet")
     fails_with(
         ca.check_rmsprop_step,
         lambda p, a, g, lr, b, e: (rmsprop_right(p, a, g, lr, b, e)[0], a),
@@ -97,13 +96,30 @@ def test_rmsprop_step_other_failures_say_what_is_wrong():
     )
 
 
+def test_rmsprop_step_does_not_see_its_inputs_changed_in_place():
+    def in_place(p, a, g, lr, b, e):
+        a *= b
+        a += (1 - b) * g**2
+        p -= lr * g / (np.sqrt(a) + e)
+        return p, a
+
+    assert ca.check_rmsprop_step(in_place)
+
+
+def test_rmsprop_step_placeholder_and_bad_input(capsys):
+    not_answered(ca.check_rmsprop_step, unwritten, capsys=capsys)
+    not_answered(ca.check_rmsprop_step, todo("the hint"), capsys=capsys)
+    with pytest.raises(TypeError, match="rmsprop_step"):
+        ca.check_rmsprop_step(0.5)
+
+
 # ------------------------------------------------------------------------ bias factor
 
 FACTOR_10 = (1 - 0.9**10) / np.sqrt(1 - 0.999**10)
 
 
 def test_bias_factor_right_answer_passes():
-    assert ca.check_bias_factor(FACTOR_10) is True
+    assert ca.check_bias_factor(FACTOR_10)
     np.testing.assert_allclose(ca.bias_factor(10), FACTOR_10)
 
 
@@ -129,8 +145,7 @@ def test_bias_factor_unknown_answers_get_a_direction_not_the_value(wrong, match)
     "wrong, match",
     [
         (None, "None"),
-        (..., "placeholder"),
-        ("six", "expected a number"),
+        ("six", "expected numbers"),
         ([1.0, 2.0], "one number"),
         (float("nan"), "finite"),
     ],
@@ -139,13 +154,18 @@ def test_bias_factor_rejects_non_numbers(wrong, match):
     fails_with(ca.check_bias_factor, wrong, match=match)
 
 
+def test_bias_factor_placeholder(capsys):
+    not_answered(ca.check_bias_factor, todo("the hint"), capsys=capsys)
+    not_answered(ca.check_bias_factor, ..., capsys=capsys, hint="placeholder")
+
+
 # ------------------------------------------------------------------------ diagonal kappa
 
 H_EX = np.array([[4.0, 1.8], [1.8, 1.0]])
 
 
 def test_diagonal_kappa_right_answer_passes():
-    assert ca.check_diagonal_kappa(19.0, H_EX) is True
+    assert ca.check_diagonal_kappa(19.0, H_EX)
     np.testing.assert_allclose(condition_number(ca.jacobi_scaled(H_EX)), 19.0)
 
 
@@ -155,6 +175,7 @@ def test_diagonal_kappa_right_answer_passes():
         (condition_number(H_EX), "before any scaling"),
         (1 / 19.0, "at least 1"),
         (4.0, "diagonal entries"),
+        ((1 + 0.45) / (1 - 0.45), "square root is missing"),
         (25.0, "too large"),
         (12.0, "too small"),
     ],
@@ -183,9 +204,16 @@ def test_diagonal_kappa_scan_finds_nothing_better():
             assert condition_number(d[:, None] * H * d) >= best * (1 - 1e-12)
 
 
-def test_diagonal_kappa_needs_a_2_by_2_hessian():
-    with pytest.raises(ValueError, match="2 by 2"):
+def test_diagonal_kappa_placeholder_and_bad_hessians(capsys):
+    not_answered(ca.check_diagonal_kappa, todo("the hint"), H_EX, capsys=capsys)
+    with pytest.raises(ValueError, match="hessian must be 2 by 2"):
         ca.check_diagonal_kappa(1.0, np.eye(3))
+    with pytest.raises(ValueError, match="hessian must be symmetric"):
+        ca.check_diagonal_kappa(1.0, [[4.0, 1.8], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="hessian must be positive definite"):
+        ca.check_diagonal_kappa(1.0, [[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(TypeError, match="hessian"):
+        ca.check_diagonal_kappa(1.0, "H")
 
 
 # ------------------------------------------------------------------------ warm-up + cosine
@@ -198,7 +226,7 @@ def schedule_right(t, lr0=0.01, warmup_steps=10, num_steps=100):
 
 
 def test_warmup_cosine_right_answer_passes():
-    assert ca.check_warmup_cosine(schedule_right) is True
+    assert ca.check_warmup_cosine(schedule_right)
 
 
 def test_warmup_cosine_matches_torch_sequential_lr():
@@ -230,7 +258,12 @@ def cos_part(s, length, lr0=0.01):
     [
         (lambda t: 0.01 * t / 10 if t < 10 else cos_part(t - 10, 90), "starts at 0"),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t, 90), "end of the warm-up"),
+        (
+            lambda t: schedule_right(t) if t < 10 else 0.005 * (1 + np.cos(np.pi * t / 90)),
+            "end of the warm-up",
+        ),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t, 100), "not over all"),
+        (lambda t: schedule_right(t) if t < 10 else cos_part(t - 10, 100), "reach 0"),
         (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),
         (lambda t: cos_part(t, 100), "no warm-up"),
         (
@@ -244,9 +277,10 @@ def test_warmup_cosine_mistakes_are_named(wrong, match):
     fails_with(ca.check_warmup_cosine, wrong, match=match)
 
 
-def test_warmup_cosine_placeholder_and_bad_values():
-    def placeholder(t):
-        raise NotImplementedError("write it")
-
-    fails_with(ca.check_warmup_cosine, placeholder, match="not written yet")
+def test_warmup_cosine_placeholder_and_bad_values(capsys):
+    not_answered(ca.check_warmup_cosine, unwritten, capsys=capsys)
     fails_with(ca.check_warmup_cosine, lambda t: None, match="None")
+    fails_with(ca.check_warmup_cosine, lambda t: [t, t], match=r"warmup_cosine\(0\).*one number")
+    fails_with(ca.check_warmup_cosine, lambda t: 1 / 0, match="ZeroDivisionError")
+    with pytest.raises(TypeError, match="warmup_cosine"):
+        ca.check_warmup_cosine([0.01] * 100)

@@ -1,12 +1,15 @@
-"""Tests for descentkit.checks_logistic: each right answer passes, each named mistake is
-recognised with its explanation, and no failure message shows the reference answer."""
+"""Tests for descentkit.checks_logistic: each right answer passes, the student notebook's
+placeholder is reported as not answered yet (with its hint), each named mistake is
+recognised with its explanation, bad input is a TypeError or ValueError naming the
+argument, and no failure message shows the reference answer."""
 
 import re
 
 import numpy as np
 import pytest
 
-from descentkit.checks import CheckFailed
+from check_tools import not_answered, unwritten
+from descentkit.checks import CheckFailed, todo
 from descentkit.checks_logistic import (
     check_cross_entropy_gradient,
     check_l2_for_C,
@@ -74,12 +77,12 @@ def test_gradient_mistakes_are_named(wrong, words):
         check_cross_entropy_gradient(wrong)
 
 
-def test_unwritten_gradient_says_so():
-    def stub(theta, X, y):
-        raise NotImplementedError("write it")
-
-    with pytest.raises(CheckFailed, match="not written yet"):
-        check_cross_entropy_gradient(stub)
+def test_unwritten_gradient_is_not_answered_yet(capsys):
+    not_answered(check_cross_entropy_gradient, unwritten, capsys=capsys)
+    with pytest.raises(TypeError, match="grad_fn"):
+        check_cross_entropy_gradient(np.zeros(3))
+    with pytest.raises(CheckFailed, match="raised ValueError"):
+        check_cross_entropy_gradient(lambda t, X, y: t[0] + X @ t)
 
 
 # --------------------------------------------------------------------- the safe rate
@@ -146,6 +149,21 @@ def test_safe_rate_rejects_what_is_not_a_number(features):
         check_safe_learning_rate([0.1, 0.2], features)
 
 
+def test_safe_rate_placeholder_and_bad_input(features, capsys):
+    not_answered(check_safe_learning_rate, todo("the hint"), features, capsys=capsys)
+    # the features can be an answer too (exercise 9.2's X_centred): the rate's hint first
+    not_answered(check_safe_learning_rate, todo("the hint"), todo("features hint"), capsys=capsys)
+    not_answered(check_safe_learning_rate, 0.1, todo("the hint"), capsys=capsys)
+    with pytest.raises(ValueError, match="X must be 2-dimensional"):
+        check_safe_learning_rate(0.1, features[:, 0])
+    with pytest.raises(TypeError, match="X must be an array"):
+        check_safe_learning_rate(0.1, "features")
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        check_safe_learning_rate(0.1, features, l2=-1.0)
+    with pytest.raises(TypeError, match="l2"):
+        check_safe_learning_rate(0.1, features, l2="small")
+
+
 # ------------------------------------------------------------------------- the penalty
 
 
@@ -168,6 +186,18 @@ def test_penalty_mistakes_are_named_without_the_answer(answer, words):
     with pytest.raises(CheckFailed, match=re.escape(words)) as info:
         check_l2_for_C(answer, C=0.1, num_samples=426)
     assert_hidden(str(info.value), 1 / (0.1 * 426))
+
+
+def test_penalty_placeholder_and_bad_input(capsys):
+    not_answered(check_l2_for_C, todo("the hint"), C=0.1, num_samples=426, capsys=capsys)
+    with pytest.raises(ValueError, match="C must be > 0"):
+        check_l2_for_C(0.1, C=0.0, num_samples=426)
+    with pytest.raises(ValueError, match="num_samples"):
+        check_l2_for_C(0.1, C=0.1, num_samples=0)
+    with pytest.raises(TypeError, match="num_samples"):
+        check_l2_for_C(0.1, C=0.1, num_samples=42.5)
+    with pytest.raises(CheckFailed, match="None"):
+        check_l2_for_C(None, C=0.1, num_samples=426)
 
 
 # --------------------------------------------------------------------------- swapping
@@ -215,6 +245,14 @@ def test_swap_in_place_is_caught():
 
     with pytest.raises(CheckFailed, match="in place"):
         check_swap_units(in_place)
+
+
+def test_swap_placeholder_and_bad_input(capsys):
+    not_answered(check_swap_units, unwritten, capsys=capsys)
+    with pytest.raises(TypeError, match="swap_fn"):
+        check_swap_units([0, 1])
+    with pytest.raises(ValueError, match="hidden"):
+        check_swap_units(swap, hidden=1)
 
 
 def test_swap_that_breaks_the_function_says_so():

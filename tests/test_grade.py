@@ -285,6 +285,17 @@ def test_notebook_of_another_chapter_and_version(tmp_path):
     assert report["exit_code"] == 2
 
 
+def test_a_cell_that_raises_on_purpose_is_no_problem(tmp_path):
+    def insert(nb):  # chapter 8 shows the ValueError of Adam(beta2=1.0) this way
+        shown = code("raise ValueError('shown on purpose')", "shown")
+        shown["metadata"]["tags"] = ["raises-exception"]
+        nb["cells"].insert(2, shown)
+
+    report = grade.grade_notebook(tiny(tmp_path, RIGHT, edit=insert), timeout=20)
+    assert statuses(report) == ["passed"] * 3 and report["problems"] == []
+    assert report["exit_code"] == 0
+
+
 def test_deleted_cells(tmp_path):
     def delete(nb):  # the setup code (x0) and the whole of exercise 2
         nb["cells"] = [c for c in nb["cells"] if c.get("id") not in ("setup", "ex2")]

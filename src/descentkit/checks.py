@@ -65,6 +65,7 @@ __all__ = [
     "check_best_choice",
     "check_condition_number",
     "check_standardize",
+    "check_centred",
     "check_unscaled_line",
     "check_batches",
     "check_minibatch_average",
@@ -271,6 +272,17 @@ def _as_array(value, what: str) -> np.ndarray:
     return arr
 
 
+def _number(value, what: str) -> float:
+    """A learner's answer as one finite float, or :class:`CheckFailed` saying why it is not."""
+    arr = _as_array(value, what)
+    if arr.size != 1:
+        raise CheckFailed(f"{what} has shape {arr.shape}, but the answer is one number.")
+    number = float(arr.reshape(()))
+    if not np.isfinite(number):
+        raise CheckFailed(f"{what} is {number}, not a finite number.")
+    return number
+
+
 def _close(a, b, rtol, atol) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
@@ -410,6 +422,31 @@ def _call(fn, args, what):
         raise CheckFailed(f"{what} raised {type(exc).__name__}: {exc}") from exc
     _require_answer(out, what)
     return out
+
+
+def _judge_number(answer, expected, mistakes=(), *, name, rtol, atol=0.0) -> float:
+    """The learner's number if it is ``expected`` (within ``rtol``, ``atol``); else
+    :class:`CheckFailed` naming the mistake.
+
+    ``mistakes`` is a sequence of ``(wrong value, explanation)``; a wrong value that equals
+    the right one for this problem (the penalty left out when there is none) is skipped.
+    Any other wrong number gets :func:`_compare`'s diagnosis (the wrong sign, a factor of 2,
+    upside down, too large, too small), which never shows ``expected``.
+    """
+    value = _number(answer, name)
+    expected = float(expected)
+    for wrong, why in mistakes:
+        wrong = float(wrong)
+        if (
+            np.isfinite(wrong)
+            and not np.isclose(wrong, expected, rtol=10 * rtol, atol=atol)
+            and np.isclose(value, wrong, rtol=rtol, atol=atol)
+        ):
+            raise CheckFailed(f"{name} = {_fmt(value)} is not right: {why}")
+    problem = _compare(np.asarray(value), np.asarray(expected), what=name, rtol=rtol, atol=atol)
+    if problem:
+        raise CheckFailed(problem)
+    return value
 
 
 def _run_cases(
@@ -1387,6 +1424,88 @@ def check_standardize(standardize, *, name="your standardization"):
         describe=lambda t, x: f"a training set of shape {t.shape}",
     )
     return _passed(f"{name} scales new data with the training statistics ({n} cases).")
+
+
+@_self_check
+def check_centred(X_centred, X_train, *, X_all=None, name="your centred features"):
+    """Check centred training features: ``X_train`` minus the mean of each of its columns.
+
+    Introduced for chapter 9's exercises. Only centred, not scaled: each feature keeps its
+    spread. ``X_all`` is the whole data set the training part was split from (training and
+    validation), if the exercise has one. Recognises: the means of the whole data set
+    instead of the training part's (a leak), the whole data set centred instead of the
+    training part, one mean of all the numbers (no ``axis=0``), the means of the rows,
+    features also divided by their standard deviations (standardized), nothing
+    subtracted, and the mean minus the features (the wrong sign).
+
+    Parameters
+    ----------
+    X_centred : array_like, shape (N, d)
+        The learner's answer.
+    X_train : array_like, shape (N, d)
+        The raw training features.
+    X_all : array_like, shape (M, d), optional
+        The whole data set, training part included.
+    """
+    _require_answer(X_centred, name)
+    X_train = check_finite_array(X_train, "X_train", ndim=2)
+    if X_all is not None:
+        X_all = check_finite_array(X_all, "X_all", ndim=2)
+        if X_all.shape[1] != X_train.shape[1]:
+            raise ValueError(
+                f"X_all must have the {X_train.shape[1]} columns of X_train, "
+                f"got shape {X_all.shape}"
+            )
+    got = _as_array(X_centred, name)
+    mean = X_train.mean(axis=0)
+    expected = X_train - mean
+    if X_all is not None and got.shape == X_all.shape != X_train.shape:
+        raise CheckFailed(
+            f"{name} has {X_all.shape[0]} rows, as many as the whole data set: centre the "
+            f"TRAINING features ({X_train.shape[0]} rows) only, with their own means."
+        )
+    mistakes = [
+        (
+            X_train - X_train.mean(),
+            "one mean of ALL the numbers was subtracted. Each feature has its own mean: "
+            "take it down each column (axis=0).",
+        ),
+        (
+            X_train - X_train.mean(axis=1, keepdims=True),
+            "those are the means of the rows (one per example); the features' means are "
+            "those of the columns (axis=0).",
+        ),
+        (
+            expected / X_train.std(axis=0),
+            "the features are also divided by their standard deviations: that is "
+            "standardizing. Centring only subtracts the means.",
+        ),
+        (X_train, "nothing was subtracted: these are the raw features."),
+    ]
+    if X_all is not None:
+        mistakes.insert(
+            0,
+            (
+                X_train - X_all.mean(axis=0),
+                "those are the means of the whole data set, validation part included. "
+                "Use the training part's means only: the validation data must not leak "
+                "into the features the model trains on.",
+            ),
+        )
+    for wrong, why in mistakes:
+        if not _close(wrong, expected, 1e-9, 1e-12) and _close(got, wrong, 1e-9, 1e-12):
+            raise CheckFailed(f"{name} is not right: {why}")
+    problem = _compare(got, expected, what=name, rtol=1e-9, atol=1e-9 * np.abs(mean).max())
+    if problem:
+        if got.shape == expected.shape and "component" in problem:
+            columns = np.flatnonzero(~np.all(np.isclose(got, expected, rtol=1e-9), axis=0))
+            problem = (
+                f"{name} is not right in {columns.size} of the {got.shape[1]} columns "
+                f"(the first is column {columns[0]}): subtract each column's mean over the "
+                f"training features."
+            )
+        raise CheckFailed(problem)
+    return _passed(f"{name} are the training features centred with their own means.")
 
 
 def _scaler_stats(scaler):

@@ -1,24 +1,37 @@
 """Self-checks for the exercises of chapter 8 (adaptive learning rates).
 
-Defined in chapter 8. Like :mod:`descentkit.checks`, each ``check_*`` function compares a
-learner's answer with the course's reference and either prints a confirmation and returns
-``True`` or raises :class:`~descentkit.checks.CheckFailed` with a message in plain words.
-These checks never print the reference value while the answer is wrong: a message names
-the mistake (a missing square root, the old accumulator used, the warm-up started at 0...)
-or says where the answer differs and in which direction, so a learner still has to find
-the number. Each check computes its reference itself, from the package's rules and
-schedules, so the student notebook needs nothing from the hidden solution.
+Defined in chapter 8. These checks are built like those of :mod:`descentkit.checks`, on
+its helpers: each ``check_*`` function compares a learner's answer with the course's
+reference and prints ``Correct: ...`` (returning a true :class:`~descentkit.checks.Outcome`),
+or raises :class:`~descentkit.checks.CheckFailed` with a message in plain words, or, while
+the answer is still the student notebook's placeholder (``dk.checks.todo(...)``, ``...``,
+a function that raises ``NotImplementedError``), prints ``Not answered yet: <hint>``
+(returning a false one). They never print the reference value while the answer is wrong:
+a message names the mistake (a missing square root, the old accumulator used, the
+warm-up started at 0...) or says where the answer differs and in which direction, so a
+learner still has to find the number. Each check computes its reference itself, from the
+package's rules and schedules, so the student notebook needs nothing from the hidden
+solution.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import CheckFailed
+from .checks import (
+    CheckFailed,
+    _as_array,
+    _call,
+    _judge_number,
+    _number,
+    _passed,
+    _require_answer,
+    _self_check,
+)
 from .curvature import condition_number
 from .rules import RMSProp
 from .schedules import CosineDecay, LinearWarmup
-from .validation import check_callable, check_hessian
+from .validation import check_callable, check_finite_array, check_hessian
 
 __all__ = [
     "check_rmsprop_step",
@@ -28,75 +41,28 @@ __all__ = [
 ]
 
 
-def _passed(message: str) -> bool:
-    print("Correct: " + message)
-    return True
-
-
-def _number(value, what: str) -> float:
-    if value is None:
-        raise CheckFailed(f"{what} is None: store your number in the variable first.")
-    if value is Ellipsis:
-        raise CheckFailed(f"{what} is still the placeholder `...`: replace it with your number.")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{what} is a {type(value).__name__}, expected a number.") from None
-    if arr.size != 1:
-        raise CheckFailed(f"{what} has {arr.size} entries, expected one number.")
-    number = float(arr.reshape(()))
-    if not np.isfinite(number):
-        raise CheckFailed(f"{what} is {number}, expected a finite number.")
-    return number
-
-
-def _judge_number(got, expected, what, mistakes, rtol):
-    """Pass, or fail naming a known mistake, or fail saying 'too large' / 'too small'."""
-    if np.isclose(got, expected, rtol=rtol, atol=0.0):
-        return _passed(f"{what} = {got:.6g}.")
-    for wrong, why in mistakes:
-        if np.isclose(got, wrong, rtol=rtol, atol=0.0):
-            raise CheckFailed(f"{what} = {got:.6g} is not right: {why}")
-    direction = "too large" if got > expected else "too small"
-    raise CheckFailed(f"{what} = {got:.6g} is {direction}. Check your formula step by step.")
-
-
-def _call(fn, args, what):
-    try:
-        return fn(*args)
-    except CheckFailed:
-        raise
-    except NotImplementedError as exc:
-        raise CheckFailed(
-            f"{what} is not written yet ({exc}). Replace the placeholder with your code."
-        ) from None
-    except Exception as exc:  # the learner's code failed: say so plainly
-        raise CheckFailed(f"{what} raised {type(exc).__name__}: {exc}") from exc
-
-
 def _pair(result, what):
-    if result is None:
-        raise CheckFailed(f"{what} returned None. Did you forget the `return` statement?")
-    if not isinstance(result, tuple) or len(result) != 2:
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        _as_array(result, what)  # None: "did you forget the `return`?"
         raise CheckFailed(
             f"{what} must return a pair (new_params, new_mean_sq), got {type(result).__name__}."
         )
-    try:
-        return tuple(np.asarray(r, dtype=float) for r in result)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{what} returned something that is not numbers.") from None
+    return tuple(_as_array(r, what) for r in result)
 
 
+@_self_check
 def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
     """Check ``rmsprop_step(params, mean_sq, grad, lr, beta2, eps) -> (params, mean_sq)``.
 
     Introduced in chapter 8, exercise 1. The reference is one step of
     :class:`descentkit.rules.RMSProp` (torch's convention: ``eps`` added after the square
-    root). Recognised mistakes: no square root; the step taken with the old ``mean_sq``;
+    root). Recognises: no square root; the step taken with the old ``mean_sq``;
     ``(1 - beta2)`` left off the new squared gradient; the weights ``beta2`` and
     ``1 - beta2`` swapped; ``eps`` inside the square root; a running sum (AdaGrad) instead
-    of an average; the step added instead of subtracted.
+    of an average; the step added instead of subtracted; otherwise, whether the new
+    ``mean_sq`` or the new params are wrong, and for which inputs; no pair returned.
     """
+    _require_answer(rmsprop_step, name)
     check_callable(rmsprop_step, "rmsprop_step")
     cases = [
         (np.array([1.0, -2.0]), np.array([0.0, 0.0]), np.array([0.5, -3.0]), 0.01, 0.99, 1e-8),
@@ -151,7 +117,7 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
             "the step goes uphill: subtract it from the parameters.",
         ),
     ]
-    got = [_pair(_call(rmsprop_step, case, name), name) for case in cases]
+    got = [_pair(_call(rmsprop_step, [np.copy(c) for c in case], name), name) for case in cases]
     expected = [reference(*case) for case in cases]
 
     def same(pairs_a, pairs_b):
@@ -191,14 +157,16 @@ def bias_factor(t, beta1=0.9, beta2=0.999):
     return (1 - beta1**t) / np.sqrt(1 - beta2**t)
 
 
-def check_bias_factor(factor_10, *, name="your factor_10"):
+@_self_check
+def check_bias_factor(factor_10, *, name="factor_10"):
     """Check the factor by which uncorrected Adam's 10th step exceeds the corrected one.
 
     Introduced in chapter 8, exercise 2: constant gradient, ``beta1 = 0.9``,
-    ``beta2 = 0.999``, ``eps`` negligible. Recognised mistakes: the inverse; the second
-    correction without its square root; step 1's factor; the corrected step itself (1).
+    ``beta2 = 0.999``, ``eps`` negligible. Recognises: the inverse; the second correction
+    without its square root; step 1's factor; the corrected step itself (1); otherwise,
+    whether the number is too large or too small.
     """
-    got = _number(factor_10, name)
+    _require_answer(factor_10, name)
     expected = float(bias_factor(10))
     mistakes = [
         (1 / expected, "that is the inverse: the uncorrected step is the larger one here."),
@@ -214,7 +182,11 @@ def check_bias_factor(factor_10, *, name="your factor_10"):
             "step with the corrected one.",
         ),
     ]
-    return _judge_number(got, expected, name, mistakes, rtol=1e-4)
+    value = _judge_number(factor_10, expected, mistakes, name=name, rtol=1e-4)
+    return _passed(
+        f"{name} = {value:.4g}: without bias correction, Adam's step 10 is that many "
+        "times as long as with it."
+    )
 
 
 def jacobi_scaled(H):
@@ -229,18 +201,31 @@ def jacobi_scaled(H):
     return d[:, None] * H * d[None, :]
 
 
-def check_diagonal_kappa(kappa_diag, hessian, *, name="your kappa_diag"):
+def _two_by_two(hessian):
+    """``hessian`` as a symmetric positive definite 2-by-2 array; ValueError naming it."""
+    H = check_finite_array(hessian, "hessian", ndim=2)
+    if H.shape != (2, 2):
+        raise ValueError(f"hessian must be 2 by 2, got shape {H.shape}")
+    if not np.isclose(H[0, 1], H[1, 0], rtol=1e-10, atol=1e-12):
+        raise ValueError("hessian must be symmetric (a Hessian is), got a non-symmetric matrix")
+    if np.any(np.linalg.eigvalsh(H) <= 0):
+        raise ValueError("hessian must be positive definite, got an eigenvalue <= 0")
+    return H
+
+
+@_self_check
+def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
     """Check the smallest condition number a diagonal preconditioner reaches on ``hessian``.
 
     Introduced in chapter 8, exercise 3, for a 2-by-2 ``hessian``. The reference is the
-    condition number of :func:`jacobi_scaled` ``(hessian)``. Recognised mistakes: the
-    condition number before scaling (which for a 2-by-2 matrix is also what ``P H P``
-    gives instead of ``P^(1/2) H P^(1/2)``); the inverse; the ratio of the diagonal entries.
+    condition number of :func:`jacobi_scaled` ``(hessian)``, ``(1 + |r|) / (1 - |r|)``
+    with ``r = H_12 / sqrt(H_11 H_22)``. Recognises: the condition number before scaling
+    (which for a 2-by-2 matrix is also what ``P H P`` gives instead of
+    ``P^(1/2) H P^(1/2)``); ``r`` without its square root, ``H_12 / (H_11 H_22)``; the
+    inverse; the ratio of the diagonal entries; otherwise, too large or too small.
     """
-    got = _number(kappa_diag, name)
-    H = check_hessian(hessian)
-    if H.shape != (2, 2):
-        raise ValueError(f"hessian must be 2 by 2, got shape {H.shape}")
+    _require_answer(kappa_diag, name)
+    H = _two_by_two(hessian)
     expected = condition_number(jacobi_scaled(H))
     # (scaling by P = diag(1/H_ii) on both sides, P H P, gives back kappa(H) itself for a
     # 2-by-2 matrix, so that mistake is caught by the first message)
@@ -260,9 +245,23 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="your kappa_diag"):
             "the condition number comes from the eigenvalues.",
         ),
     ]
-    return _judge_number(got, expected, name, mistakes, rtol=1e-6)
+    r = abs(H[0, 1]) / (H[0, 0] * H[1, 1])
+    if r < 1:
+        mistakes.append(
+            (
+                (1 + r) / (1 - r),
+                "the correlation r is H_12 / sqrt(H_11 H_22): the square root is missing "
+                "(after the scaling, the diagonal entries are 1 and the others r).",
+            )
+        )
+    value = _judge_number(kappa_diag, expected, mistakes, name=name, rtol=1e-6)
+    return _passed(
+        f"{name} = {value:.4g}: no diagonal preconditioner brings this Hessian's "
+        "condition number lower."
+    )
 
 
+@_self_check
 def check_warmup_cosine(
     warmup_cosine,
     *,
@@ -279,17 +278,20 @@ def check_warmup_cosine(
     over the remaining ``num_steps - warmup_steps`` steps:
     ``LinearWarmup(lr0, warmup_steps, start_factor, then=CosineDecay(lr0, num_steps -
     warmup_steps))``, which equals torch's ``SequentialLR`` of ``LinearLR`` and
-    ``CosineAnnealingLR``. Recognised mistakes: a warm-up from 0; the cosine started at
-    step 0 instead of at the end of the warm-up; a cosine over all ``num_steps``; a cosine
-    without the factor 1/2; no warm-up.
+    ``CosineAnnealingLR``. Recognises: a warm-up from 0; the cosine started at step 0
+    instead of at the end of the warm-up; a cosine over all ``num_steps`` (from step 0 or
+    from the end of the warm-up); a cosine without the factor 1/2; no warm-up; otherwise
+    the first step whose rate is wrong, in which phase, too large or too small.
     """
+    _require_answer(warmup_cosine, name)
     check_callable(warmup_cosine, "warmup_cosine")
     steps = range(num_steps)
     decay = num_steps - warmup_steps
     reference = LinearWarmup(lr0, warmup_steps, start_factor, then=CosineDecay(lr0, decay))
 
-    def cosine(t, length):
-        return lr0 * (1 + np.cos(np.pi * min(t, length) / length)) / 2
+    def cosine(t, length, clamp=True):
+        s = min(t, length) if clamp else t
+        return lr0 * (1 + np.cos(np.pi * s / length)) / 2
 
     def warm(t, start):
         return lr0 * (start + (1 - start) * min(t, warmup_steps) / warmup_steps)
@@ -303,10 +305,21 @@ def check_warmup_cosine(
             lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay),
             "the cosine must start at the end of the warm-up: use t - warmup_steps.",
         ),
+        (  # the same, without holding the rate at 0 once past the end: it rises again
+            lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, decay, False),
+            "the cosine must start at the end of the warm-up: use t - warmup_steps.",
+        ),
         (
             lambda t: warm(t, start_factor) if t < warmup_steps else cosine(t, num_steps),
             f"the cosine runs over the {decay} steps after the warm-up, not over all "
             f"{num_steps}, and starts at t - warmup_steps.",
+        ),
+        (
+            lambda t: (
+                warm(t, start_factor) if t < warmup_steps else cosine(t - warmup_steps, num_steps)
+            ),
+            f"the cosine runs over the {decay} steps after the warm-up, not over all "
+            f"{num_steps}: it must reach 0 at the last step.",
         ),
         (
             lambda t: (
@@ -320,11 +333,7 @@ def check_warmup_cosine(
             "there is no warm-up: the first steps must start small and grow.",
         ),
     ]
-    got = []
-    for t in steps:
-        value = _call(warmup_cosine, (t,), name)
-        got.append(_number(value, f"{name}({t})"))
-    got = np.array(got)
+    got = np.array([_number(_call(warmup_cosine, (t,), name), f"{name}({t})") for t in steps])
     expected = np.array([reference(t) for t in steps])
     if np.allclose(got, expected, rtol=1e-9, atol=1e-15):
         return _passed(f"{name} gives the right rate at all {num_steps} steps.")

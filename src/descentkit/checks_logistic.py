@@ -1,10 +1,12 @@
 """Self-checks for the exercises of chapter 9: logistic regression and a small network.
 
-Defined for chapter 9's exercises. Like :mod:`descentkit.checks`, each ``check_*``
-function compares a learner's answer with the course's reference and either prints a
-short confirmation and returns ``True`` or raises :class:`descentkit.checks.CheckFailed`
+Defined for chapter 9's exercises. These checks are built like those of
+:mod:`descentkit.checks`, on its helpers: each ``check_*`` function compares a learner's
+answer with the course's reference and prints a short confirmation (returning a true
+:class:`~descentkit.checks.Outcome`), or raises :class:`descentkit.checks.CheckFailed`
 with a message in plain words, recognising the usual mistakes (a wrong sign, a forgotten
-mean, the 1/4 left out of the curvature bound...).
+mean, the 1/4 left out of the curvature bound...), or, while the answer is still the
+student notebook's placeholder, prints ``Not answered yet: <hint>``.
 
 Unlike a plain comparison, these messages never show the reference answer: a learner who
 is wrong learns *what kind* of mistake it is, and where to look, but not the number to
@@ -21,7 +23,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import CheckFailed
+from .checks import (
+    CheckFailed,
+    _as_array,
+    _call,
+    _close,
+    _judge_number,
+    _passed,
+    _require_answer,
+    _self_check,
+)
 from .losses import cross_entropy_gradient, cross_entropy_hessian
 from .models import mlp_layers, mlp_num_params
 from .validation import (
@@ -38,74 +49,6 @@ __all__ = [
     "check_l2_for_C",
     "check_swap_units",
 ]
-
-
-def _passed(message: str) -> bool:
-    print("Correct: " + message)
-    return True
-
-
-def _number(answer, name: str) -> float:
-    """The learner's answer as a float, or a plain explanation of why it is not one."""
-    if answer is None:
-        raise CheckFailed(f"{name} is None. Did you forget to compute it (or to `return` it)?")
-    if hasattr(answer, "detach"):  # a torch tensor
-        answer = answer.detach().cpu().numpy()
-    try:
-        value = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{name} should be a number, got {type(answer).__name__}.") from None
-    if value.size != 1:
-        raise CheckFailed(f"{name} should be one number, got an array of shape {value.shape}.")
-    value = float(value.reshape(()))
-    if not np.isfinite(value):
-        raise CheckFailed(f"{name} is {value}, not a finite number.")
-    return value
-
-
-def _array(answer, name: str) -> np.ndarray:
-    if answer is None:
-        raise CheckFailed(f"{name} returned None. Did you forget the `return` statement?")
-    if hasattr(answer, "detach"):
-        answer = answer.detach().cpu().numpy()
-    try:
-        return np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{name} returned a {type(answer).__name__}, expected numbers.") from None
-
-
-def _call(fn, args, name):
-    try:
-        return fn(*args)
-    except CheckFailed:
-        raise
-    except NotImplementedError as exc:
-        raise CheckFailed(
-            f"{name} is not written yet ({exc}). Replace the placeholder with your code."
-        ) from None
-    except Exception as exc:  # the learner's code failed: say so plainly
-        raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
-
-
-def _close(a, b, rtol, atol=0.0) -> bool:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
-def _direction(value, expected) -> str:
-    return "too large" if value > expected else "too small"
-
-
-def _check_number(value, expected, hints, *, name, rtol, advice):
-    """Pass if ``value`` is within ``rtol`` of ``expected``; else explain without revealing it."""
-    if np.isclose(value, expected, rtol=rtol, atol=0):
-        return
-    for wrong, why in hints:
-        if not np.isclose(wrong, expected, rtol=10 * rtol) and np.isclose(
-            value, wrong, rtol=rtol, atol=0
-        ):
-            raise CheckFailed(f"{name} is not right: {why}")
-    raise CheckFailed(f"{name} is not right: it is {_direction(value, expected)}. {advice}")
 
 
 # ------------------------------------------------------------------------------ gradient
@@ -131,6 +74,7 @@ def _ones(X):
     return np.column_stack([np.ones(len(X)), X])
 
 
+@_self_check
 def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     """Check a learner's ``grad_fn(theta, X, y)``: the gradient of the mean cross-entropy.
 
@@ -140,8 +84,10 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     (:func:`descentkit.losses.cross_entropy_gradient` with ``l2=0``). Recognises: the
     wrong sign (``y - p``), a sum instead of the mean, the sigmoid left out (``z - y``),
     a factor 2 as in the MSE's gradient, the gradient of the squared error of the
-    probabilities, the intercept's entry missing or last.
+    probabilities, the intercept's entry missing or last; otherwise, which entries are
+    wrong.
     """
+    _require_answer(grad_fn, name)
     check_callable(grad_fn, "grad_fn")
     cases = _logistic_cases()
 
@@ -185,7 +131,7 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         ),
     ]
     for theta, X, y in cases:
-        got = _array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
+        got = _as_array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
         expected = ref(theta, X, y)
         where = f"(theta with {theta.size} entries, on {len(y)} examples)"
         if got.shape != expected.shape:
@@ -228,6 +174,7 @@ def _top(H):
     return float(np.linalg.eigvalsh(H)[-1])
 
 
+@_self_check
 def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
     """Check the learning rate that is safe for logistic regression before training.
 
@@ -238,8 +185,8 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
 
     Recognises: the 1/4 left out (the rate four times too small), the column of ones left
     out, the ``1/N`` left out, ``1 / lambda_max`` (half the bound), the smallest eigenvalue
-    instead of the largest, the penalty left out (when it matters), and the eigenvalue
-    itself instead of the rate.
+    instead of the largest, the penalty left out (when it matters), the eigenvalue
+    itself instead of the rate and its inverse; otherwise, too large or too small.
 
     Parameters
     ----------
@@ -250,11 +197,12 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
     l2 : float, default 0
         The penalty of the loss.
     """
+    _require_answer(lr, name)
+    _require_answer(X, "X")  # the features can be an answer too (exercise 9.2's X_centred)
     X = check_finite_array(X, "X", ndim=2)
     l2 = check_finite_scalar(l2, "l2")
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
-    value = _number(lr, name)
     N, d = X.shape
     H0 = cross_entropy_hessian(np.zeros(d + 1), X, np.zeros(N), l2)
     expected = 2 / _top(H0)
@@ -292,15 +240,7 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
         (_top(H0), "that is the largest curvature itself; the rate is 2 divided by it."),
         (_top(H0) / 2, "the ratio is upside down: the rate is 2 / lambda_max."),
     ]
-    _check_number(
-        value,
-        expected,
-        hints,
-        name=name,
-        rtol=1e-3,
-        advice="The safe rate is 2 / lambda_max(H(0)), with "
-        "H(0) = X1^T X1 / (4N) + l2 diag(0, 1, ..., 1).",
-    )
+    value = _judge_number(lr, expected, hints, name=name, rtol=1e-3)
     return _passed(
         f"{name} = {value:.4g} is the safe rate: below it every step decreases the loss."
     )
@@ -309,6 +249,7 @@ def check_safe_learning_rate(lr, X, *, l2=0.0, name="your learning rate"):
 # ---------------------------------------------------------------------------- penalty
 
 
+@_self_check
 def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     """Check the penalty ``l2`` that makes the course's loss match ``LogisticRegression(C=C)``.
 
@@ -316,11 +257,12 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     ``1/2 ||w||^2 + C * sum_i CE_i``; dividing by ``C N`` gives the course's
     ``mean_i CE_i + l2 / 2 ||w||^2`` with ``l2 = 1 / (C N)``, so both have the same
     minimiser. Recognises ``1 / C`` (forgot the N), ``C / N``, ``C N``, ``C``, ``N / C``
-    and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost).
+    and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost); otherwise, too
+    large or too small.
     """
+    _require_answer(l2, name)
     C = check_positive(C, "C")
     N = check_int(num_samples, "num_samples", minimum=1)
-    value = _number(l2, name)
     expected = 1 / (C * N)
     hints = [
         (
@@ -335,14 +277,7 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
         (1 / (2 * C * N), "the 1/2 is counted twice: both penalties already carry 1/2."),
         (2 / (C * N), "the 1/2 got lost: both penalties carry 1/2 ||w||^2."),
     ]
-    _check_number(
-        value,
-        expected,
-        hints,
-        name=name,
-        rtol=1e-6,
-        advice="Divide scikit-learn's objective by C N and compare the penalty terms.",
-    )
+    value = _judge_number(l2, expected, hints, name=name, rtol=1e-6)
     return _passed(f"{name} = {value:.4g} gives the same minimum as LogisticRegression(C={C:g}).")
 
 
@@ -354,6 +289,7 @@ def _forward(theta, X, num_inputs):
     return np.tanh(X @ W1 + b1) @ w2 + b2[0]
 
 
+@_self_check
 def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"):
     """Check ``swap_fn(theta, i, j)``: the network with hidden units ``i`` and ``j`` swapped.
 
@@ -362,9 +298,10 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
     new vector in which the two units have traded their incoming weights (columns ``i``
     and ``j`` of ``W1``), their biases (``b1``) and their outgoing weights (``w2``), so that
     the network computes exactly the same function. Recognises: nothing swapped, ``b1`` or
-    ``w2`` left out, only ``W1`` swapped or ``W1`` left out, and changing ``theta``
-    in place.
+    ``w2`` left out, only ``W1`` swapped or ``W1`` left out, changing ``theta`` in place,
+    the wrong shape; otherwise, whether the network still computes the same function.
     """
+    _require_answer(swap_fn, name)
     check_callable(swap_fn, "swap_fn")
     num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
     hidden = check_int(hidden, "hidden", minimum=2)
@@ -399,7 +336,7 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
     for i, j in pairs:
         theta = rng.normal(size=P)
         given = theta.copy()
-        got = _array(_call(swap_fn, (given, i, j), name), name)
+        got = _as_array(_call(swap_fn, (given, i, j), name), name)
         where = f"(units {i} and {j} of a network with {hidden} hidden units)"
         if not np.array_equal(given, theta):
             raise CheckFailed(
@@ -412,10 +349,10 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
                 f"{name} returned shape {got.shape}; it must return a flat "
                 f"vector of the {P} parameters, like theta."
             )
-        if _close(got, swapped(theta, i, j, ("W1", "b1", "w2")), 1e-12):
+        if _close(got, swapped(theta, i, j, ("W1", "b1", "w2")), 1e-12, 0.0):
             continue
         for parts, why in mistakes:
-            if _close(got, swapped(theta, i, j, parts), 1e-12):
+            if _close(got, swapped(theta, i, j, parts), 1e-12, 0.0):
                 raise CheckFailed(f"{name} is not right {where}: {why}")
         same = _close(_forward(got, X, num_inputs), _forward(theta, X, num_inputs), 1e-9, 1e-12)
         raise CheckFailed(
