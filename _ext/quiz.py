@@ -9,11 +9,13 @@ That cell is the one place the questions live:
   "Answer" block with the verdict and the reason for every option;
 - **on the website** this extension turns the same text into a form: a ``<fieldset>`` per
   question with a ``<legend>`` and native radio buttons (keyboard and screen readers for
-  free); choosing an option shows its feedback, in a live region. The feedback is in the
-  HTML, hidden by CSS until its option is chosen, so it also works without JavaScript
-  (CSS ``:has``). Numeric questions get a text box and a Check button (``quiz.js``, a few
-  lines of plain JavaScript served from ``_static``); their answers and feedback stay
-  readable in a native ``<details>`` without JavaScript;
+  free); confirming an option shows its feedback, in a live region: a click (or tap, or
+  Space) confirms at once, while the arrow keys, which move the choice through the group,
+  only select until Enter or the question's Check button (``quiz.js``, a few lines of plain
+  JavaScript served from ``_static``) confirms. The feedback is in the HTML, hidden by CSS
+  until shown, so it also works without JavaScript (CSS ``:has`` shows the checked
+  option's). Numeric questions get a text box and a Check button (``quiz.js`` too); their
+  answers and feedback stay readable in a native ``<details>`` without JavaScript;
 - **the tests** read the same cell with :func:`parse_quiz` (``tests/test_quiz.py`` checks
   the data, ``tests/test_quiz_browser.py`` answers every option in a browser).
 

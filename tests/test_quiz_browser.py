@@ -6,10 +6,14 @@ every known mistake, the correct number and some other number) and checks the fe
 that appears: it is the one for that option, with the right verdict, the text of the
 quiz cell (``_ext/quiz.py``'s :func:`quiz.parse_quiz` reads the same notebook cell as the
 build), readable (contrast at least 4.5:1 against its background), and alone. Options are
-chosen with the mouse in one pass and with the keyboard (Space, arrow keys, Enter) in the
-other. A third pass, with JavaScript off, checks that the multiple-choice feedback still
-appears (CSS only) and that numeric answers stay readable in their <details>. Then: the
-questions fit 375 px, every radio button and text box has a label, every fieldset a
+chosen with the mouse in one pass (a click shows its feedback at once) and with the
+keyboard in the other (Space on the first option; then, for each further one, ArrowDown,
+which must show and announce nothing, and Enter or Space to confirm). Another pass arrows
+through every option of every question and checks that nothing is shown or said until the
+reader confirms (Enter, Space or the question's Check button), and that a numeric answer
+is not judged while it is typed. A further pass, with JavaScript off, checks that the
+multiple-choice feedback still appears (CSS only) and that numeric answers stay readable
+in their <details>. Then: the questions fit 375 px, every radio button and text box has a label, every fieldset a
 legend, and no console error or request to another host happened.
 
 Run after the build, like tests/test_browser.py (same SITE_DIR and CHROMIUM overrides).
@@ -278,6 +282,15 @@ def _check_shown(
     assert fb["mathOk"], f"{where}: math in the feedback is not rendered"
 
 
+def _assert_nothing_shown(pw, qid: str, where: str):
+    """No feedback of question ``qid`` is visible and its live region has nothing to say."""
+    state = pw.evaluate(SHOWN_JS, qid)
+    assert not state["shown"], f"{where}: feedback shown before it was asked for: {state['shown']}"
+    assert state["verdict"] in (None, ""), f"{where}: the question is marked {state['verdict']!r}"
+    said = pw.locator(f"#{qid} .dk-quiz-feedback").inner_text().strip()
+    assert not said, f"{where}: the live region reads {said!r}"
+
+
 def _other_number(q) -> float:
     known = [a.value for a in q.answers if a.value is not None]
     candidate = abs(q.answer) * 7 + 123.25
@@ -300,11 +313,11 @@ def _answer_every_option(page, path, quiz, *, keyboard: bool, where: str):
                     pw.locator(f"label[for={qid}-{o.letter.lower()}]").click()
                 elif i == 0:
                     radio.focus()
-                    pw.keyboard.press("Space")
+                    pw.keyboard.press("Space")  # chooses the focused option: confirmed at once
                 else:
-                    pw.keyboard.press(
-                        "ArrowDown"
-                    )  # moves the focus and the choice to the next option
+                    pw.keyboard.press("ArrowDown")  # moves the focus and the choice on ...
+                    _assert_nothing_shown(pw, qid, f"{where} question {q.number} option {o.letter}")
+                    pw.keyboard.press("Enter" if i % 2 else "Space")  # ... judged when confirmed
                 assert radio.is_checked(), (
                     f"{where} question {q.number}: option {o.letter} is not checked"
                 )
@@ -433,3 +446,103 @@ def _without_javascript(browser, base_url, path):
         assert not page.errors, f"{path.stem} without JS: console errors: {page.errors}"
     finally:
         page.close()
+
+
+CONFIRM = ("Enter", "Space", "Check")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_arrow_keys_select_without_revealing(browser, base_url, path):
+    """Arrowing through the options shows and says nothing; the confirmed option's feedback then
+    appears (Enter, Space or Check, in turn); a number is judged only when it is checked."""
+    browser.run(lambda chromium: _arrow_keys(chromium, base_url, path))
+
+
+def _arrow_keys(browser, base_url, path):
+    page = Page(browser, base_url, path, scheme="light", viewport=DESKTOP)
+    pw, qz = page.page, quiz_id(f"book/{path.stem}")
+    try:
+        for q in _quiz(path).questions:
+            qid, where = f"{qz}-{q.number}", f"{path.stem} question {q.number}"
+            how = CONFIRM[q.number % len(CONFIRM)]
+            check = pw.locator(f"#{qid} button.dk-quiz-check")
+            assert check.count() == 1 and check.is_visible(), f"{where}: no visible Check button"
+            assert check.inner_text().strip() == "Check", f"{where}: {check.inner_text()!r}"
+            if q.kind == "numeric":
+                _type_a_number(pw, qid, q, how, where)
+                continue
+            if q.number == 1:  # Check with nothing chosen asks for a choice, in the live region
+                check.click()
+                note = pw.locator(f"#{qid} .dk-quiz-feedback").inner_text().strip()
+                assert note == "Choose an option first.", f"{where}: the live region reads {note!r}"
+                assert not pw.evaluate(SHOWN_JS, qid)["shown"]
+            n = len(q.options)
+            target = next(i for i, o in enumerate(q.options) if o.correct)
+            pw.locator(f"#{qid}-a").focus()  # focus alone checks nothing
+            # from A: every other option, A again (the group wraps), then on to the correct one
+            for step in range(1, n + target + 1):
+                pw.keyboard.press("ArrowDown")
+                o = q.options[step % n]
+                assert pw.locator(f"#{qid}-{o.letter.lower()}").is_checked(), (
+                    f"{where}: ArrowDown did not move the choice to {o.letter}"
+                )
+                _assert_nothing_shown(pw, qid, f"{where} after ArrowDown to {o.letter}")
+            o = q.options[target]
+            if how == "Check":
+                check.click()
+            else:
+                pw.keyboard.press(how)
+            _check_shown(
+                pw.evaluate(SHOWN_JS, qid),
+                key="option",
+                expected=o.letter,
+                correct=o.correct,
+                feedback=o.feedback,
+                where=f"{where} option {o.letter} confirmed with {how}",
+            )
+            if how == "Check":
+                pw.locator(f"#{qid}-{o.letter.lower()}").focus()
+            pw.keyboard.press("ArrowUp")  # a new choice hides the feedback of the last one
+            _assert_nothing_shown(pw, qid, f"{where} after ArrowUp from {o.letter}")
+            o = q.options[(target - 1) % n]
+            pw.locator(f"#{qid}-{o.letter.lower()}").click()  # the radio button itself
+            _check_shown(
+                pw.evaluate(SHOWN_JS, qid),
+                key="option",
+                expected=o.letter,
+                correct=o.correct,
+                feedback=o.feedback,
+                where=f"{where} option {o.letter} clicked after the arrow keys",
+            )
+        _clean(page, path.stem)
+    finally:
+        page.close()
+
+
+def _type_a_number(pw, qid, q, how, where):
+    """Typing the right number, key by key, judges nothing; Enter or Check does; an edit (or
+    leaving the box) takes the verdict away again without judging the new number."""
+    box = pw.locator(f"#{qid}-input")
+    box.click()
+    for key in f"{q.answer:g}":
+        pw.keyboard.type(key)
+        _assert_nothing_shown(pw, qid, f"{where} while typing {box.input_value()!r}")
+    if how == "Check":
+        pw.locator(f"#{qid} .dk-quiz-check").click()
+    else:
+        box.press("Enter")
+    a = q.answers[0]
+    _check_shown(
+        pw.evaluate(SHOWN_JS, qid),
+        key="value",
+        expected=repr(a.value),
+        correct=True,
+        feedback=a.feedback,
+        label=f"{a.label} (within {q.tolerance:g}): ",
+        where=f"{where} answer {q.answer:g} checked with {how}",
+    )
+    box.press("End")
+    pw.keyboard.type("7")
+    _assert_nothing_shown(pw, qid, f"{where} after editing the checked number")
+    box.blur()
+    _assert_nothing_shown(pw, qid, f"{where} after leaving the box")
