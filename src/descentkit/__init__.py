@@ -15,10 +15,11 @@ modules follow the course's ideas, not its chapters:
 ``surfaces``    loss surfaces over a grid of parameters (chapter 3)
 ``curvature``   the theory of quadratics: eigenvalues, kappa, stable and best rates
 ``functions``   test functions that are not a bowl (chapter 7)
-``checks``      the exercises' self-checks (every chapter)
+``checks``      the exercises' self-checks (every chapter; ``checks_adaptive`` and
+                ``checks_logistic`` hold those of chapters 8 and 9)
 ``plots``       the figure style and the figure helpers (every chapter)
 ``animation``   animations for the web pages (chapter 3)
-``widgets``     the interactive figures of the website, their data exported (chapters 1-7)
+``widgets``     the interactive figures of the website, their data exported (every chapter)
 ``nb``          small conveniences for the chapter notebooks
 ``validation``  the argument checks every public function uses
 ==============  ==========================================================================
@@ -50,6 +51,8 @@ SUBMODULES = (
     "curvature",
     "functions",
     "checks",
+    "checks_adaptive",
+    "checks_logistic",
     "plots",
     "animation",
     "widgets",
