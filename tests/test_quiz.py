@@ -352,7 +352,7 @@ def test_ch05_ten_times_larger_feature_lowers_the_stable_rate():
 
 
 def test_ch05_ten_times_smaller_feature_also_stretches_the_bowl():
-    assert _correct_letter(_question("05", 3)) == "B"
+    assert _correct_letter(_question("05", 3)) == "C"
     original = curvature(mse_hessian(make_linear_data().x_train))
     small = curvature(mse_hessian(make_linear_data(x_scale=0.1, true_w=20.0).x_train))
     assert small.condition_number > 10 * original.condition_number
@@ -410,9 +410,9 @@ def test_ch07_velocity_is_a_sum():
 
 def test_ch07_too_much_momentum():
     q = _question("07", 2)
-    assert _correct_letter(q) == "B"
+    assert _correct_letter(q) == "C"
     steps = math.ceil(math.log(1e-3) / math.log(math.sqrt(0.99)))
-    assert f"about {steps} steps" in q.options[1].feedback
+    assert f"about {steps} steps" in q.options[2].feedback
     bad = make_linear_data(x_scale=10, true_w=0.2)
     x, y = bad.x_train, bad.y_train
     grad, loss = mse_gradient_of(x, y), mse_of(x, y)
@@ -430,7 +430,7 @@ def test_ch07_too_much_momentum():
 
 
 def test_ch07_scaling_with_kappa():
-    assert _correct_letter(_question("07", 3)) == "B"
+    assert _correct_letter(_question("07", 3)) == "D"
 
     def rho_gd(k):
         return (k - 1) / (k + 1)
