@@ -17,8 +17,9 @@ keeps that cache honest, and fills it on both cores:
 3. **The book**, with ``jupyter-book build -W -n --keep-going``, then
    ``scripts/post_build.py`` (the downloads).
 
-KaTeX, which renders the math when the site is built, is installed from
-``_ext/katex/package-lock.json`` with ``npm ci`` when it is missing or older than its lock.
+KaTeX, which renders the math when the site is built, and the d3 modules the widgets draw
+with are installed from ``_ext/katex/package-lock.json`` and ``_ext/d3/package-lock.json``
+with ``npm ci`` when they are missing or older than their lock.
 With nothing changed the build executes nothing.
 
 Usage: python scripts/build_site.py [--all] [--quiet] [--serial]
@@ -44,6 +45,7 @@ CACHE = BUILD / ".jupyter_cache"
 STAMP = BUILD / ".chapter-fingerprints.json"
 PACKAGE = ROOT / "src" / "descentkit"
 KATEX = ROOT / "_ext" / "katex"
+D3 = ROOT / "_ext" / "d3"
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 
 
@@ -188,19 +190,29 @@ def execute_in_parallel(serial: bool) -> list[str]:
     return todo
 
 
-def ensure_katex() -> None:
-    """``npm ci`` in _ext/katex when its node_modules is missing or older than the lock."""
-    installed = KATEX / "node_modules" / ".package-lock.json"
-    lock = KATEX / "package-lock.json"
+def ensure_npm(folder: Path, what: str) -> None:
+    """``npm ci`` in ``folder`` when its node_modules is missing or older than the lock."""
+    installed = folder / "node_modules" / ".package-lock.json"
+    lock = folder / "package-lock.json"
     if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("[build] npm (Node.js) is needed: KaTeX renders the math at build time")
-    print("[build] installing KaTeX from _ext/katex/package-lock.json (npm ci)")
+        raise SystemExit(f"[build] npm (Node.js) is needed: {what}")
+    print(f"[build] installing {folder.name} from {lock.relative_to(ROOT)} (npm ci)")
     subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(KATEX)], check=True, cwd=KATEX
+        [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(folder)], check=True, cwd=folder
     )
+
+
+def ensure_katex() -> None:
+    """``npm ci`` in _ext/katex when its node_modules is missing or older than the lock."""
+    ensure_npm(KATEX, "KaTeX renders the math at build time")
+
+
+def ensure_d3() -> None:
+    """``npm ci`` in _ext/d3 (the widgets' d3 modules) when missing or older than the lock."""
+    ensure_npm(D3, "the widgets' d3 modules come from npm")
 
 
 def main() -> int:
@@ -215,6 +227,7 @@ def main() -> int:
     args = parser.parse_args()
 
     ensure_katex()
+    ensure_d3()
     if args.all:
         print("[build] --all given: clearing the execution cache so every notebook runs again")
         for folder in (".jupyter_cache", ".doctrees", "jupyter_execute"):

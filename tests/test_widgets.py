@@ -403,6 +403,7 @@ def test_the_extension_adds_assets_only_where_widgets_are(monkeypatch):
     app = App()
     ext._page_assets(app, "book/01", "page.html", {"body": body}, None)
     assert [n for n, _ in app.js] == [
+        "d3/d3-modules.min.js",
         "widgets/dk-core.js",
         "widgets/dk-rate-1d.js",
         "widgets/dk-momentum.js",

@@ -909,7 +909,14 @@ def test_page_weight_stays_under_the_budget(shared, wid):
     doc = WIDGETS[wid][0]
     assert total <= WEIGHT_LIMIT, f"{doc}: {total / 1e6:.2f} MB on the wire (widget assets {widget_bytes / 1e3:.0f} kB)"
     assert 0 < widget_bytes < 20_000, f"{doc}: the widget scripts and styles weigh {widget_bytes / 1e3:.0f} kB compressed"
-    print(f"{doc}: {total / 1e6:.3f} MB, widget assets {widget_bytes / 1e3:.1f} kB")
+    # the d3 modules the framework draws with: from this site (Tab fails a request to another
+    # host), the one file _ext/widgets.py makes of the pinned UMD builds
+    d3 = {k: v for k, v in t.sizes.items() if "/_static/d3/" in k}
+    assert [k.rsplit("/_static/", 1)[1] for k in d3] == ["d3/d3-modules.min.js"], f"{doc}: {sorted(d3)}"
+    assert 0 < sum(d3.values()) < 40_000, f"{doc}: the d3 modules weigh {sum(d3.values()) / 1e3:.0f} kB compressed"
+    assert t.page.evaluate("""() => ['scaleLinear', 'scaleLog', 'line', 'symbol', 'contours', 'interpolateViridis']
+        .every(name => typeof window.d3[name] === 'function') && window.d3.timeYear === undefined""")
+    print(f"{doc}: {total / 1e6:.3f} MB, widget assets {widget_bytes / 1e3:.1f} kB, d3 {sum(d3.values()) / 1e3:.1f} kB")
 
 
 @pytest.mark.parametrize("wid", IDS)

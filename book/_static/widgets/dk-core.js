@@ -1,8 +1,17 @@
 /* descentkit widgets: the small framework every interactive figure of the course uses.
 
-   Plain JavaScript, no dependency, nothing fetched: served from the site's _static/widgets/
-   by _ext/widgets.py, only on pages that have a widget. A widget is the HTML output of a
-   notebook cell that calls a function of descentkit.widgets:
+   Plain JavaScript on d3, nothing fetched from another host: served from the site's
+   _static/widgets/ by _ext/widgets.py, only on pages that have a widget, after
+   _static/d3/d3-modules.min.js, the UMD builds of nine d3 modules (array, color,
+   interpolate, format, scale, path, shape, contour, scale-chromatic) pinned in
+   _ext/d3/package.json and installed by `npm ci`. Weight, gzip: the d3 modules 37.2 kB
+   (d3-shape 7.7 + d3-path 1.2, d3-scale-chromatic 7.5, d3-array 6.0, d3-scale 4.9,
+   d3-color 4.2, d3-interpolate 3.2, d3-format 2.4, d3-contour 2.4; d3-scale's d3-time and
+   d3-time-format, 5.2 kB, are left out: only scaleTime uses them) and this file 10.9 kB,
+   against 10.0 kB for this file alone with its own plotting layer. Chapter 3 on the wire
+   (benchmarks/site_weight.py): 1.36 MB before, 1.40 MB after (budget 1.5 MB).
+
+   A widget is the HTML output of a notebook cell that calls a function of descentkit.widgets:
 
      <div class="dk-widget" id="ch01-rate" data-dk-kind="rate-1d">
        <script type="application/json" class="dk-data">{...the problem, from the package...}</script>
@@ -18,8 +27,9 @@
    - a live region that announces the result in words (debounced);
    - the state in the URL hash, "#<widget id>?<key>=<value>&...", read at load and on
      hashchange, written with history.replaceState as the reader changes a setting;
-   - SVG plots (linear or log axes, nice ticks, clipped lines, dots, markers, a canvas
-     underneath for filled contour bands in viridis), redrawn when the width changes;
+   - SVG plots drawn with d3 (d3-scale's linear and log scales, ticks and tick formats,
+     d3-shape's lines and star, d3-contour's filled bands on a canvas underneath, in
+     d3-scale-chromatic's viridis), redrawn when the width changes;
    - the descent loop of descentkit.optim.descend with its rules (plain step, heavy ball,
      Nesterov in torch.optim's form), its divergence rule and steps_to_tolerance, and the
      MSE of the line, so that every widget computes what the package computes;
@@ -187,39 +197,35 @@
     return text !== undefined && text !== "" && Number.isFinite(v) && v >= lo && v <= hi ? v : fallback;
   };
 
-  // ------------------------------------------------------------------ plots
+  // ------------------------------------------------------------------ plots, drawn with d3
 
-  function niceStep(span, count) {
-    const raw = span / Math.max(count, 1);
-    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    const f = raw / mag;
-    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+  // The plotting layer is d3's, loaded before this file from the site's _static/d3/:
+  // d3-scale for the axes (scaleLinear, scaleLog, their ticks and tick formats), d3-shape
+  // for the lines (line(), with a gap where a point is not finite) and the star marker,
+  // d3-contour for the filled contour bands, d3-scale-chromatic for viridis.
+  const d3 = window.d3;
+  if (!d3 || !d3.scaleLinear || !d3.line || !d3.contours || !d3.interpolateViridis) {
+    console.error("descentkit widgets: the d3 modules (_static/d3/d3-modules.min.js) are not loaded");
   }
-  function ticks(axis, count) {
-    const [a, b] = axis.domain;
-    if (axis.log) {
-      const lo = Math.ceil(Math.log10(a) - 1e-9), hi = Math.floor(Math.log10(b) + 1e-9);
-      const every = Math.max(1, Math.ceil((hi - lo + 1) / Math.max(count, 2)));
-      const out = [];
-      for (let e = lo; e <= hi; e += every) out.push(Math.pow(10, e));
-      return out;
-    }
-    const step = niceStep(b - a, count);
-    const out = [];
-    for (let t = Math.ceil(a / step - 1e-9) * step; t <= b + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-    return out;
-  }
-  function tickLabel(axis, t) {
-    if (axis.format) return axis.format(t);
-    if (axis.log) {
-      const e = Math.round(Math.log10(t));
-      return e === 0 ? "1" : e === 1 ? "10" : `10${String(e).split("").map((c) => SUP[c]).join("")}`;
-    }
-    return sign(String(Number(t.toPrecision(6))));
+  const clampPx = (px) => Math.max(-1e5, Math.min(1e5, px));  // far-off points: keep SVG sane
+  // Log-axis labels: powers of ten as 1, 10, 10⁻⁶ (d3's log tickFormat leaves the
+  // in-between ticks unlabelled when they would crowd).
+  const powerLabel = (t) => {
+    const e = Math.round(Math.log10(t));
+    if (Math.abs(t / Math.pow(10, e) - 1) > 1e-9) return DK.sig(t);
+    return e === 0 ? "1" : e === 1 ? "10" : `10${String(e).split("").map((c) => SUP[c]).join("")}`;
+  };
+  // The ticks of an axis with their labels ("" for a minor tick).
+  function tickList(axis, scale, count) {
+    const format = axis.log ? scale.tickFormat(count, axis.format || powerLabel)
+                            : axis.format || scale.tickFormat(count);
+    return scale.ticks(count).map((v) => [v, format(v)]);
   }
 
   // A plot: an SVG (and, under it, a canvas for filled contours) that fills the width of
-  // its box; plot.draw() is called again with the new width whenever the width changes.
+  // its box; the widget draws it again (layout(), axes(), ...) whenever the width changes.
+  // x and y are axes {domain, log, label, format, hidden}; a widget may change a domain
+  // between draws, the d3 scales follow.
   DK.Plot = class {
     // equal: one unit of x as long as one unit of y (the plot's height follows its width).
     constructor({x, y, aspect = 0.72, maxHeight = 380, minHeight = 190, margin, label, heat = false, equal = false}) {
@@ -233,6 +239,10 @@
       this.layers = {};
       this.onDraw = null;
       this.width = 0;
+      this.inner = {x: 0, y: 0, w: 1, h: 1};
+      this.scales = {};
+      const ok = ([u, v]) => Number.isFinite(u) && Number.isFinite(v) && (!this.x.log || u > 0) && (!this.y.log || v > 0);
+      this.path = d3.line().defined(ok).x(([u]) => this.sx(u)).y(([, v]) => this.sy(v)).digits(1);
     }
     layout() {
       const m = this.margin;
@@ -253,22 +263,20 @@
         this.svg.append(this.layers[name]);
       }
     }
-    scale(axis, v, lo, len, flip) {
-      const [a, b] = axis.domain;
-      const f = axis.log ? (Math.log(v) - Math.log(a)) / (Math.log(b) - Math.log(a)) : (v - a) / (b - a);
-      const px = lo + (flip ? 1 - f : f) * len;
-      return Math.max(-1e5, Math.min(1e5, px));  // far-off points: clamp, keep SVG sane
+    // The d3 scale of an axis ("x" or "y") onto the inner box, made again when the
+    // axis's domain or the box has changed.
+    scale(which) {
+      const axis = this[which], {x, y, w, h} = this.inner;
+      const [a, b] = axis.domain, [r0, r1] = which === "x" ? [x, x + w] : [y + h, y];
+      const c = this.scales[which];
+      if (c && c.a === a && c.b === b && c.log === !!axis.log && c.r0 === r0 && c.r1 === r1) return c.s;
+      const s = (axis.log ? d3.scaleLog() : d3.scaleLinear()).domain([a, b]).range([r0, r1]);
+      this.scales[which] = {a, b, log: !!axis.log, r0, r1, s};
+      return s;
     }
-    sx(v) { return this.scale(this.x, v, this.inner.x, this.inner.w, false); }
-    sy(v) { return this.scale(this.y, v, this.inner.y, this.inner.h, true); }
-    invert(px, py) {
-      const fx = (px - this.inner.x) / this.inner.w, fy = 1 - (py - this.inner.y) / this.inner.h;
-      const inv = (axis, f) => {
-        const [a, b] = axis.domain;
-        return axis.log ? Math.exp(Math.log(a) + f * (Math.log(b) - Math.log(a))) : a + f * (b - a);
-      };
-      return [inv(this.x, fx), inv(this.y, fy)];
-    }
+    sx(v) { return clampPx(this.scale("x")(v)); }
+    sy(v) { return clampPx(this.scale("y")(v)); }
+    invert(px, py) { return [this.scale("x").invert(px), this.scale("y").invert(py)]; }
     // A data point's position on the screen (for the tests' pointer).
     client(u, v) {
       const r = this.svg.getBoundingClientRect();
@@ -284,33 +292,28 @@
       const [x0, x1] = this.x.domain, [y0, y1] = this.y.domain;
       return x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1);
     }
+    // The frame, d3's ticks (unlabelled minor ticks on log axes) and the axis labels.
     axes() {
       const g = this.layers.axes, {x, y, w, h} = this.inner;
       g.append(DK.s("rect", {x, y, width: w, height: h, class: "dk-frame"}));
-      const nx = Math.max(2, Math.floor(w / 70)), ny = Math.max(2, Math.floor(h / 45));
-      for (const t of ticks(this.x, nx)) {
+      const nx = Math.max(2, Math.floor(w / 60)), ny = Math.max(2, Math.floor(h / 40));
+      for (const [t, label] of tickList(this.x, this.scale("x"), nx)) {
         const px = this.sx(t);
-        g.append(DK.s("line", {x1: px, x2: px, y1: y + h, y2: y + h + 5, class: "dk-tick"}),
-                 DK.s("text", {x: px, y: y + h + 17, class: "dk-ticklabel", "text-anchor": "middle"}, tickLabel(this.x, t)));
+        g.append(DK.s("line", {x1: px, x2: px, y1: y + h, y2: y + h + (label ? 5 : 3), class: "dk-tick"}),
+                 label ? DK.s("text", {x: px, y: y + h + 17, class: "dk-ticklabel", "text-anchor": "middle"}, label) : null);
       }
-      for (const t of this.y.hidden ? [] : ticks(this.y, ny)) {
+      for (const [t, label] of this.y.hidden ? [] : tickList(this.y, this.scale("y"), ny)) {
         const py = this.sy(t);
-        g.append(DK.s("line", {x1: x - 5, x2: x, y1: py, y2: py, class: "dk-tick"}),
-                 DK.s("text", {x: x - 8, y: py + 4, class: "dk-ticklabel", "text-anchor": "end"}, tickLabel(this.y, t)));
+        g.append(DK.s("line", {x1: x - (label ? 5 : 3), x2: x, y1: py, y2: py, class: "dk-tick"}),
+                 label ? DK.s("text", {x: x - 8, y: py + 4, class: "dk-ticklabel", "text-anchor": "end"}, label) : null);
       }
       if (this.x.label) g.append(DK.s("text", {x: x + w / 2, y: this.height - 6, class: "dk-axislabel", "text-anchor": "middle"}, this.x.label));
       if (this.y.label) g.append(DK.s("text", {x: 13, y: y + h / 2, class: "dk-axislabel", "text-anchor": "middle",
                                               transform: `rotate(-90 13 ${y + h / 2})`}, this.y.label));
     }
-    d(points) {
-      let d = "", pen = false;
-      for (const [u, v] of points) {
-        if (!Number.isFinite(u) || !Number.isFinite(v) || (this.x.log && u <= 0) || (this.y.log && v <= 0)) { pen = false; continue; }
-        d += `${pen ? "L" : "M"}${this.sx(u).toFixed(1)},${this.sy(v).toFixed(1)}`;
-        pen = true;
-      }
-      return d;
-    }
+    // The SVG path of a line through points [[x, y], ...] (d3-shape's line()): a gap where a
+    // point is not finite (or not positive on a log axis).
+    d(points) { return this.path(points) || ""; }
     line(points, cls, layer = "data") {
       const p = DK.s("path", {d: this.d(points), class: `dk-line ${cls || ""}`});
       this.layers[layer].append(p);
@@ -330,7 +333,7 @@
       const px = this.sx(u), py = this.sy(v);
       let node;
       if (kind === "start") node = DK.s("rect", {x: px - 5, y: py - 5, width: 10, height: 10, class: "dk-start"});
-      else if (kind === "min") node = DK.s("path", {d: star(px, py, 8.5, 3.6), class: "dk-min"});
+      else if (kind === "min") node = DK.s("path", {d: STAR, transform: `translate(${px.toFixed(1)},${py.toFixed(1)})`, class: "dk-min"});
       else node = DK.s("circle", {cx: px, cy: py, r: 5.5, class: `dk-marker ${kind || ""}`});
       if (title) node.append(DK.s("title", {}, title));
       this.layers.over.append(node);
@@ -343,59 +346,66 @@
     }
     // Filled contour bands of value(x, y) on the canvas under the SVG: levels are
     // [lo, hi, n] spaced evenly in log(value) (log=true) or in value; colours viridis, values
-    // outside [lo, hi] in the end colours, values that are not finite in `none`.
+    // outside [lo, hi] in the end colours, values that are not finite in `none` ([r, g, b]).
+    // value is sampled every HEAT_CELL px and d3-contour traces the n - 2 boundaries between
+    // the n - 1 bands (marching squares, interpolated), which the canvas fills, lowest first.
     // key: the same key as last time (and the same size) keeps the bands already drawn.
     heat(value, {lo, hi, n = 16, log = true, reverse = false, none = null, key = null}) {
       if (!this.canvas) return;
       this.el.classList.add("dk-has-heat");
       const {x, y, w, h} = this.inner;
       const ratio = Math.min(window.devicePixelRatio || 1, 2);
-      const full = `${key}|${w}|${h}|${ratio}`;
+      const full = `${key}|${w}|${h}|${ratio}|${this.x.domain}|${this.y.domain}`;
       if (key !== null && full === this.heatKey) return;
       this.heatKey = full;
       const W = Math.max(1, Math.round(w * ratio)), H = Math.max(1, Math.round(h * ratio));
       const c = this.canvas;
       c.width = W; c.height = H;
       Object.assign(c.style, {left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px`});
-      const ctx = c.getContext("2d");
-      const img = ctx.createImageData(W, H);
+      const nx = Math.max(2, Math.ceil(w / HEAT_CELL)), ny = Math.max(2, Math.ceil(h / HEAT_CELL));
       const L0 = log ? Math.log(lo) : lo, L1 = log ? Math.log(hi) : hi;
-      const palette = [];
-      for (let k = 0; k < n - 1; k++) palette.push(DK.viridis(n > 2 ? (reverse ? 1 - k / (n - 2) : k / (n - 2)) : 0.5));
-      for (let j = 0; j < H; j++) {
-        const [, vy] = this.invert(x, y + (j + 0.5) / ratio);
-        for (let i = 0; i < W; i++) {
-          const [vx] = this.invert(x + (i + 0.5) / ratio, y);
-          const v = value(vx, vy);
-          let rgb;
-          if (!Number.isFinite(v)) rgb = none || palette[n - 2];
-          else {
-            const f = ((log ? Math.log(Math.max(v, 1e-300)) : v) - L0) / (L1 - L0);
-            rgb = palette[Math.max(0, Math.min(n - 2, Math.floor(f * (n - 1))))];
-          }
-          const o = 4 * (j * W + i);
-          img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
+      // each sample as its band's number, 0 .. n - 2 (a fraction between boundaries)
+      const grid = new Float64Array(nx * ny), bad = none ? new Uint8Array(nx * ny) : null;
+      const xs = Array.from({length: nx}, (_, i) => this.invert(x + (i + 0.5) * w / nx, y)[0]);
+      let anyBad = false;
+      for (let j = 0; j < ny; j++) {
+        const [, vy] = this.invert(x, y + (j + 0.5) * h / ny);
+        for (let i = 0; i < nx; i++) {
+          const v = value(xs[i], vy), k = j * nx + i;
+          if (!Number.isFinite(v)) {
+            grid[k] = n - 1;
+            if (bad) { bad[k] = 1; anyBad = true; }
+          } else grid[k] = ((log ? Math.log(Math.max(v, 1e-300)) : v) - L0) / (L1 - L0) * (n - 1);
         }
       }
-      ctx.putImageData(img, 0, 0);
+      const colour = (k) => d3.interpolateViridis(n > 2 ? (reverse ? 1 - k / (n - 2) : k / (n - 2)) : 0.5);
+      const ctx = c.getContext("2d");
+      ctx.setTransform(W / nx, 0, 0, H / ny, 0, 0);  // contour coordinates: one unit a sample
+      const fill = (shape, style) => {
+        ctx.beginPath();
+        for (const polygon of shape.coordinates) {
+          for (const ring of polygon) {
+            ring.forEach(([u, v], i) => (i ? ctx.lineTo(u, v) : ctx.moveTo(u, v)));
+            ctx.closePath();
+          }
+        }
+        ctx.fillStyle = style;
+        ctx.fill("evenodd");
+      };
+      ctx.fillStyle = colour(0);
+      ctx.fillRect(0, 0, nx, ny);
+      const bands = d3.contours().size([nx, ny]).thresholds(d3.range(1, n - 1))(grid);
+      bands.forEach((shape, k) => fill(shape, colour(k + 1)));
+      if (anyBad) fill(d3.contours().size([nx, ny]).thresholds([0.5])(bad)[0], `rgb(${none.join(",")})`);
     }
   };
+  const HEAT_CELL = 2;  // px between the samples of a contour map
+  const STAR = d3 && d3.symbol ? d3.symbol(d3.symbolStar, 81)() : "";  // outer radius 8.5 px
 
-  function star(cx, cy, R, r) {
-    let d = "";
-    for (let k = 0; k < 10; k++) {
-      const a = -Math.PI / 2 + (k * Math.PI) / 5, rad = k % 2 ? r : R;
-      d += `${k ? "L" : "M"}${(cx + rad * Math.cos(a)).toFixed(1)},${(cy + rad * Math.sin(a)).toFixed(1)}`;
-    }
-    return d + "Z";
-  }
-
-  // matplotlib's viridis at nine points, linearly interpolated.
-  const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-                   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
+  // Viridis as [r, g, b] (d3-scale-chromatic's, matplotlib's 256 colours), t in [0, 1].
   DK.viridis = (t) => {
-    const f = Math.max(0, Math.min(1, t)) * 8, k = Math.min(7, Math.floor(f)), u = f - k;
-    return VIRIDIS[k].map((c, i) => Math.round(c + u * (VIRIDIS[k + 1][i] - c)));
+    const c = d3.rgb(d3.interpolateViridis(Math.max(0, Math.min(1, t))));
+    return [c.r, c.g, c.b];
   };
 
   // ------------------------------------------------------------------ the descent loop
