@@ -1255,11 +1255,16 @@ def check_mse_gradient_value(
         )
     if got.shape == ref.shape and np.any(np.abs(ref) > tol["atol"]):
         wrong.append(
-            (len(x) * ref, "you summed over the data points instead of averaging (forgot the mean).")
+            (
+                len(x) * ref,
+                "you summed over the data points instead of averaging (forgot the mean).",
+            )
         )
     for w_value, why in wrong:
-        if got.shape == w_value.shape and _close(got, w_value, **tol) and not _close(
-            ref, w_value, **tol
+        if (
+            got.shape == w_value.shape
+            and _close(got, w_value, **tol)
+            and not _close(ref, w_value, **tol)
         ):
             raise CheckFailed(f"{name} is not right: {why}")
     raise CheckFailed(_compare(got, ref, names=["dL/db", "dL/dw"], what=name, **tol))
