@@ -1502,9 +1502,9 @@ def check_standardize(standardize, *, name="your standardization"):
     ``X_train`` (shape ``(n, d)`` or ``(n,)``) and features ``X`` to transform, and returns
     ``(X - mean) / std`` with the mean and the standard deviation (``ddof=0``, as
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
-    statistics taken from ``X`` instead of the training set (a leak), forgot to subtract the
-    mean, divided by the variance, the sample standard deviation (``ddof=1``), statistics
-    over the wrong axis.
+    statistics taken from ``X`` instead of the training set (each set scaled its own way),
+    forgot to subtract the mean, divided by the variance, the sample standard deviation
+    (``ddof=1``), statistics over the wrong axis.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -1523,8 +1523,9 @@ def check_standardize(standardize, *, name="your standardization"):
     mistakes = [
         (
             scaled(lambda t, x: x.mean(axis=0), lambda t, x: x.std(axis=0)),
-            "you used the mean and standard deviation of X itself. Use the TRAINING set's statistics for every "
-            "set, otherwise the validation data leak into the scaling and train and validation get different scales.",
+            "you used the mean and standard deviation of X itself, so each set is scaled with its own "
+            "statistics: train and validation get different scales, and the model sees inconsistent inputs. "
+            "Use the TRAINING set's statistics for every set.",
         ),
         (lambda t, x: x / t.std(axis=0), "the mean is not subtracted: compute (X - mean) / std."),
         (
