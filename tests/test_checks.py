@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from descentkit import checks
+from descentkit import checks, losses
 from descentkit.checks import CheckFailed
 
 
@@ -47,6 +47,24 @@ def test_check_value_right_prints_and_returns_true(capsys):
 )
 def test_check_value_diagnoses(answer, fragment):
     fails_with(fragment, checks.check_value, answer, 0.5)
+
+
+@pytest.mark.parametrize("answer", [0.333, 0.3333, 0.33, 0.3364])
+def test_a_rounded_answer_is_reported_as_rounded_not_too_small(answer):
+    msg = fails_with("looks rounded", checks.check_value, answer, 1 / 3, name="lr")
+    assert "too small" not in msg and "too large" not in msg
+    assert "keep all the digits" in msg and "0.3333333" not in msg
+    fails_with("looks rounded", checks.check_learning_rate_bound, 0.333, np.diag([2.0, 6.0]))
+
+
+def test_rounded_only_near_the_value_and_not_for_counts():
+    fails_with("too small", checks.check_value, 0.32, 1 / 3)  # 4 % off: not a rounding
+    fails_with("too large", checks.check_value, 0.34, 1 / 3)
+    msg = fails_with("too small", checks.check_steps, 685, 691)  # a count is whole, not rounded
+    assert "rounded" not in msg
+    # in an array, the rounded component is named
+    msg = fails_with("component 1", checks.check_value, [1.0, 0.667], [1.0, 2 / 3])
+    assert "looks rounded" in msg and "the others are right" in msg
 
 
 def test_check_value_hints_take_precedence():
@@ -205,9 +223,11 @@ def standardize_ok(X_train, X):
 
 def test_check_standardize():
     assert checks.check_standardize(standardize_ok)
-    fails_with(
+    msg = fails_with(
         "TRAINING", checks.check_standardize, lambda t, x: (x - x.mean(axis=0)) / x.std(axis=0)
     )  # noqa: E501
+    # each set scaled with its own statistics: inconsistent inputs, not a leak into training
+    assert "its own statistics" in msg and "inconsistent" in msg and "leak" not in msg
     fails_with("mean is not subtracted", checks.check_standardize, lambda t, x: x / t.std(axis=0))
     fails_with(
         "variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0)
@@ -391,6 +411,8 @@ def test_every_check_reports_a_placeholder_without_raising(capsys):
             todo, lambda t, i: t, np.zeros(2), n=4, batch_size=2
         ),
         lambda: checks.check_target(todo, lambda v: v, 1.0, rtol=0.1),
+        lambda: checks.check_power_law_rate(todo, [1.0, 2.0], [1.0, 2.0], 1.5),
+        lambda: checks.check_mse_gradient_value(todo, 1, 2, [1.0, 2.0], [3.0, 5.0]),
         lambda: checks.check_momentum_step(unwritten),
         lambda: checks.check_diverging_rates(todo, [0.1], lambda lr: [1.0, 0.5]),
         lambda: checks.check_best_choice(todo, [1, 2], lambda c: c),
@@ -525,6 +547,72 @@ def test_check_mse_recognises_mistakes_of_the_expansion():
     fails_with("terms with y", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, sign=1))
 
 
+def test_check_mse_names_the_wrong_term_of_the_expansion():
+    def expanded(b, w, x, y, c=(1, 2, 1, -2, -2, 1)):
+        terms = [b**2, b * w * np.mean(x), w**2 * np.mean(x**2), b * np.mean(y),
+                 w * np.mean(x * y), np.mean(y**2)]
+        return sum(k * t for k, t in zip(c, terms))
+
+    msg = fails_with(
+        "the term b w mean(x) is missing a factor 2",
+        checks.check_mse,
+        lambda b, w, x, y: expanded(b, w, x, y, c=(1, 1, 1, -2, -2, 1)),
+    )
+    assert "too large" not in msg and "too small" not in msg
+    fails_with(
+        "the term w mean(x y) has the wrong sign",
+        checks.check_mse,
+        lambda b, w, x, y: expanded(b, w, x, y, c=(1, 2, 1, -2, 2, 1)),
+    )
+    fails_with(
+        "the term b**2 is missing",
+        checks.check_mse,
+        lambda b, w, x, y: expanded(b, w, x, y, c=(0, 2, 1, -2, -2, 1)),
+    )
+    # the listed mistakes keep their own words
+    fails_with("forgot the mean", checks.check_mse, lambda b, w, x, y: np.sum((b + w * x - y) ** 2))
+
+
+def test_check_mse_gradient_value():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, 20)
+    y = 1 + 2 * x + rng.normal(0, 0.1, 20)
+    x_val = rng.uniform(0, 1, 10)
+    y_val = 1 + 2 * x_val + rng.normal(0, 0.1, 10)
+    w_best, b_best = np.polyfit(x, y, 1)
+    kw = {"start": (0.5, -0.1), "other_set": (x_val, y_val), "name": "g"}
+    check = checks.check_mse_gradient_value
+    assert check(losses.mse_gradient(b_best, w_best, x, y), b_best, w_best, x, y, **kw)
+    assert check(losses.mse_gradient(0.3, 1.0, x, y), 0.3, 1.0, x, y, **kw)
+    fails_with(
+        "gradient at the start", check, losses.mse_gradient(0.5, -0.1, x, y), b_best, w_best,
+        x, y, **kw,
+    )
+    fails_with(
+        "other data set", check, losses.mse_gradient(b_best, w_best, x_val, y_val), b_best,
+        w_best, x, y, **kw,
+    )
+    fails_with("shape", check, losses.mse(b_best, w_best, x, y), b_best, w_best, x, y)
+    g = losses.mse_gradient(0.3, 1.0, x, y)
+    fails_with("forgot the mean", check, 20 * g, 0.3, 1.0, x, y)
+    fails_with("half", check, g / 2, 0.3, 1.0, x, y)
+    fails_with("wrong sign", check, -g, 0.3, 1.0, x, y)
+
+
+def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
+    x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.2, 2.7, 5.1, 6.9])
+    x_val, y_val = np.array([0.5, 1.5, 2.2]), np.array([2.3, 3.6, 5.9])
+    w_fit, b_fit = np.polyfit(x, y, 1)
+    kw = {"fitted": (b_fit, w_fit), "other_set": (x_val, y_val)}
+    right = losses.mse(1, 2, x, y)
+    assert checks.check_mse_value(right, 1, 2, x, y, **kw)
+    fails_with("fitted line", checks.check_mse_value, losses.mse(b_fit, w_fit, x, y), 1, 2, x, y,
+               **kw)
+    fails_with("other data set", checks.check_mse_value, losses.mse(1, 2, x_val, y_val), 1, 2,
+               x, y, **kw)
+    fails_with("looks rounded", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
+
+
 def test_check_mse_value():
     x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.5, 5.0])
     right = np.mean((1 + 2 * x - y) ** 2)
@@ -650,6 +738,28 @@ def test_check_target():
     fails_with(
         "not finite", checks.check_target, 1.0, lambda lr: float("inf"), target=0.3, rtol=0.1
     )
+
+
+def test_check_power_law_rate():
+    rates = np.array([0.02, 0.05, 0.1, 0.2])
+    values = 0.3 * rates**0.72 * np.exp([0.05, -0.03, 0.02, -0.04])  # a noisy power law
+    target = 0.3 * 0.014**0.72
+    slope, intercept = np.polyfit(np.log(rates), np.log(values), 1)
+    rate = float(np.exp((np.log(target) - intercept) / slope))
+    check = checks.check_power_law_rate
+    assert check(rate, rates, values, target, name="lr")
+    assert check(rate * (1 + 5e-4), rates, values, target, name="lr")
+    fails_with("that is a rate from the table: the target lies below it, extrapolate along",
+               check, 0.02, rates, values, target)
+    fails_with("too small", check, 0.0125, rates, values, target)
+    fails_with("too large", check, 0.05 * 1.01 ** 50, rates, values, target)
+    msg = fails_with("looks rounded", check, round(rate, 3), rates, values, target)
+    assert f"{rate:.6g}" not in msg
+    fails_with("two nearest points", check, 0.02 * (target / values[0]) ** (
+        np.log(0.05 / 0.02) / np.log(values[1] / values[0])), rates, values, target)
+    fails_with("interpolate", check, 0.05, rates, values, 0.3 * 0.07**0.72)
+    fails_with("not a learning rate", check, -0.01, rates, values, target)
+    fails_with("single number", check, [0.01, 0.02], rates, values, target)
 
 
 def test_check_minibatch_average():

@@ -59,6 +59,7 @@ __all__ = [
     "check_mse",
     "check_mse_value",
     "check_mse_gradient",
+    "check_mse_gradient_value",
     "check_learning_rate_bound",
     "check_one_step_rate",
     "check_finder_picks",
@@ -70,6 +71,7 @@ __all__ = [
     "check_batches",
     "check_minibatch_average",
     "check_target",
+    "check_power_law_rate",
     "check_momentum_step",
     "check_basin_fraction",
 ]
@@ -292,8 +294,17 @@ def _is_whole(values) -> bool:
     return bool(np.all(np.isfinite(values)) and np.all(values == np.round(values)))
 
 
+#: An answer within this fraction of the right value (but outside the check's tolerance)
+#: is reported as rounded, not as too large or too small.
+ROUNDED = 0.01
+
+
 def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
-    """Why one number differs from the right one, without saying the right one."""
+    """Why one number differs from the right one, without saying the right one.
+
+    An answer within :data:`ROUNDED` (1 %) of it, not a count, looks rounded (``0.333``
+    for 1/3): the message asks for the exact value rather than saying "too small".
+    """
 
     def near(a, b):
         return bool(np.isclose(a, b, rtol=rtol, atol=atol))
@@ -314,6 +325,11 @@ def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: floa
         return "twice the right value: a factor of 2 too many"
     if expected != 0 and near(got, expected / 2):
         return "half the right value: a factor of 2 is missing"
+    if not whole and expected != 0 and abs(got - expected) <= ROUNDED * abs(expected) * (1 + 1e-9):
+        return (
+            "within 1 % of the right value but not equal, it looks rounded. Give the exact "
+            "value: keep all the digits (compute it rather than type it)"
+        )
     return "too large" if got > expected else "too small"
 
 
@@ -463,13 +479,16 @@ def _run_cases(
     describe=None,
     offset=None,
     nearly=None,
+    diagnose=None,
 ):
     """Call ``fn`` on every case, compare with ``reference``, and recognise known ``mistakes``.
 
     ``cases`` is a list of argument tuples; ``reference`` and each mistake function take the
     same arguments. ``mistakes`` is a sequence of ``(function, explanation)``. ``offset``:
     an explanation for an answer off by the same nonzero amount on every case; ``nearly``:
-    one for an answer within 1 % of the reference everywhere but not within tolerance.
+    one for an answer within 1 % of the reference everywhere but not within tolerance;
+    ``diagnose``: called with no arguments when nothing else explains the answer, it
+    returns a message (or ``None``).
     """
     got = [_as_array(_call(fn, args, what), what) for args in cases]
     expected = [np.asarray(reference(*args), dtype=float) for args in cases]
@@ -504,6 +523,9 @@ def _run_cases(
             and abs(diff[0]) > atol
         ):
             raise CheckFailed(f"{what} is off by the same amount at every point: {offset}")
+    found = diagnose() if diagnose is not None else None
+    if found:
+        raise CheckFailed(found)
     i = next(k for k, p in enumerate(problems) if p is not None)
     where = f" (for {describe(*cases[i])})" if describe else ""
     raise CheckFailed(problems[i] + where)
@@ -1029,6 +1051,60 @@ def _mse_mistakes():
     ]
 
 
+#: The terms of the MSE expanded as a quadratic in (b, w): (coefficient, name, value).
+_MSE_TERMS = [
+    (1.0, "b**2", lambda b, w, x, y: b**2),
+    (2.0, "b w mean(x)", lambda b, w, x, y: b * w * np.mean(x)),
+    (1.0, "w**2 mean(x**2)", lambda b, w, x, y: w**2 * np.mean(x**2)),
+    (-2.0, "b mean(y)", lambda b, w, x, y: b * np.mean(y)),
+    (-2.0, "w mean(x y)", lambda b, w, x, y: w * np.mean(x * y)),
+    (1.0, "mean(y**2)", lambda b, w, x, y: np.mean(y**2)),
+]
+
+
+def _mse_terms_wrong(mse_fn, name):
+    """Name the terms of the expansion that are wrong, when ``mse_fn`` is the expanded MSE
+    with one to three coefficients off (a factor 2 missing, a sign, a term left out), or
+    ``None``. Compares ``mse_fn`` with the MSE at several lines on each data set and fits
+    the difference with the six terms."""
+    rng = np.random.default_rng(3)
+    rows, diffs = [], []
+    for _, _, x, y in _linreg_cases():
+        for b, w in rng.normal(0, 1.5, size=(4, 2)):
+            try:
+                out = float(np.asarray(mse_fn(float(b), float(w), x, y), dtype=float))
+            except Exception:
+                return None
+            rows.append([term(b, w, x, y) for _, _, term in _MSE_TERMS])
+            diffs.append(out - losses.mse(b, w, x, y))
+    rows, diffs = np.array(rows), np.array(diffs)
+    if not np.all(np.isfinite(diffs)):
+        return None
+    delta = np.linalg.lstsq(rows, diffs, rcond=None)[0]
+    if not np.allclose(rows @ delta, diffs, rtol=1e-6, atol=1e-8):
+        return None
+    parts = []
+    for (c, term, _), d in zip(_MSE_TERMS, delta):
+        if abs(d) < 1e-6:
+            continue
+        mine = c + d
+        if abs(mine) < 1e-6:
+            parts.append(f"the term {term} is missing")
+        elif np.isclose(mine, -c):
+            parts.append(f"the term {term} has the wrong sign")
+        elif np.isclose(mine, c / 2):
+            parts.append(
+                f"the term {term} is missing a factor 2, as in (p + q)^2 = p^2 + 2 p q + q^2"
+            )
+        elif np.isclose(mine, 2 * c):
+            parts.append(f"the term {term} has a factor 2 too many")
+        else:
+            parts.append(f"the term {term} has the wrong coefficient")
+    if not parts or len(parts) > 3:
+        return None
+    return f"{name} is not right: {'; '.join(parts)}. The other terms of the expansion are right."
+
+
 @_self_check
 def check_mse(mse_fn, *, name="your MSE"):
     """Check a learner's mean squared error ``mse_fn(b, w, x, y)`` of the line ``b + w x``.
@@ -1037,7 +1113,8 @@ def check_mse(mse_fn, *, name="your MSE"):
     the mean), no square, the root (RMSE), half the MSE, the mean error without squares;
     and in the expansion as a quadratic in ``(b, w)``: the term ``mean(y**2)`` missing,
     the cross terms without their factor 2, ``mean(x)**2`` for ``mean(x**2)``, the wrong
-    sign on the terms with ``y``.
+    sign on the terms with ``y``; and which terms are wrong when one to three of them have
+    a wrong coefficient (a factor 2 missing, a sign, a term left out).
     """
     _require_answer(mse_fn, name)
     check_callable(mse_fn, "mse_fn")
@@ -1049,17 +1126,20 @@ def check_mse(mse_fn, *, name="your MSE"):
         mistakes=_mse_mistakes(),
         factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
         describe=_describe_linreg,
+        diagnose=lambda: _mse_terms_wrong(mse_fn, name),
     )
     return _passed(f"{name} matches the mean squared error on {n} data sets.")
 
 
 @_self_check
-def check_mse_value(value, b, w, x, y, *, name="your MSE"):
+def check_mse_value(value, b, w, x, y, *, fitted=None, other_set=None, name="your MSE"):
     """Check a number: the mean squared error of the line ``b + w x`` on the data ``(x, y)``.
 
     Introduced for chapter 3's exercises. Recognises the mistakes of :func:`check_mse`
     that show in one number: the sum instead of the mean, the RMSE, the mean absolute
-    error, the mean error, the squared mean error, half the MSE.
+    error, the mean error, the squared mean error, half the MSE; and, when given, the MSE
+    of the ``fitted`` line ``(b, w)`` instead, or the MSE on the ``other_set`` ``(x, y)``
+    (the validation set for the training set, say).
     """
     _require_answer(value, name)
     got = _as_array(value, name)
@@ -1072,6 +1152,29 @@ def check_mse_value(value, b, w, x, y, *, name="your MSE"):
     for wrong_fn, why in _mse_mistakes()[:5]:
         if _close(got, np.asarray(wrong_fn(b, w, x, y), dtype=float), 1e-9, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
+    line = f"the line b = {_fmt(b)}, w = {_fmt(w)}"
+    others = []
+    if fitted is not None:
+        others.append(
+            (
+                losses.mse(*np.asarray(fitted, dtype=float), x, y),
+                f"that is the MSE of the fitted line; the question asks for that of {line}.",
+            )
+        )
+    if other_set is not None:
+        x_other, y_other = (np.asarray(v, dtype=float) for v in other_set)
+        others.append(
+            (
+                losses.mse(b, w, x_other, y_other),
+                "that is the MSE on the other data set: check which x and y (training or "
+                "validation) you gave it.",
+            )
+        )
+    for wrong, why in others:
+        if _close(got, np.asarray(wrong, dtype=float), 1e-6, 1e-12) and not _close(
+            ref, np.asarray(wrong, dtype=float), 1e-6, 1e-12
+        ):
+            raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
     raise CheckFailed(
         _compare(
             got,
@@ -1141,6 +1244,67 @@ def check_mse_gradient(grad_fn, *, name="your gradient"):
         describe=_describe_linreg,
     )
     return _passed(f"{name} matches the MSE gradient on {n} data sets.")
+
+
+@_self_check
+def check_mse_gradient_value(
+    value, b, w, x, y, *, start=None, other_set=None, name="your gradient"
+):
+    """Check a pair of numbers: the MSE gradient ``(dL/db, dL/dw)`` at the line ``(b, w)`` on
+    the data ``(x, y)``.
+
+    Introduced for chapter 3's exercises. The reference is the central-difference gradient
+    of the MSE (:func:`descentkit.calculus.numerical_gradient`). Recognises: the MSE itself
+    (one number), the gradient at the ``start`` ``(b, w)`` instead of at ``(b, w)``, the
+    gradient on the ``other_set`` ``(x, y)`` (the validation set for the training set),
+    the wrong sign, a factor of 2, the sum instead of the mean (when the gradient is not
+    zero), components swapped.
+    """
+    _require_answer(value, name)
+    got = _as_array(value, name)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def at(bw, data):
+        xs, ys = data
+        return numerical_gradient(lambda p: losses.mse(p[0], p[1], xs, ys), np.asarray(bw, float))
+
+    ref = at((b, w), (x, y))
+    tol = {"rtol": 1e-6, "atol": 1e-8}
+    if _close(got, ref, **tol):
+        return _passed(f"{name} = {_fmt(got)}.")
+    wrong = []
+    if start is not None:
+        wrong.append(
+            (
+                at(start, (x, y)),
+                f"that is the gradient at the start {_fmt(np.asarray(start, float))}; the "
+                f"question asks for it at b = {_fmt(b)}, w = {_fmt(w)}.",
+            )
+        )
+    if other_set is not None:
+        data = tuple(np.asarray(v, dtype=float) for v in other_set)
+        wrong.append(
+            (
+                at((b, w), data),
+                "that is the gradient on the other data set: check which x and y (training "
+                "or validation) you gave it.",
+            )
+        )
+    if got.shape == ref.shape and np.any(np.abs(ref) > tol["atol"]):
+        wrong.append(
+            (
+                len(x) * ref,
+                "you summed over the data points instead of averaging (forgot the mean).",
+            )
+        )
+    for w_value, why in wrong:
+        if (
+            got.shape == w_value.shape
+            and _close(got, w_value, **tol)
+            and not _close(ref, w_value, **tol)
+        ):
+            raise CheckFailed(f"{name} is not right: {why}")
+    raise CheckFailed(_compare(got, ref, names=["dL/db", "dL/dw"], what=name, **tol))
 
 
 # --------------------------------------------------------------------------- learning rates
@@ -1375,9 +1539,9 @@ def check_standardize(standardize, *, name="your standardization"):
     ``X_train`` (shape ``(n, d)`` or ``(n,)``) and features ``X`` to transform, and returns
     ``(X - mean) / std`` with the mean and the standard deviation (``ddof=0``, as
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
-    statistics taken from ``X`` instead of the training set (a leak), forgot to subtract the
-    mean, divided by the variance, the sample standard deviation (``ddof=1``), statistics
-    over the wrong axis.
+    statistics taken from ``X`` instead of the training set (each set scaled its own way),
+    forgot to subtract the mean, divided by the variance, the sample standard deviation
+    (``ddof=1``), statistics over the wrong axis.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -1396,8 +1560,9 @@ def check_standardize(standardize, *, name="your standardization"):
     mistakes = [
         (
             scaled(lambda t, x: x.mean(axis=0), lambda t, x: x.std(axis=0)),
-            "you used the mean and standard deviation of X itself. Use the TRAINING set's statistics for every "
-            "set, otherwise the validation data leak into the scaling and train and validation get different scales.",
+            "you used the mean and standard deviation of X itself, so each set is scaled with its own "
+            "statistics: train and validation get different scales, and the model sees inconsistent inputs. "
+            "Use the TRAINING set's statistics for every set.",
         ),
         (lambda t, x: x / t.std(axis=0), "the mean is not subtracted: compute (X - mean) / std."),
         (
@@ -1682,6 +1847,59 @@ def check_target(answer, measure, target, *, rtol, what="the result", name="your
     raise CheckFailed(
         f"with {name} = {_fmt(value)}, {what} is {measured:.4g}: {ratio:.3g} times the "
         f"target {target:.4g}, {size}."
+    )
+
+
+@_self_check
+def check_power_law_rate(
+    rate, rates, values, target, *, rtol=1e-3, what="the result", name="your rate"
+):
+    """Check a rate read off a power law: where the line through ``log(values)`` against
+    ``log(rates)`` reaches ``log(target)``.
+
+    Introduced for chapter 6's exercises. The check fits the straight line by least
+    squares (:func:`numpy.polyfit`, degree 1, on the logs of the arrays it is given) and
+    solves it for the rate whose value is ``target``; the answer must agree within
+    ``rtol``. Recognises: a rate from the table (no interpolation or extrapolation), the
+    line through the two nearest points of the table only, a rounded value, too large, too
+    small (with what the fitted line gives at the answer, in times the target).
+    """
+    _require_answer(rate, name)
+    got = _as_array(rate, name)
+    if got.ndim != 0:
+        raise CheckFailed(f"{name} should be a single number, but it has shape {got.shape}.")
+    rates = check_finite_array(rates, "rates", ndim=1, min_size=2)
+    values = check_finite_array(values, "values", ndim=1, min_size=2)
+    if rates.shape != values.shape or np.any(rates <= 0) or np.any(values <= 0) or target <= 0:
+        raise ValueError("rates and values must be positive arrays of the same length, target > 0")
+    value = float(got)
+    if not np.isfinite(value) or value <= 0:
+        raise CheckFailed(f"{name} = {_fmt(value)} is not a learning rate: a rate is positive.")
+    slope, intercept = np.polyfit(np.log(rates), np.log(values), 1)
+    ref = float(np.exp((math.log(target) - intercept) / slope))
+    if np.isclose(value, ref, rtol=rtol, atol=0):
+        return _passed(f"{name} = {_fmt(value)}: the fitted line reaches the target there.")
+    how = "interpolate" if rates.min() <= ref <= rates.max() else "extrapolate"
+    if any(np.isclose(value, r, rtol=1e-9, atol=0) for r in rates):
+        side = "below" if ref < value else "above"
+        raise CheckFailed(
+            f"{name} = {_fmt(value)} is not right: that is a rate from the table: the target "
+            f"lies {side} it, {how} along the line."
+        )
+    order = np.argsort(np.abs(np.log(values) - math.log(target)))[:2]
+    two = np.polyfit(np.log(rates[order]), np.log(values[order]), 1)
+    two_ref = float(np.exp((math.log(target) - two[1]) / two[0]))
+    if np.isclose(value, two_ref, rtol=rtol, atol=0) and not np.isclose(ref, two_ref, rtol=rtol):
+        raise CheckFailed(
+            f"{name} = {_fmt(value)} is not right: that is the line through the two nearest "
+            "points only. Fit the straight line through all the points (np.polyfit)."
+        )
+    ratio = math.exp(intercept + slope * math.log(value)) / target
+    problem = _compare(got, np.asarray(ref), what=name, rtol=rtol, atol=0)
+    if "rounded" in problem:
+        raise CheckFailed(problem)
+    raise CheckFailed(
+        f"{problem[:-1]} (on the fitted line it gives {what} {ratio:.3g} times the target)."
     )
 
 
