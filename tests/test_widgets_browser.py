@@ -549,8 +549,9 @@ def check_ch05(t, wid="ch05-scaling"):
         x = (x - x.mean()) / x.std()
     c = curvature(mse_hessian(x))
     star = least_squares_line(x, y)
+    # the chapter's count: the distance stays below 1e-6 times the start's
     run = run_to_tolerance(lambda th: mse_gradient(th[0], th[1], x, y), THETA0, c.best_fixed_lr, minimum=star,
-                           tol=1e-6, max_steps=50_000)
+                           tol=1e-6 * np.linalg.norm(THETA0 - star), max_steps=50_000)
     assert r["steps"] == run.converged_at
     close(r["eigenvalues"], c.eigenvalues, "eigenvalues")
     close([r["kappa"], r["bound"], r["best"]], [c.condition_number, c.max_stable_lr, c.best_fixed_lr], "numbers")
@@ -561,6 +562,11 @@ def check_ch05(t, wid="ch05-scaling"):
     shows_sig(s["best"], c.best_fixed_lr, 4)
     shows_sig(s["bound"], c.max_stable_lr, 4)
     assert s["steps"] == (f"{run.converged_at:,}" if run.converged else "more than 50,000")
+    if run.converged:
+        # the live region says it too, in words ("1 step"), once the reader pauses (250 ms)
+        count = f", {run.converged_at:,} step{'' if run.converged_at == 1 else 's'}."
+        t.page.wait_for_function("([wid, count]) => document.querySelector(`#${wid} [role=status]`)"
+                                 ".textContent.endsWith(count)", arg=[wid, count], timeout=3000)
     return r
 
 
@@ -569,6 +575,15 @@ def test_ch05_by_keyboard_and_mouse(tab):
     t = tab(wid)
     r = check_ch05(t)
     assert r["kappa"] == pytest.approx(curvature(mse_hessian(BAD.x_train)).condition_number, rel=1e-12)
+    # the steps the widget shows for the chapter's features (bad: s = 10; original: s = 1;
+    # standardized) are the chapter's, printed on its page
+    page = (SITE / f"{WIDGETS[wid][0]}.html").read_text(encoding="utf-8")
+    assert "stays below 10⁻⁶ of the start's" in t.page.locator(f"#{wid} dl").inner_text()
+    original = tab(wid, fragment=f"#{wid}?scale=1&offset=0&standardize=0")
+    assert check_ch05(original)["scale"] == 1
+    shown = {"bad (s = 10)": t.shown(wid)["steps"], "original (s = 1)": original.shown(wid)["steps"]}
+    for name, text in shown.items():
+        assert re.search(rf">{re.escape(text)}<", page), f"{name}: the widget's {text} steps are not on the page"
     t.keys(f"#{wid} input[name=offset]", *["ArrowRight"] * 4)          # offset 2
     assert check_ch05(t)["offset"] == 2.0
     t.keys(f"#{wid} input[name=scale]", "ArrowLeft")                   # scale 7

@@ -475,8 +475,11 @@ def feature_scaling_explorer(
     Introduced in chapter 5, after ``fig-ch05-three-maps``. The feature is ``s * x + c``
     (``x`` the original feature, ``y`` unchanged), or its standardization ``(x' - mean) /
     std`` with the training set's statistics. The contour map, the Hessian's eigenvalues,
-    kappa, ``2/lambda_max``, the best fixed rate and the steps that rate needs (as chapter 5
-    counts them with :func:`~descentkit.optim.run_to_tolerance`) follow.
+    kappa, ``2/lambda_max``, the best fixed rate and the steps that rate needs follow. The
+    steps are counted as chapter 5 counts them: ``tol`` is *relative*, the first step from
+    which the distance to the minimum stays below ``tol`` times the start's, over
+    ``max_steps`` steps (:func:`~descentkit.optim.run_to_tolerance` with ``tol=tol *
+    ||start - minimum||``).
     """
     x, y, start = _line_problem(x, y, start)
     scale, offset = check_positive(scale, "scale"), check_finite_scalar(offset, "offset")
