@@ -26,6 +26,7 @@ from descentkit.widgets import (
     Widget,
     heavy_ball_rate,
     heavy_ball_regime,
+    noise_ball_readout,
     widget_batches,
 )
 
@@ -343,6 +344,33 @@ def test_widget_batches_replay_through_minibatch_sgd():
         grad, THETA0, 0.1, num_samples=80, batch_size=8, num_epochs=4, batch_order=order
     )
     assert run.num_steps == 40 and run.epochs.tolist() == [e for e in range(4) for _ in range(10)]
+
+
+def _sgd(lr, batch_size, replacement=False):
+    epochs = 800 * batch_size // 80
+    order = widget_batches(80, batch_size, epochs, seed=0, replacement=replacement)
+    grad = dk.losses.mse_gradient_of(DATA.x_train, DATA.y_train)
+    return minibatch_sgd(
+        grad, THETA0, lr, num_samples=80, batch_size=batch_size, num_epochs=epochs,
+        batch_order=order,
+    )
+
+
+def test_noise_ball_is_reported_only_once_the_run_has_arrived():
+    x, y = DATA.x_train, DATA.y_train
+    star = dk.models.least_squares_line(x, y)
+    # lr 0.1, B = 1 (the widget's default): the average path is long there, the cloud remains
+    ball = noise_ball_readout(_sgd(0.1, 1), x, y, THETA0, 0.1)
+    assert ball["settled"] and ball["radius"] == ball["rms"] and ball["drift"] < 0.1 * ball["rms"]
+    assert ball["rms"] == dk.stochastic.distance_to(_sgd(0.1, 1), star, from_epoch=5)
+    # lr 0.005 (learner B's case): after 800 steps the run is still on its way
+    slow = noise_ball_readout(_sgd(0.005, 1), x, y, THETA0, 0.005)
+    assert not slow["settled"] and slow["radius"] is None and slow["rms"] > 1
+    # B = 80 reshuffled is gradient descent: the drift is the whole distance, no noise ball
+    full = noise_ball_readout(_sgd(0.2, 80), x, y, THETA0, 0.2)
+    assert not full["settled"] and full["drift"] == pytest.approx(full["rms"], rel=1e-9)
+    # drawn with replacement, B = 80 is noisy again and settles
+    assert noise_ball_readout(_sgd(0.2, 80, replacement=True), x, y, THETA0, 0.2)["settled"]
 
 
 # --------------------------------------------------------------------------- the chapters' cells

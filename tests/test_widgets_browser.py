@@ -44,7 +44,13 @@ from descentkit.optim import (
     run_to_tolerance,
 )
 from descentkit.stochastic import distance_to
-from descentkit.widgets import REGIME_WORDS, SITE_URL, heavy_ball_regime, widget_batches
+from descentkit.widgets import (
+    REGIME_WORDS,
+    SITE_URL,
+    heavy_ball_regime,
+    noise_ball_readout,
+    widget_batches,
+)
 from test_browser import BOOK, SITE, VIEWPORT  # the server and browser fixtures are in conftest.py
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
@@ -614,17 +620,29 @@ def check_ch06(t, wid="ch06-noise"):
                         num_epochs=epochs, batch_order=order)
     assert (r["status"], r["num_steps"]) == (run.status, run.num_steps)
     close(r["path"], run.params)
-    if not run.diverged:
+    ball = noise_ball_readout(run, x, y, THETA0, r["lr"])
+    shown = t.shown(wid)["radius"]
+    assert r["settled"] == ball["settled"]
+    close(r["drift"], ball["drift"], "drift of the average path")
+    if run.diverged:
+        assert r["rms"] is None and shown.startswith("the run diverged")
+    else:
         radius = distance_to(run, least_squares_line(x, y), from_epoch=epochs // 2)
-        close(r["radius"], radius, "noise-ball radius")
-        shows_sig(t.shown(wid)["radius"], radius, 3)
+        close(r["rms"], radius, "RMS distance over the second half")
+        if ball["settled"]:
+            close(r["radius"], radius, "noise-ball radius")
+            shows_sig(shown, radius, 3)
+        else:
+            assert r["radius"] is None
+            whole = B == N and r["sampling"] == "shuffle"                # gradient descent: no noise
+            assert shown.startswith("none: every batch" if whole else "not settled yet: still travelling"), shown
     return r
 
 
 def test_ch06_by_keyboard_and_mouse(tab):
     wid = "ch06-noise"
     t = tab(wid)
-    check_ch06(t)                                                       # B = 1, lr 0.1, reshuffled
+    assert check_ch06(t)["settled"]                                     # B = 1, lr 0.1, reshuffled
     t.keys(f"#{wid} input[name=batch]", "ArrowRight", "ArrowRight")     # B = 4
     t.keys(f"#{wid} input[name=lr]", "ArrowLeft")                       # lr 0.07
     r = check_ch06(t)
@@ -644,10 +662,14 @@ def test_ch06_by_keyboard_and_mouse(tab):
     check_ch06(t)
     t.keys(f"#{wid} input[name=batch]", "Home")
     radii = {}
-    for sampling in ("shuffle", "replacement"):                         # the chapter's claim, at lr 0.5
-        u = tab(wid, fragment=f"#{wid}?lr=0.02&batch=1&sampling={sampling}&seed=0&zoom=1")
+    for sampling in ("shuffle", "replacement"):                         # the chapter's claim, at lr 0.2
+        u = tab(wid, fragment=f"#{wid}?lr=0.2&batch=1&sampling={sampling}&seed=0&zoom=1")
         radii[sampling] = check_ch06(u)["radius"]
     assert radii["shuffle"] < radii["replacement"]
+    # a small rate: after 800 steps the run is still on its way, and the widget says so
+    slow = tab(wid, fragment=f"#{wid}?lr=0.005&batch=1&sampling=shuffle&seed=0&zoom=0")
+    r = check_ch06(slow)
+    assert not r["settled"] and r["radius"] is None and r["rms"] > 0.5
     fragment = t.hash(wid, {"lr", "batch", "sampling", "seed", "zoom"})
     follow_link(tab, wid, fragment, snapshot(t, wid))
 

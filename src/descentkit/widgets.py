@@ -69,6 +69,7 @@ __all__ = [
     "logistic_rate_explorer",
     "momentum_explorer",
     "noise_ball_explorer",
+    "noise_ball_readout",
     "seven_steps_explorer",
     "start_point_explorer",
     "widget_batches",
@@ -573,6 +574,7 @@ def noise_ball_explorer(
     seed=0,
     center=(1.0, 1.0),
     half_width=1.5,
+    settle=0.1,
     widget_id="ch06-noise",
     page="book/06_sgd",
 ) -> Widget:
@@ -582,7 +584,8 @@ def noise_ball_explorer(
     for ``num_steps`` steps; batch sizes are the divisors of ``len(x)`` (so every epoch has
     whole batches), batches are reshuffled every epoch or drawn with replacement
     (:func:`widget_batches`). The noise ball's size is
-    :func:`~descentkit.stochastic.distance_to` over the second half of the epochs.
+    :func:`~descentkit.stochastic.distance_to` over the second half of the epochs, reported
+    only once the run has arrived (:func:`noise_ball_readout`, with ``settle``).
     """
     x, y, start = _line_problem(x, y, start)
     n = x.size
@@ -596,6 +599,7 @@ def noise_ball_explorer(
         raise ValueError(f"num_steps must be a multiple of the {n} examples, got {num_steps}")
     star = least_squares_line(x, y)
     window = _levels(x, y, center, half_width, low=0.95, high=1.0, num=15)
+    settle = check_positive(settle, "settle")
     data = {
         "x": _floats(x),
         "y": _floats(y),
@@ -609,8 +613,54 @@ def noise_ball_explorer(
         "rates": sorted(set(_nice_log_grid(0.005, 0.5, (1, 1.5, 2, 3, 5, 7))) | {_nice(lr)}),
         "window": window,
         "zoom": 0.15,
+        "settle": settle,
     }
     return Widget("noise-ball", widget_id, "the noise ball of SGD", page, data)
+
+
+def noise_ball_readout(run, x, y, start, lr, *, settle=0.1) -> dict:
+    """SGD's noise ball as the chapter-6 widget reports it: only once the run has arrived.
+
+    Introduced in chapter 6. ``run`` is a mini-batch run of ``T`` steps with a constant
+    rate ``lr`` from ``start`` on the MSE of ``(x, y)``. Its RMS distance to the minimum
+    over the second half of the epochs (:func:`~descentkit.stochastic.distance_to`)
+    measures the noise ball only if the run is no longer on its way there. Averaged over
+    the batches, SGD's points follow full-batch gradient descent at the same rate (exactly
+    when batches are drawn with replacement, as the gradient is linear in the parameters
+    and each batch's gradient is unbiased; nearly so when they are reshuffled), and
+    ``E||theta_t - theta*||^2 = ||E theta_t - theta*||^2 + E||theta_t - E theta_t||^2``:
+    the way still to go plus the spread. The *drift* is the first part over the same
+    steps, the RMS distance of gradient descent's points ``T/2 + 1 .. T`` to the minimum.
+    The run counts as *settled* when the drift is at most ``settle`` times the RMS: with
+    ``settle=0.1`` the way still to go makes at most 1% of the mean square, and the RMS is
+    the spread's to within 0.5%. Otherwise the RMS is no noise ball: the run is still
+    travelling (at small rates), or, with the whole training set in every batch, it is
+    gradient descent, which has no noise (drift = RMS).
+
+    Returns
+    -------
+    dict
+        ``rms`` (None if the run diverged), ``drift``, ``settled`` and ``radius`` (the RMS
+        if settled, else None).
+    """
+    from .losses import mse_gradient_of
+    from .optim import descend
+    from .stochastic import distance_to
+
+    x, y, start = _line_problem(x, y, start)
+    lr, settle = check_positive(lr, "lr"), check_positive(settle, "settle")
+    star = least_squares_line(x, y)
+    steps = run.num_steps
+    full = descend(mse_gradient_of(x, y), start, lr, num_steps=steps)
+    drift = float("inf")
+    if not full.diverged:
+        ahead = full.params[steps // 2 + 1 :] - star
+        drift = float(np.sqrt(np.mean(np.sum(ahead**2, axis=1))))
+    rms = None
+    if not run.diverged:
+        rms = distance_to(run, star, from_epoch=int(run.epochs.max() + 1) // 2)
+    settled = rms is not None and drift <= settle * rms
+    return {"rms": rms, "drift": drift, "settled": settled, "radius": rms if settled else None}
 
 
 # --------------------------------------------------------------------------- chapter 7
