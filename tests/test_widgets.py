@@ -269,7 +269,7 @@ def test_heavy_ball_rate_at_polyaks_optimum_is_the_factor():
         lr, beta, factor = heavy_ball_optimal(mu, L)
         g = heavy_ball_regime(lr, beta, [mu, L])
         assert g["rate"] == pytest.approx(factor, rel=1e-12)
-        assert g["regime"] == "critically damped"
+        assert g["regime"] == "double root"
         # and Polyak's parameters beat their neighbours
         for dl, db in [(1.05, 1), (0.95, 1), (1, 1.02), (1, 0.98)]:
             assert heavy_ball_rate(lr * dl, min(beta * db, 0.999), [mu, L]) > factor
@@ -281,8 +281,8 @@ def test_heavy_ball_rate_without_momentum_is_gradient_descents():
         assert heavy_ball_rate(lr, 0.0, lams) == pytest.approx(
             max(abs(1 - lr * lam) for lam in lams), rel=1e-14
         )
-    assert heavy_ball_regime(0.1, 0.0, lams)["regime"] == "creeps"
-    assert heavy_ball_regime(0.9, 0.0, [2.0])["regime"] == "flips sign every step"
+    assert heavy_ball_regime(0.1, 0.0, lams)["regime"] == "real roots"
+    assert heavy_ball_regime(0.9, 0.0, [2.0])["regime"] == "negative real roots"
     assert heavy_ball_regime(1.0, 0.0, [2.0])["regime"] == "does not converge"
     assert heavy_ball_regime(1.1, 0.0, [0.1, 2.0])["regime"] == "diverges"
 
@@ -299,7 +299,7 @@ def test_heavy_ball_rate_is_what_a_run_measures():
         w = max(n // 5, 20)
         measured = (dist[2 * n : 2 * n + w].max() / dist[n : n + w].max()) ** (1 / n)
         assert measured == pytest.approx(g["rate"], rel=5e-3), (lr, beta, g)
-    assert heavy_ball_regime(0.01, 0.95, lams)["regime"] == "oscillates"
+    assert heavy_ball_regime(0.01, 0.95, lams)["regime"] == "complex roots"
     diverging = heavy_ball_regime(0.07, 0.9, lams)
     assert diverging["regime"] == "diverges" and diverging["rate"] > 1
     assert momentum_descent(lambda v: lams * v, [1.0, 1.0], 0.07, 3000, momentum=0.9).diverged

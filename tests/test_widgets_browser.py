@@ -458,6 +458,12 @@ def test_ch07_by_keyboard_and_mouse(tab):
     page = (SITE / f"{WIDGETS[wid][0]}.html").read_text(encoding="utf-8")
     for run in r["runs"]:
         assert re.search(rf"\b{run['needed']:,}\b|\b{run['needed']}\b", page), run["needed"]
+    # and so is its prediction from the factor alone, ln(1e6) / ln(1/sqrt(0.9)), to the step
+    chosen = t.shown(wid)["pointer"]
+    about = re.search(r"about ([\d,]+) steps per millionfold", chosen).group(1)
+    assert about == f"{np.log(1e6) / -np.log(np.sqrt(0.9)):.0f}" and re.search(rf">{about}<", page), chosen
+    assert "along λ_min: complex roots; along λ_max: complex roots" in chosen, chosen
+    assert not re.search(r"\b(mu|μ|L)\b|creeps|critically|oscillates", t.page.locator(f"#{wid}").inner_text())
     mu, L = curvature(mse_hessian(BAD.x_train)).eigenvalues
     # keyboard alone: Polyak's optimum, then the sliders
     t.page.get_by_role("button", name=re.compile("^Polyak's optimum")).focus()
@@ -465,9 +471,9 @@ def test_ch07_by_keyboard_and_mouse(tab):
     r = check_ch07(t)
     lr_hb, beta_hb, factor_hb = dk.curvature.heavy_ball_optimal(mu, L)
     assert (r["lr"], r["beta"]) == (lr_hb, beta_hb)
-    assert r["rate"] == pytest.approx(factor_hb, rel=1e-9) and r["regime"] == "critically damped"
+    assert r["rate"] == pytest.approx(factor_hb, rel=1e-9) and r["regime"] == "double root"
     t.keys(f"#{wid} input[name=beta]", "End")                          # beta 0.99: slow oscillation
-    assert check_ch07(t)["regime"] == "oscillates"
+    assert check_ch07(t)["regime"] == "complex roots"
     t.keys(f"#{wid} input[name=beta]", "Home")                         # beta 0: no Nesterov
     assert check_ch07(t)["runs"][2] is None
     t.keys(f"#{wid} input[name=lr]", "End")                            # a rate beyond 2/L

@@ -676,12 +676,12 @@ def _rate_and_regime(lr, momentum, lam):
     disc = a * a - 4 * momentum
     edge = 1e-9 * max(a * a, 4 * momentum, 1e-300)
     if abs(disc) <= edge:
-        rate, regime = abs(a) / 2, "critically damped"
+        rate, regime = abs(a) / 2, "double root"
     elif disc < 0:
-        rate, regime = float(np.sqrt(momentum)), "oscillates"
+        rate, regime = float(np.sqrt(momentum)), "complex roots"
     else:
         rate = (abs(a) + float(np.sqrt(disc))) / 2
-        regime = "creeps" if a > 0 else "flips sign every step"
+        regime = "real roots" if a > 0 else "negative real roots"
     if rate > 1 + 1e-12:
         regime = "diverges"
     elif rate >= 1 - 1e-12:
@@ -706,13 +706,14 @@ def heavy_ball_rate(lr, momentum, eigenvalues) -> float:
 def heavy_ball_regime(lr, momentum, eigenvalues) -> dict:
     """The factor and the regime of heavy-ball momentum, per eigenvalue and overall.
 
-    Introduced in chapter 7 (the phase diagram of the momentum widget). Along each
-    eigenvalue the error *oscillates* (complex roots, factor ``sqrt(beta)``), is
-    *critically damped* (a double root), *creeps* (real positive roots) or *flips sign
-    every step* (a negative root), unless the factor reaches 1 (*does not converge*) or
-    exceeds it (*diverges*). Overall: the factor is the largest, the regime that of the
-    slowest direction (the first of them if several are within 1e-12), or "diverges" if
-    any direction diverges.
+    Introduced in chapter 7 (the phase diagram of the momentum widget). The regimes are
+    named as the chapter names the roots of ``z**2 - (1 + beta - lr lam) z + beta`` along
+    each eigenvalue: *complex roots* (the error swings and shrinks by ``sqrt(beta)`` per
+    step), a *double root* (the edge between complex and real), *real roots* (it shrinks
+    without swinging) or *negative real roots* (it flips sign every step), unless the
+    factor reaches 1 (*does not converge*) or exceeds it (*diverges*). Overall: the factor
+    is the largest, the regime that of the slowest direction (the first of them if several
+    are within 1e-12), or "diverges" if any direction diverges.
 
     Returns
     -------
@@ -758,7 +759,8 @@ def momentum_explorer(
     ``budget`` steps (:meth:`~descentkit.optim.Trajectory.steps_within`). Beside them, the
     heavy-ball factor (:func:`heavy_ball_rate`) over the ``(lr, beta)`` plane, computed from
     the valley's own eigenvalues, with Polyak's optimum marked and the regime
-    (:func:`heavy_ball_regime`) named where the pointer is. ``lr`` defaults to ``1/L``.
+    (:func:`heavy_ball_regime`) named where the pointer is. ``lr`` defaults to
+    ``1/lambda_max``.
     """
     x, y, start = _line_problem(x, y, start)
     (mu, L), _ = hessian_eigen(mse_hessian(x))
