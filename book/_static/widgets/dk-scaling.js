@@ -19,11 +19,12 @@
     const cSlider = DK.slider({label: "offset c =", values: d.offsets, value: state.offset, format: (v) => DK.sig(v, 4), name: "offset"});
     const toggle = DK.toggle({label: "standardize the feature: (x\u2032 \u2212 mean) / std", checked: state.standardize});
     const out = {};
-    // (a long label wraps at about the width of the others, rather than widen their column)
+    // (the long label of the steps wraps at about the width of the others, rather than widen
+    // their column)
     const item = (key, label) => {
       out[key] = h("dd", {"data-dk-out": key});
       const dt = h("dt", {}, label);
-      dt.style.maxWidth = "17em";
+      if (key === "steps") dt.style.maxWidth = "20em";
       return [dt, out[key]];
     };
     const readout = h("dl", {class: "dk-readout dk-grid"},
