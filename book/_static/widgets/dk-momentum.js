@@ -9,8 +9,7 @@
   "use strict";
   const {h} = DK;
   const METHODS = ["gradient descent", "heavy ball", "Nesterov"];
-  // the lines of fig-ch07-valley: gradient descent thick (drawn first, underneath), heavy ball
-  // thin, Nesterov thin and dashed; inline styles, over the shared dk-s0..2 colours
+  // fig-ch07-valley's lines: gradient descent thick, underneath; Nesterov dashed
   const WIDTHS = [3.6, 1.4, 1.4], DASHES = [null, null, "6 3"];
   function lineStyle(el, i, halo = false, thin = 1) {
     el.style.strokeWidth = String(WIDTHS[i] * (i ? 1 : thin) + (halo ? 2 : 0));
@@ -42,9 +41,8 @@
     return {rate: top, regime, slowest, directions: dirs};
   }
   const stepsFor = (rate) => (rate < 1 && rate > 0 ? Math.log(1e-6) / Math.log(rate) : rate === 0 ? 1 : Infinity);
-  // as the chapter prints ln(1e6) / ln(1/factor): to the nearest step
+  // rounded as the chapter rounds ln(1e6) / ln(1/factor)
   const aboutSteps = (rate) => DK.int(Math.max(1, Math.round(stepsFor(rate))));
-  // the regimes, in the chapter's words (its roots of z^2 - (1 + beta - lr lambda) z + beta)
   const REGIMES = "Along each eigenvalue \u03bb the error follows the roots of \u03b6\u00b2 \u2212 (1 + \u03b2 \u2212 \u03b7\u03bb)\u03b6 + \u03b2: " +
     "complex roots, it swings and shrinks by \u221a\u03b2 per step; real roots, it shrinks without swinging " +
     "(negative real roots: it flips sign every step); a double root is the edge between the two.";
@@ -144,8 +142,7 @@
       map.layout();
       map.heat((b, w) => Math.log10(loss.fast(b, w) - d.loss_star + 1e-3), {lo: d.window.lo, hi: d.window.hi, n: d.window.n, log: false, key: "valley"});
       map.axes();
-      // the halos first, then the lines (gradient descent's thick one underneath), so that all
-      // three show where they run together
+      // the halos, then the lines: all three show where they run together
       const paths = runs.map((run) => run && run.params.slice(0, state.step + 1));
       paths.forEach((pts, i) => { if (pts) lineStyle(map.line(pts, "dk-halo"), i, true); });
       paths.forEach((pts, i) => { if (pts) lineStyle(map.line(pts, `dk-s${i}`), i, false, 0.6); });
@@ -169,7 +166,7 @@
       phase.text(d.polyak.lr, d.polyak.momentum, "Polyak", "dk-heat-label", "end", -10, 4);  // left of the star: room at 375 px
       phase.marker(Math.min(state.lr, d.lr_max), state.beta, "dk-pointer", "the rate and beta chosen");
       phase.marker(Math.min(state.lr, d.lr_max), state.beta, "dk-pointer-in");
-      // the labels on the outer sides of their lines: they stay apart at 375 px
+      // labels outside their lines: apart at 375 px
       for (const [v, name, side] of [[1 / lmax, "1/\u03bb_max", -1], [2 / lmax, "2/\u03bb_max", 1]]) {
         phase.line([[v, 0], [v, 1]], "dk-guide", "over");
         phase.text(v, 0, name, "dk-heat-label", side < 0 ? "end" : "start", 3 * side, -6);
