@@ -26,6 +26,7 @@ from descentkit.widgets import (
     Widget,
     heavy_ball_rate,
     heavy_ball_regime,
+    noise_ball_readout,
     widget_batches,
 )
 
@@ -268,7 +269,7 @@ def test_heavy_ball_rate_at_polyaks_optimum_is_the_factor():
         lr, beta, factor = heavy_ball_optimal(mu, L)
         g = heavy_ball_regime(lr, beta, [mu, L])
         assert g["rate"] == pytest.approx(factor, rel=1e-12)
-        assert g["regime"] == "critically damped"
+        assert g["regime"] == "double root"
         # and Polyak's parameters beat their neighbours
         for dl, db in [(1.05, 1), (0.95, 1), (1, 1.02), (1, 0.98)]:
             assert heavy_ball_rate(lr * dl, min(beta * db, 0.999), [mu, L]) > factor
@@ -280,8 +281,8 @@ def test_heavy_ball_rate_without_momentum_is_gradient_descents():
         assert heavy_ball_rate(lr, 0.0, lams) == pytest.approx(
             max(abs(1 - lr * lam) for lam in lams), rel=1e-14
         )
-    assert heavy_ball_regime(0.1, 0.0, lams)["regime"] == "creeps"
-    assert heavy_ball_regime(0.9, 0.0, [2.0])["regime"] == "flips sign every step"
+    assert heavy_ball_regime(0.1, 0.0, lams)["regime"] == "real roots"
+    assert heavy_ball_regime(0.9, 0.0, [2.0])["regime"] == "negative real roots"
     assert heavy_ball_regime(1.0, 0.0, [2.0])["regime"] == "does not converge"
     assert heavy_ball_regime(1.1, 0.0, [0.1, 2.0])["regime"] == "diverges"
 
@@ -298,7 +299,7 @@ def test_heavy_ball_rate_is_what_a_run_measures():
         w = max(n // 5, 20)
         measured = (dist[2 * n : 2 * n + w].max() / dist[n : n + w].max()) ** (1 / n)
         assert measured == pytest.approx(g["rate"], rel=5e-3), (lr, beta, g)
-    assert heavy_ball_regime(0.01, 0.95, lams)["regime"] == "oscillates"
+    assert heavy_ball_regime(0.01, 0.95, lams)["regime"] == "complex roots"
     diverging = heavy_ball_regime(0.07, 0.9, lams)
     assert diverging["regime"] == "diverges" and diverging["rate"] > 1
     assert momentum_descent(lambda v: lams * v, [1.0, 1.0], 0.07, 3000, momentum=0.9).diverged
@@ -343,6 +344,33 @@ def test_widget_batches_replay_through_minibatch_sgd():
         grad, THETA0, 0.1, num_samples=80, batch_size=8, num_epochs=4, batch_order=order
     )
     assert run.num_steps == 40 and run.epochs.tolist() == [e for e in range(4) for _ in range(10)]
+
+
+def _sgd(lr, batch_size, replacement=False):
+    epochs = 800 * batch_size // 80
+    order = widget_batches(80, batch_size, epochs, seed=0, replacement=replacement)
+    grad = dk.losses.mse_gradient_of(DATA.x_train, DATA.y_train)
+    return minibatch_sgd(
+        grad, THETA0, lr, num_samples=80, batch_size=batch_size, num_epochs=epochs,
+        batch_order=order,
+    )
+
+
+def test_noise_ball_is_reported_only_once_the_run_has_arrived():
+    x, y = DATA.x_train, DATA.y_train
+    star = dk.models.least_squares_line(x, y)
+    # lr 0.1, B = 1 (the widget's default): the average path is long there, the cloud remains
+    ball = noise_ball_readout(_sgd(0.1, 1), x, y, THETA0, 0.1)
+    assert ball["settled"] and ball["radius"] == ball["rms"] and ball["drift"] < 0.1 * ball["rms"]
+    assert ball["rms"] == dk.stochastic.distance_to(_sgd(0.1, 1), star, from_epoch=5)
+    # lr 0.005 (learner B's case): after 800 steps the run is still on its way
+    slow = noise_ball_readout(_sgd(0.005, 1), x, y, THETA0, 0.005)
+    assert not slow["settled"] and slow["radius"] is None and slow["rms"] > 1
+    # B = 80 reshuffled is gradient descent: the drift is the whole distance, no noise ball
+    full = noise_ball_readout(_sgd(0.2, 80), x, y, THETA0, 0.2)
+    assert not full["settled"] and full["drift"] == pytest.approx(full["rms"], rel=1e-9)
+    # drawn with replacement, B = 80 is noisy again and settles
+    assert noise_ball_readout(_sgd(0.2, 80, replacement=True), x, y, THETA0, 0.2)["settled"]
 
 
 # --------------------------------------------------------------------------- the chapters' cells

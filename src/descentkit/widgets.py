@@ -69,6 +69,7 @@ __all__ = [
     "logistic_rate_explorer",
     "momentum_explorer",
     "noise_ball_explorer",
+    "noise_ball_readout",
     "seven_steps_explorer",
     "start_point_explorer",
     "widget_batches",
@@ -475,8 +476,11 @@ def feature_scaling_explorer(
     Introduced in chapter 5, after ``fig-ch05-three-maps``. The feature is ``s * x + c``
     (``x`` the original feature, ``y`` unchanged), or its standardization ``(x' - mean) /
     std`` with the training set's statistics. The contour map, the Hessian's eigenvalues,
-    kappa, ``2/lambda_max``, the best fixed rate and the steps that rate needs (as chapter 5
-    counts them with :func:`~descentkit.optim.run_to_tolerance`) follow.
+    kappa, ``2/lambda_max``, the best fixed rate and the steps that rate needs follow. The
+    steps are counted as chapter 5 counts them: ``tol`` is *relative*, the first step from
+    which the distance to the minimum stays below ``tol`` times the start's, over
+    ``max_steps`` steps (:func:`~descentkit.optim.run_to_tolerance` with ``tol=tol *
+    ||start - minimum||``).
     """
     x, y, start = _line_problem(x, y, start)
     scale, offset = check_positive(scale, "scale"), check_finite_scalar(offset, "offset")
@@ -570,6 +574,7 @@ def noise_ball_explorer(
     seed=0,
     center=(1.0, 1.0),
     half_width=1.5,
+    settle=0.1,
     widget_id="ch06-noise",
     page="book/06_sgd",
 ) -> Widget:
@@ -579,7 +584,8 @@ def noise_ball_explorer(
     for ``num_steps`` steps; batch sizes are the divisors of ``len(x)`` (so every epoch has
     whole batches), batches are reshuffled every epoch or drawn with replacement
     (:func:`widget_batches`). The noise ball's size is
-    :func:`~descentkit.stochastic.distance_to` over the second half of the epochs.
+    :func:`~descentkit.stochastic.distance_to` over the second half of the epochs, reported
+    only once the run has arrived (:func:`noise_ball_readout`, with ``settle``).
     """
     x, y, start = _line_problem(x, y, start)
     n = x.size
@@ -593,6 +599,7 @@ def noise_ball_explorer(
         raise ValueError(f"num_steps must be a multiple of the {n} examples, got {num_steps}")
     star = least_squares_line(x, y)
     window = _levels(x, y, center, half_width, low=0.95, high=1.0, num=15)
+    settle = check_positive(settle, "settle")
     data = {
         "x": _floats(x),
         "y": _floats(y),
@@ -606,8 +613,54 @@ def noise_ball_explorer(
         "rates": sorted(set(_nice_log_grid(0.005, 0.5, (1, 1.5, 2, 3, 5, 7))) | {_nice(lr)}),
         "window": window,
         "zoom": 0.15,
+        "settle": settle,
     }
     return Widget("noise-ball", widget_id, "the noise ball of SGD", page, data)
+
+
+def noise_ball_readout(run, x, y, start, lr, *, settle=0.1) -> dict:
+    """SGD's noise ball as the chapter-6 widget reports it: only once the run has arrived.
+
+    Introduced in chapter 6. ``run`` is a mini-batch run of ``T`` steps with a constant
+    rate ``lr`` from ``start`` on the MSE of ``(x, y)``. Its RMS distance to the minimum
+    over the second half of the epochs (:func:`~descentkit.stochastic.distance_to`)
+    measures the noise ball only if the run is no longer on its way there. Averaged over
+    the batches, SGD's points follow full-batch gradient descent at the same rate (exactly
+    when batches are drawn with replacement, as the gradient is linear in the parameters
+    and each batch's gradient is unbiased; nearly so when they are reshuffled), and
+    ``E||theta_t - theta*||^2 = ||E theta_t - theta*||^2 + E||theta_t - E theta_t||^2``:
+    the way still to go plus the spread. The *drift* is the first part over the same
+    steps, the RMS distance of gradient descent's points ``T/2 + 1 .. T`` to the minimum.
+    The run counts as *settled* when the drift is at most ``settle`` times the RMS: with
+    ``settle=0.1`` the way still to go makes at most 1% of the mean square, and the RMS is
+    the spread's to within 0.5%. Otherwise the RMS is no noise ball: the run is still
+    travelling (at small rates), or, with the whole training set in every batch, it is
+    gradient descent, which has no noise (drift = RMS).
+
+    Returns
+    -------
+    dict
+        ``rms`` (None if the run diverged), ``drift``, ``settled`` and ``radius`` (the RMS
+        if settled, else None).
+    """
+    from .losses import mse_gradient_of
+    from .optim import descend
+    from .stochastic import distance_to
+
+    x, y, start = _line_problem(x, y, start)
+    lr, settle = check_positive(lr, "lr"), check_positive(settle, "settle")
+    star = least_squares_line(x, y)
+    steps = run.num_steps
+    full = descend(mse_gradient_of(x, y), start, lr, num_steps=steps)
+    drift = float("inf")
+    if not full.diverged:
+        ahead = full.params[steps // 2 + 1 :] - star
+        drift = float(np.sqrt(np.mean(np.sum(ahead**2, axis=1))))
+    rms = None
+    if not run.diverged:
+        rms = distance_to(run, star, from_epoch=int(run.epochs.max() + 1) // 2)
+    settled = rms is not None and drift <= settle * rms
+    return {"rms": rms, "drift": drift, "settled": settled, "radius": rms if settled else None}
 
 
 # --------------------------------------------------------------------------- chapter 7
@@ -623,12 +676,12 @@ def _rate_and_regime(lr, momentum, lam):
     disc = a * a - 4 * momentum
     edge = 1e-9 * max(a * a, 4 * momentum, 1e-300)
     if abs(disc) <= edge:
-        rate, regime = abs(a) / 2, "critically damped"
+        rate, regime = abs(a) / 2, "double root"
     elif disc < 0:
-        rate, regime = float(np.sqrt(momentum)), "oscillates"
+        rate, regime = float(np.sqrt(momentum)), "complex roots"
     else:
         rate = (abs(a) + float(np.sqrt(disc))) / 2
-        regime = "creeps" if a > 0 else "flips sign every step"
+        regime = "real roots" if a > 0 else "negative real roots"
     if rate > 1 + 1e-12:
         regime = "diverges"
     elif rate >= 1 - 1e-12:
@@ -653,13 +706,14 @@ def heavy_ball_rate(lr, momentum, eigenvalues) -> float:
 def heavy_ball_regime(lr, momentum, eigenvalues) -> dict:
     """The factor and the regime of heavy-ball momentum, per eigenvalue and overall.
 
-    Introduced in chapter 7 (the phase diagram of the momentum widget). Along each
-    eigenvalue the error *oscillates* (complex roots, factor ``sqrt(beta)``), is
-    *critically damped* (a double root), *creeps* (real positive roots) or *flips sign
-    every step* (a negative root), unless the factor reaches 1 (*does not converge*) or
-    exceeds it (*diverges*). Overall: the factor is the largest, the regime that of the
-    slowest direction (the first of them if several are within 1e-12), or "diverges" if
-    any direction diverges.
+    Introduced in chapter 7 (the phase diagram of the momentum widget). The regimes are
+    named as the chapter names the roots of ``z**2 - (1 + beta - lr lam) z + beta`` along
+    each eigenvalue: *complex roots* (the error swings and shrinks by ``sqrt(beta)`` per
+    step), a *double root* (the edge between complex and real), *real roots* (it shrinks
+    without swinging) or *negative real roots* (it flips sign every step), unless the
+    factor reaches 1 (*does not converge*) or exceeds it (*diverges*). Overall: the factor
+    is the largest, the regime that of the slowest direction (the first of them if several
+    are within 1e-12), or "diverges" if any direction diverges.
 
     Returns
     -------
@@ -705,7 +759,8 @@ def momentum_explorer(
     ``budget`` steps (:meth:`~descentkit.optim.Trajectory.steps_within`). Beside them, the
     heavy-ball factor (:func:`heavy_ball_rate`) over the ``(lr, beta)`` plane, computed from
     the valley's own eigenvalues, with Polyak's optimum marked and the regime
-    (:func:`heavy_ball_regime`) named where the pointer is. ``lr`` defaults to ``1/L``.
+    (:func:`heavy_ball_regime`) named where the pointer is. ``lr`` defaults to
+    ``1/lambda_max``.
     """
     x, y, start = _line_problem(x, y, start)
     (mu, L), _ = hessian_eigen(mse_hessian(x))

@@ -1,7 +1,10 @@
 /* Chapter 6: batch size, learning rate, and reshuffling against sampling with replacement;
    SGD's noise ball forms. The run is descentkit.optim.minibatch_sgd over the batches of
    DK.batches (mirrored by descentkit.widgets.widget_batches), the ball's size
-   descentkit.stochastic.distance_to over the second half of the epochs. */
+   descentkit.stochastic.distance_to over the second half of the epochs, shown only once the
+   run has arrived (descentkit.widgets.noise_ball_readout): full-batch gradient descent at
+   the same rate, where SGD's points are on average, is within settle times that RMS of the
+   minimum (RMS over the same steps). */
 (function () {
   "use strict";
   const {h} = DK;
@@ -14,7 +17,7 @@
       title: "Watch the noise ball of SGD form",
       hint: `Mini-batch SGD from the chapter's start for ${DK.int(d.num_steps)} steps with a constant learning rate. ` +
             "Choose the batch size, the rate and how batches are drawn: the points never settle at the minimum; they keep " +
-            "moving in a cloud around it, the noise ball.",
+            "moving in a cloud around it, the noise ball. Dashed: full-batch gradient descent at the same rate, where the points are on average.",
     });
     const bSlider = DK.slider({label: "batch size B =", values: d.batch_sizes, value: state.batch, format: String, name: "batch"});
     const lrSlider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr, format: (v) => DK.sig(v, 4), name: "lr", log: true});
@@ -44,19 +47,30 @@
       run.epochs = epochs;
       const half = d.num_steps / 2;  // the steps of epochs epochs/2, ... (epochs are whole: B divides N)
       const tail = run.params.slice(1).slice(half);
-      run.radius = tail.length ? Math.sqrt(tail.reduce((s, p) => s + DK.dist(p, d.minimum) ** 2, 0) / tail.length) : null;
+      run.rms = tail.length ? Math.sqrt(tail.reduce((s, p) => s + DK.dist(p, d.minimum) ** 2, 0) / tail.length) : null;
+      // arrived? the average path (full-batch gradient descent at this rate), over the same
+      // steps, within settle x RMS of the minimum: the way still to go is then at most
+      // settle^2 of the mean square, the rest is the noise ball (noise_ball_readout)
+      run.full = DK.descend(loss.grad, d.start, state.lr, {numSteps: d.num_steps});
+      const ahead = run.full.diverged ? [] : run.full.params.slice(half + 1);
+      run.drift = ahead.length ? Math.sqrt(ahead.reduce((s, p) => s + DK.dist(p, d.minimum) ** 2, 0) / ahead.length) : Infinity;
+      run.settled = !run.diverged && run.rms !== null && run.drift <= d.settle * run.rms;
     }
     const hashOf = () => ({lr: state.lr, batch: state.batch, sampling: state.sampling, seed: state.seed, zoom: state.zoom ? 1 : 0});
     function changed(user) { compute(); render(); if (user) DK.writeHash(root.id, hashOf()); }
     function results() {
       return {...state, epochs: run.epochs, status: run.status, num_steps: run.numSteps, path: run.params,
-              radius: run.diverged ? null : run.radius, last: DK.dist(run.params[run.params.length - 1], d.minimum)};
+              rms: run.diverged ? null : run.rms, drift: run.drift, settled: run.settled,
+              radius: run.settled ? run.rms : null, last: DK.dist(run.params[run.params.length - 1], d.minimum)};
     }
     function render() {
       if (!run) compute();
       const r = results();
       out.work.textContent = `${DK.int(d.num_steps)} steps of ${state.batch} example${state.batch > 1 ? "s" : ""} = ${DK.int(r.epochs)} epoch${r.epochs > 1 ? "s" : ""}`;
-      out.radius.textContent = r.radius === null ? `the run diverged at step ${r.num_steps + 1}` : DK.sig(r.radius, 3);
+      out.radius.textContent = r.rms === null ? `the run diverged at step ${r.num_steps + 1}`
+        : r.settled ? DK.sig(r.radius, 3)
+        : state.batch === N && state.sampling === "shuffle" ? `none: every batch is all ${N} examples, so this is gradient descent, with no noise`
+        : `not settled yet: still travelling (over the second half, the average path is still ${DK.sig(r.drift, 3)} from the minimum)`;
       out.last.textContent = DK.sig(r.last, 3);
 
       const z = d.zoom;
@@ -77,13 +91,14 @@
       dist.layout();
       dist.axes();
       const ds = r.path.map((p, t) => [t, DK.dist(p, d.minimum)]);
+      dist.line(run.full.params.map((p, t) => [t, DK.dist(p, d.minimum)]), "dk-guide");
       dist.line(ds, "dk-path");
       if (r.radius !== null) {
         dist.line([[d.num_steps / 2, r.radius], [d.num_steps, r.radius]], "dk-guide dk-strong");
         dist.text(d.num_steps / 2, r.radius, "RMS", "", "end", -4, 4);
       }
-      dist.svg.setAttribute("aria-label", `Distance to the minimum against the step, log scale; the noise ball's radius is ${out.radius.textContent}.`);
-      live.set(`B = ${state.batch}, rate ${DK.sig(state.lr, 4)}, batches ${state.sampling === "shuffle" ? "reshuffled" : "with replacement"}: noise ball ${out.radius.textContent}.`);
+      dist.svg.setAttribute("aria-label", `Distance to the minimum against the step, log scale; the noise ball's radius: ${out.radius.textContent}.`);
+      live.set(`B = ${state.batch}, rate ${DK.sig(state.lr, 4)}, batches ${state.sampling === "shuffle" ? "reshuffled" : "with replacement"}: noise ball: ${out.radius.textContent}.`);
     }
     return {
       plots: [map, dist],

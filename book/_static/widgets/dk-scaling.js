@@ -1,10 +1,12 @@
 /* Chapter 5: a feature's scale and offset, and a standardize switch. The Hessian of the MSE
    (descentkit.losses.mse_hessian), its eigenvalues, kappa, 2/lambda_max and the best fixed
    rate (descentkit.curvature) follow, with the steps that rate needs as the chapter counts
-   them (descentkit.optim.run_to_tolerance: distance to the minimum below tol, for good). */
+   them (descentkit.optim.run_to_tolerance with tol = 1e-6 times the start's distance to the
+   minimum: the first step from which the distance stays below it, over the whole budget). */
 (function () {
   "use strict";
   const {h} = DK;
+  const stepWord = (n) => `${DK.int(n)} step${n === 1 ? "" : "s"}`;
 
   DK.register("scaling", (root, d) => {
     const state = {scale: d.scale, offset: d.offset, standardize: d.standardize};
@@ -17,11 +19,18 @@
     const cSlider = DK.slider({label: "offset c =", values: d.offsets, value: state.offset, format: (v) => DK.sig(v, 4), name: "offset"});
     const toggle = DK.toggle({label: "standardize the feature: (x\u2032 \u2212 mean) / std", checked: state.standardize});
     const out = {};
-    const item = (key, label) => { out[key] = h("dd", {"data-dk-out": key}); return [h("dt", {}, label), out[key]]; };
+    // (the long label of the steps wraps at about the width of the others, rather than widen
+    // their column)
+    const item = (key, label) => {
+      out[key] = h("dd", {"data-dk-out": key});
+      const dt = h("dt", {}, label);
+      if (key === "steps") dt.style.maxWidth = "20em";
+      return [dt, out[key]];
+    };
     const readout = h("dl", {class: "dk-readout dk-grid"},
       item("feature", "feature values"), item("eigenvalues", "\u03bb_min, \u03bb_max"), item("kappa", "condition number \u03ba"),
       item("bound", "largest stable rate 2/\u03bb_max"), item("best", "best fixed rate 2/(\u03bb_min + \u03bb_max)"),
-      item("factor", "factor per step (\u03ba \u2212 1)/(\u03ba + 1)"), item("steps", `steps to within ${DK.sig(d.tol)} at the best rate`));
+      item("factor", "factor per step (\u03ba \u2212 1)/(\u03ba + 1)"), item("steps", `steps at the best rate until the distance to the minimum stays below ${DK.sig(d.tol).replace(/^1 \u00d7 /, "")} of the start's`));
     const map = new DK.Plot({x: {domain: [0, 1], label: "b (intercept)"}, y: {domain: [0, 1], label: "w (slope)"}, heat: true, aspect: 0.8, maxHeight: 420});
     const sweep = new DK.Plot({x: {domain: [1, 1e5], log: true, label: "condition number \u03ba"}, y: {domain: [1, 1e6], log: true, label: "steps"}, aspect: 0.8, maxHeight: 420});
     const live = DK.live();
@@ -43,8 +52,11 @@
       const [lmin, lmax] = values, kappa = lmax / lmin;
       const best = 2 / (lmin + lmax);
       const run = DK.descend(loss.grad, d.start, best, {numSteps: d.max_steps});
+      // the chapter's rule: the distance stays below tol times the start's (an absolute tolerance
+      // computed as descentkit's run_to_tolerance(..., tol=1e-6 * |theta0 - theta*|) gets it)
+      const tol = d.tol * DK.dist(d.start, loss.star);
       const errors = run.params.map((p) => DK.dist(p, loss.star));
-      const steps = !run.diverged && errors[errors.length - 1] < d.tol ? DK.stepsToTolerance(errors, d.tol) : null;
+      const steps = run.diverged ? null : DK.stepsToTolerance(errors, tol);
       m = {x, loss, lmin, lmax, kappa, bound: 2 / lmax, best, factor: (kappa - 1) / (kappa + 1), steps,
            path: run.params.slice(0, d.shown_steps + 1), status: run.status};
     }
@@ -67,6 +79,7 @@
       out.best.textContent = DK.sig(m.best, 4);
       out.factor.textContent = DK.fixed(m.factor, 6);
       out.steps.textContent = m.steps === null ? `more than ${DK.int(d.max_steps)}` : DK.int(m.steps);
+      const counted = m.steps === null ? `more than ${DK.int(d.max_steps)} steps` : stepWord(m.steps);
       cSlider.input.disabled = sSlider.input.disabled = false;
 
       // the window: the ellipse of the start's loss around the minimum (L - L* = 1/2 e^T H e)
@@ -86,7 +99,7 @@
       map.dots(m.path, "dk-path-dots", 2.4);
       map.marker(d.start[0], d.start[1], "start", "start");
       map.marker(bs, ws, "min", "minimum");
-      map.svg.setAttribute("aria-label", `Contour map of the loss for this feature, with the first ${d.shown_steps} steps at the best fixed rate: kappa ${DK.sig(m.kappa, 4)}, ${out.steps.textContent} steps.`);
+      map.svg.setAttribute("aria-label", `Contour map of the loss for this feature, with the first ${d.shown_steps} steps at the best fixed rate: kappa ${DK.sig(m.kappa, 4)}, ${counted}.`);
 
       // steps against kappa: the prediction ln(1e6) / ln((kappa + 1) / (kappa - 1)), and this feature
       sweep.layout();
@@ -94,10 +107,10 @@
       const theory = [];
       for (let e = 0.02; e <= 5; e += 0.02) { const k = Math.pow(10, e); theory.push([k, Math.log(1e6) / Math.log((k + 1) / (k - 1))]); }
       sweep.line(theory, "dk-guide");
-      if (m.steps !== null) sweep.marker(Math.max(m.kappa, 1.0001), Math.max(m.steps, 1), "", `this feature: kappa ${DK.sig(m.kappa, 4)}, ${m.steps} steps`);
+      if (m.steps !== null) sweep.marker(Math.max(m.kappa, 1.0001), Math.max(m.steps, 1), "", `this feature: kappa ${DK.sig(m.kappa, 4)}, ${stepWord(m.steps)}`);
       sweep.text(1.5e4, Math.log(1e6) / Math.log((1.5e4 + 1) / (1.5e4 - 1)), "\u221d \u03ba", "", "end", -6, -6);
-      sweep.svg.setAttribute("aria-label", `Steps at the best fixed rate against kappa, log-log: the prediction grows in proportion to kappa; this feature has kappa ${DK.sig(m.kappa, 4)} and needs ${out.steps.textContent} steps.`);
-      live.set(`Scale ${DK.sig(state.scale, 4)}, offset ${DK.sig(state.offset, 4)}${state.standardize ? ", standardized" : ""}: kappa ${out.kappa.textContent}, best rate ${out.best.textContent}, ${out.steps.textContent} steps.`);
+      sweep.svg.setAttribute("aria-label", `Steps at the best fixed rate against kappa, log-log: the prediction grows in proportion to kappa; this feature has kappa ${DK.sig(m.kappa, 4)} and needs ${counted}.`);
+      live.set(`Scale ${DK.sig(state.scale, 4)}, offset ${DK.sig(state.offset, 4)}${state.standardize ? ", standardized" : ""}: kappa ${out.kappa.textContent}, best rate ${out.best.textContent}, ${counted}.`);
     }
     return {
       plots: [map, sweep],
