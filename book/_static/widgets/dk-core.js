@@ -574,6 +574,8 @@
         if (report) console.error(`descentkit widget ${root.id}: no script for the kind ${root.dataset.dkKind}`);
         continue;
       }
+      const note = root.querySelector(".dk-note");  // the note is for readers without scripts
+      if (note) note.hidden = true;
       if (lazy && !DK.hashState(root.id)) {
         root.dataset.dkWaiting = "1";
         nearby().observe(root);
