@@ -969,8 +969,9 @@ def test_every_control_has_a_name_and_the_result_is_announced(shared, wid):
       const root = document.getElementById('{wid}');
       const name = el => el.getAttribute('aria-label') || [...(el.labels || [])].map(l => l.textContent).join(' ').trim()
                          || (el.tagName === 'BUTTON' ? el.textContent.trim() : '');
-      const fig = root.querySelector('figure[role=group]');
+      const fig = root.querySelector('figure.dk-figure');
       return {{
+        figureRole: fig && fig.getAttribute('role'),
         unnamed: [...root.querySelectorAll('input, button')].filter(el => !name(el)).map(el => el.outerHTML.slice(0, 80)),
         sliders: [...root.querySelectorAll('input[type=range]')].map(el => el.getAttribute('aria-valuetext')),
         live: [...root.querySelectorAll('[role=status][aria-live=polite]')].length,
@@ -983,6 +984,8 @@ def test_every_control_has_a_name_and_the_result_is_announced(shared, wid):
     assert facts["sliders"] and all(facts["sliders"]), f"{wid}: a slider without aria-valuetext"
     assert facts["live"] == 1, f"{wid}: the result is not announced (one role=status aria-live region)"
     assert facts["caption"], f"{wid}: the figure has no caption"
+    # a figure with a figcaption may carry no other role (axe's aria-allowed-role)
+    assert facts["figureRole"] is None, f"{wid}: the figure has role={facts['figureRole']}"
     assert all(len(label or "") > 20 for label in facts["images"]), f"{wid}: a plot without a description"
     assert facts["note"], f"{wid}: the no-JavaScript note is still shown"
     # the live region says the result once the reader pauses
