@@ -42,6 +42,14 @@ Little to load (page weight and Lighthouse):
   figure gets its ``width`` and ``height`` (no layout shift) and ``loading="lazy"``
   ``decoding="async"`` (figures load as the reader scrolls to them).
 
+- **No layout of the whole page at load**: pydata-sphinx-theme's script reads the scroll
+  size of every ``<pre>`` and cell output as soon as the page is parsed (and after every
+  change in the page), to make the scrollable ones focusable; on a chapter of 30,000
+  elements that forced layout was the longest task of the load. The scan is switched off in
+  the theme's script (:func:`lazy_theme_tabstops`) and ``site_static/scroll-tabstops.js``
+  does the same job for each element as it comes into view. ``course.css`` marks the
+  sections below the first screen ``content-visibility: auto``.
+
 Layout: ``site_static/course.css`` lets headings and inline code wrap, so that nothing pushes
 a page sideways on a phone-width screen.
 
@@ -89,6 +97,13 @@ ICON_SELECTOR = re.compile(r"^\.fa-([a-z0-9-]+):{1,2}before$")
 PRIVATE_USE = re.compile(r'\\([0-9a-fA-F]{4,6})|([\ue000-\uf8ff])')
 #: Least peak signal-to-noise ratio (dB) of a figure in its palette; below it, it stays 24-bit.
 MIN_PSNR = 38.0
+THEME_JS = "_static/scripts/pydata-sphinx-theme.js"
+# pydata-sphinx-theme 0.17's scan of scrollable elements, a function of no arguments whose
+# body starts by querying "pre" and the cell outputs (minified: the name changes, the body not)
+THEME_TABSTOP_SCAN = re.compile(
+    r'function \w+\(\)\{(?=const \w+=\(\)=>\{document\.querySelectorAll\(\["pre",)'
+)
+LAZY_MARK = "return;/* course: scroll-tabstops.js */"
 IMG_TAG = re.compile(
     r'<img (?![^>]*\bloading=)([^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*?)\s*/?>'
 )
@@ -390,6 +405,7 @@ def _lighter_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    lazy_theme_tabstops(outdir)
     subset_icon_fonts(outdir, cache=Path(app.doctreedir).parent / "icon-fonts")
     for png in outdir.glob("_images/*.png"):
         palette_png(png)
@@ -398,6 +414,26 @@ def _lighter_assets(app, exception):
         sized = IMG_TAG.sub(lambda m, page=page: _sized_lazy_img(m, page), text)
         if sized != text:
             page.write_text(sized, encoding="utf-8")
+
+
+def lazy_theme_tabstops(outdir: Path) -> bool:
+    """Switch off the theme's eager scan of scrollable elements (scroll-tabstops.js does it
+    lazily). Returns True if the script was changed, False if it already was; raises if the
+    theme's script no longer has the scan (a new theme version: look again)."""
+    script = Path(outdir) / THEME_JS
+    if not script.is_file():
+        return False
+    text = script.read_text(encoding="utf-8")
+    if LAZY_MARK in text:
+        return False
+    patched, count = THEME_TABSTOP_SCAN.subn(lambda m: m.group(0) + LAZY_MARK, text)
+    if count != 1:
+        raise RuntimeError(
+            f"{THEME_JS}: expected one scan of scrollable elements, found {count}; the theme "
+            "changed, so _ext/site_assets.py and site_static/scroll-tabstops.js need a look"
+        )
+    script.write_text(patched, encoding="utf-8")
+    return True
 
 
 STATIC = Path(__file__).resolve().parent / "site_static"
@@ -410,6 +446,7 @@ def _static_path(app, config):
 def setup(app):
     app.connect("config-inited", _static_path)
     app.add_css_file("course.css")
+    app.add_js_file("scroll-tabstops.js", loading_method="defer")
     app.connect("doctree-resolved", _fix_animations)
     app.connect("html-page-context", _lean_page, priority=900)
     app.connect("build-finished", _rewrite_pages)
