@@ -263,7 +263,10 @@ def cos_part(s, length, lr0=0.01):
             "end of the warm-up",
         ),
         (lambda t: schedule_right(t) if t < 10 else cos_part(t, 100), "not over all"),
-        (lambda t: schedule_right(t) if t < 10 else cos_part(t - 10, 100), "reach 0"),
+        (
+            lambda t: schedule_right(t) if t < 10 else cos_part(t - 10, 100),
+            r"divide s = t - warmup_steps by 90, .*reach 0 at t = 100, just after",
+        ),
         (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),
         (lambda t: cos_part(t, 100), "no warm-up"),
         (
@@ -284,3 +287,11 @@ def test_warmup_cosine_placeholder_and_bad_values(capsys):
     fails_with(ca.check_warmup_cosine, lambda t: 1 / 0, match="ZeroDivisionError")
     with pytest.raises(TypeError, match="warmup_cosine"):
         ca.check_warmup_cosine([0.01] * 100)
+
+
+def test_warmup_cosine_reaches_0_only_after_the_last_step():
+    """The exercise's schedule is 0 at t = num_steps, one past the last step the run uses
+    (as torch's CosineAnnealingLR with T_max = 90): the last rate is small but not 0."""
+    assert schedule_right(99) > 0 and schedule_right(99) < 1e-5
+    assert schedule_right(100) == pytest.approx(0, abs=1e-18)
+    assert ca.check_warmup_cosine(schedule_right, num_steps=100)

@@ -20,6 +20,7 @@ from descentkit.curvature import curvature, heavy_ball_optimal
 from descentkit.data import make_linear_data, make_roller_coaster, reference_initial_params
 from descentkit.losses import mse_hessian
 from descentkit.optim import descend, minibatch_sgd, momentum_descent
+from descentkit.rules import Adam, RMSProp
 from descentkit.widgets import (
     SITE_URL,
     STATE_KEYS,
@@ -191,7 +192,11 @@ def test_the_chapters_numbers_are_in_the_data(widgets):
 def test_chapter_8s_widget_holds_the_chapters_valleys():
     w = dk.widgets.adaptive_explorer({k: valleys(k) for k in (10, 100)}, START_AXES, START_ROT)
     d = w.data
-    assert d["kappas"] == [10, 100] and d["problems"]["100"]["budget"] == 800
+    # one budget for every kappa (the chapter's), so that counts compare across kappa
+    assert d["kappas"] == [10, 100] and d["budget"] == 6200
+    assert all("budget" not in p for p in d["problems"].values())
+    # RMSProp's alpha and Adam's beta2 are two settings, with the chapter's (torch's) defaults
+    assert (d["alpha"], d["beta2"]) == (RMSProp().alpha, Adam().beta2) == (0.99, 0.999)
     for k in ("10", "100"):
         axes, rot = d["problems"][k]["axes"], d["problems"][k]["rotated"]
         assert axes["kappa"] == pytest.approx(int(k)) == rot["kappa"]
@@ -202,12 +207,18 @@ def test_chapter_8s_widget_holds_the_chapters_valleys():
     assert d["eps"] == {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
     for method in ("gd", "adagrad", "rmsprop", "adam"):
         assert dk.widgets.adaptive_rule(method).name == dk.widgets.ADAPTIVE_METHODS[method]
-    assert dk.widgets.adaptive_rule("rmsprop", beta2=0.9).alpha == 0.9
+    assert dk.widgets.adaptive_rule("rmsprop", alpha=0.9).alpha == 0.9
+    assert dk.widgets.adaptive_rule("rmsprop", beta2=0.9).alpha == 0.99  # Adam's, not RMSProp's
+    assert dk.widgets.adaptive_rule("adam", alpha=0.9).beta2 == 0.999
     assert not dk.widgets.adaptive_rule("adam", bias_correction=False).bias_correction
     with pytest.raises(ValueError, match="method"):
         dk.widgets.adaptive_rule("sgd")
     with pytest.raises(ValueError, match="kappa"):
         dk.widgets.adaptive_explorer({10: valleys(10)}, START_AXES, START_ROT, kappa=100)
+    with pytest.raises(ValueError, match="budget"):
+        dk.widgets.adaptive_explorer({10: valleys(10)}, START_AXES, START_ROT, kappa=10, budget=0)
+    with pytest.raises(TypeError, match="budget"):
+        dk.widgets.adaptive_explorer({10: valleys(10)}, START_AXES, START_ROT, kappa=10, budget=6.5)
 
 
 def test_chapter_8s_widget_counts_as_the_chapter():
@@ -218,7 +229,7 @@ def test_chapter_8s_widget_counts_as_the_chapter():
         H_rot, H_axes = valleys(k)
         for shape, H, x0 in (("axes", H_axes, START_AXES), ("rotated", H_rot, START_ROT)):
             run = descend(lambda e, H=H: H @ e, x0, 1.0, rule=dk.widgets.adaptive_rule("adagrad"),
-                          num_steps=6 * k + 200)
+                          num_steps=6200)
             counts[k, shape] = run.steps_within(1e-3, minimum=[0.0, 0.0])
     assert len({counts[k, "axes"] for k in (10, 100, 1000)}) == 1
     assert all(counts[k, "rotated"] > 3 * counts[k, "axes"] for k in (10, 100, 1000))

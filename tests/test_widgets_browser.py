@@ -732,10 +732,11 @@ def check_ch08(t, wid="ch08-adaptive"):
     to 1e-9 to the package's run on the written-out gradient for every step, and to the
     package's run on ``H @ e`` up to the step where the two package runs part."""
     r = t.results(wid)
-    rule = dk.widgets.adaptive_rule(r["method"], beta1=r["beta1"], beta2=r["beta2"], bias_correction=r["bias"])
+    rule = dk.widgets.adaptive_rule(r["method"], beta1=r["beta1"], beta2=r["beta2"], alpha=r["alpha"],
+                                    bias_correction=r["bias"])
     H_rot, H_axes = valleys(r["kappa"])
     s = t.shown(wid)
-    budget = 6 * r["kappa"] + 200  # the chapter's
+    budget = 6200  # the chapter's, the same for every kappa
     for i, (shape, H, x0) in enumerate([("axes", H_axes, START_AXES), ("rotated", H_rot, START_ROT)]):
         js = r["runs"][shape]
         run = descend(lambda e, H=H: H @ e, x0, r["lr"], rule=rule, num_steps=budget)
@@ -764,7 +765,13 @@ def test_ch08_by_keyboard_and_mouse(tab):
     t = tab(wid)
     r = check_ch08(t)                                                    # AdaGrad, rate 1, kappa 100
     assert (r["method"], r["lr"], r["kappa"]) == ("adagrad", 1.0, 100)
+    assert (r["beta2"], r["alpha"]) == (0.999, 0.99)                     # Adam's and RMSProp's, the chapter's
     assert 3 * r["runs"]["axes"]["needed"] < r["runs"]["rotated"]["needed"]
+    # the steps the widget shows at its defaults are the chapter's counts, printed on its page
+    page = (SITE / f"{WIDGETS[wid][0]}.html").read_text(encoding="utf-8")
+    for shape, text in zip(("axes", "rotated"), t.shown(wid)["needed"], strict=True):
+        assert re.search(rf">{re.escape(text)}<", page), f"{shape}: the widget's {text} steps are not on the page"
+    assert "6,200 steps for every κ" in t.page.locator(f"#{wid} .dk-help").inner_text()
     # keyboard alone: the optimiser's radio buttons, the sliders, the switch
     t.keys(f"#{wid} input[type=radio][value=adagrad]", "ArrowDown", "ArrowDown")   # Adam
     r = check_ch08(t)
@@ -787,13 +794,16 @@ def test_ch08_by_keyboard_and_mouse(tab):
     t.page.locator(f"#{wid} label", has_text=re.compile("^10$")).click()
     t.click_slider(f"#{wid} input[name=lr]", 0.55)
     r = check_ch08(t)
-    assert (r["method"], r["kappa"]) == ("rmsprop", 10)
-    fragment = t.hash(wid, {"method", "lr", "beta1", "beta2", "bias", "kappa"})
+    assert (r["method"], r["kappa"], r["alpha"]) == ("rmsprop", 10, 0.99)  # Adam's beta2 0.9 left alone
+    t.keys(f"#{wid} input[name=alpha]", "ArrowRight")                    # alpha 0.995
+    r = check_ch08(t)
+    assert (r["alpha"], r["beta2"]) == (0.995, 0.9)
+    fragment = t.hash(wid, {"method", "lr", "beta1", "beta2", "alpha", "bias", "kappa"})
     follow_link(tab, wid, fragment, snapshot(t, wid))
     # the chapter's claim from a link: AdaGrad along the axes needs the same steps for every kappa
     counts = set()
     for kappa in (10, 100, 1000):
-        u = tab(wid, fragment=f"#{wid}?method=adagrad&lr=1&beta1=0.9&beta2=0.999&bias=1&kappa={kappa}")
+        u = tab(wid, fragment=f"#{wid}?method=adagrad&lr=1&beta1=0.9&beta2=0.999&alpha=0.99&bias=1&kappa={kappa}")
         r = check_ch08(u)
         counts.add(r["runs"]["axes"]["needed"])
         assert r["runs"]["rotated"]["needed"] > 3 * r["runs"]["axes"]["needed"]

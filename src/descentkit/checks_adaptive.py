@@ -150,8 +150,8 @@ def bias_factor(t, beta1=0.9, beta2=0.999):
     """How many times larger Adam's step is without bias correction, at step ``t``.
 
     Introduced in chapter 8. For a constant gradient, the uncorrected moments are
-    ``m_t = (1 - beta1**t) g`` and ``r_t = (1 - beta2**t) g**2``, so the uncorrected step
-    ``m_t / sqrt(r_t)`` is ``(1 - beta1**t) / sqrt(1 - beta2**t)`` times the corrected one.
+    ``m_t = (1 - beta1**t) g`` and ``n_t = (1 - beta2**t) g**2``, so the uncorrected step
+    ``m_t / sqrt(n_t)`` is ``(1 - beta1**t) / sqrt(1 - beta2**t)`` times the corrected one.
     """
     t = np.asarray(t, dtype=float)
     return (1 - beta1**t) / np.sqrt(1 - beta2**t)
@@ -172,7 +172,7 @@ def check_bias_factor(factor_10, *, name="factor_10"):
         (1 / expected, "that is the inverse: the uncorrected step is the larger one here."),
         (
             (1 - 0.9**10) / (1 - 0.999**10),
-            "Adam divides by the square root of r_t, so the "
+            "Adam divides by the square root of n_t, so the "
             "second correction enters through its square root.",
         ),
         (float(bias_factor(1)), "that is the factor at step 1; the question asks for step 10."),
@@ -319,7 +319,8 @@ def check_warmup_cosine(
                 warm(t, start_factor) if t < warmup_steps else cosine(t - warmup_steps, num_steps)
             ),
             f"the cosine runs over the {decay} steps after the warm-up, not over all "
-            f"{num_steps}: it must reach 0 at the last step.",
+            f"{num_steps}: divide s = t - warmup_steps by {decay}, so that the rate would "
+            f"reach 0 at t = {num_steps}, just after the run's last step.",
         ),
         (
             lambda t: (

@@ -101,7 +101,8 @@ STATE_KEYS = {
         "method": "gd, adagrad, rmsprop or adam",
         "lr": "learning rate",
         "beta1": "Adam's beta1",
-        "beta2": "Adam's beta2 (RMSProp's alpha)",
+        "beta2": "Adam's beta2",
+        "alpha": "RMSProp's alpha (its beta2)",
         "bias": "1 if Adam corrects its bias",
         "kappa": "condition number of the two valleys",
     },
@@ -837,11 +838,12 @@ ADAPTIVE_METHODS = {
 }
 
 
-def adaptive_rule(method, *, beta1=0.9, beta2=0.999, bias_correction=True):
+def adaptive_rule(method, *, beta1=0.9, beta2=0.999, alpha=0.99, bias_correction=True):
     """The :mod:`descentkit.rules` rule the chapter-8 widget runs for these settings.
 
-    Introduced in chapter 8: ``method`` is a key of :data:`ADAPTIVE_METHODS`; RMSProp's
-    ``alpha`` is the widget's ``beta2``; every other setting is the rule's default.
+    Introduced in chapter 8: ``method`` is a key of :data:`ADAPTIVE_METHODS`; ``beta1``,
+    ``beta2`` and ``bias_correction`` are Adam's, ``alpha`` (RMSProp's beta2) is
+    RMSProp's, with torch's defaults; every other setting is the rule's default.
     """
     from .rules import AdaGrad, Adam, GradientStep, RMSProp
 
@@ -852,7 +854,7 @@ def adaptive_rule(method, *, beta1=0.9, beta2=0.999, bias_correction=True):
     if method == "adagrad":
         return AdaGrad()
     if method == "rmsprop":
-        return RMSProp(alpha=beta2)
+        return RMSProp(alpha=alpha)
     return Adam(beta1=beta1, beta2=beta2, bias_correction=bool(bias_correction))
 
 
@@ -873,7 +875,9 @@ def adaptive_explorer(
     lr=1.0,
     beta1=0.9,
     beta2=0.999,
+    alpha=0.99,
     bias_correction=True,
+    budget=6200,
     shown_steps=60,
     tol=1e-3,
     half_width=2.4,
@@ -884,11 +888,13 @@ def adaptive_explorer(
 
     Introduced in chapter 8, after ``fig-ch08-valleys``: which badness does a
     per-coordinate method undo? Choose gradient descent, AdaGrad, RMSProp or Adam
-    (:func:`adaptive_rule`), the rate, Adam's betas and its bias correction, and the
-    condition number; the same optimiser runs from the same start (relative to the
-    eigenvectors) on ``1/2 e^T H e`` for both Hessians, counted as the chapter counts it
-    (the step from which the distance to the minimum 0 stays below ``tol``, within the
-    chapter's budget ``6 kappa + 200``).
+    (:func:`adaptive_rule`), the rate, Adam's betas and its bias correction, RMSProp's
+    ``alpha``, and the condition number; the same optimiser runs from the same start
+    (relative to the eigenvectors) on ``1/2 e^T H e`` for both Hessians, counted as the
+    chapter counts it (the step from which the distance to the minimum 0 stays below
+    ``tol``, within the chapter's ``budget`` of steps, the same for every kappa so that
+    the counts compare across kappa: a constant-rate RMSProp or Adam can leave the
+    tolerance late in a run).
 
     Parameters
     ----------
@@ -909,8 +915,9 @@ def adaptive_explorer(
     kappa = check_int(kappa, "kappa")
     if kappa not in kappas:
         raise ValueError(f"kappa must be one of {kappas}, got {kappa}")
-    adaptive_rule(method, beta1=beta1, beta2=beta2, bias_correction=bias_correction)
+    adaptive_rule(method, beta1=beta1, beta2=beta2, alpha=alpha, bias_correction=bias_correction)
     lr, tol = check_positive(lr, "lr"), check_positive(tol, "tol")
+    budget = check_int(budget, "budget", minimum=1, maximum=100_000)
     shown_steps = check_int(shown_steps, "shown_steps", minimum=1, maximum=1000)
     from .curvature import condition_number
     from .rules import AdaGrad, Adam, RMSProp
@@ -930,7 +937,7 @@ def adaptive_explorer(
                 "kappa_diag": condition_number(jacobi),
                 "hi": float(np.log10(surface.max() + 1e-3)),
             }
-        problems[str(k)] = {"budget": 6 * k + 200, **one}
+        problems[str(k)] = one
     rates = sorted(set(_nice_log_grid(1e-3, 2.0)) | {0.5, 1.0, _nice(lr)})
     data = {
         "kappas": kappas,
@@ -942,12 +949,14 @@ def adaptive_explorer(
         "lr": lr,
         "beta1": check_finite_scalar(beta1, "beta1"),
         "beta2": check_finite_scalar(beta2, "beta2"),
+        "alpha": check_finite_scalar(alpha, "alpha"),
         "bias_correction": bool(bias_correction),
         "rates": rates,
         "beta1s": [k / 20 for k in range(20)] + [0.99],
         "beta2s": [0.9, 0.95, 0.99, 0.995, 0.999, 0.9999],
         "eps": {"adagrad": AdaGrad().eps, "rmsprop": RMSProp().eps, "adam": Adam().eps},
         "shown_steps": shown_steps,
+        "budget": budget,
         "tol": tol,
         "window": [-half_width, half_width],
     }
