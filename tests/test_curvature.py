@@ -184,3 +184,23 @@ def test_no_rate_is_stable_for_an_indefinite_hessian():
     with pytest.raises(ValueError, match="no rate is stable"):
         cv.max_stable_lr([[2.0, 0.0], [0.0, -1.0]])
     assert cv.max_stable_lr([[2.0, 0.0], [0.0, 0.0]]) == pytest.approx(1.0)  # semi-definite
+
+
+def test_least_squares_is_the_minimum_of_the_linear_mse_and_matches_the_line():
+    from descentkit.losses import mse_gradient_linear_of
+    from descentkit.models import least_squares
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30, 2))
+    y = 1 + X @ [2.0, -0.5] + 0.1 * rng.normal(size=30)
+    star = least_squares(X, y)
+    np.testing.assert_allclose(mse_gradient_linear_of(X, y)(star), 0, atol=1e-12)
+    x = X[:, 0]
+    np.testing.assert_allclose(least_squares(x[:, None], y), models.least_squares_line(x, y),
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match="X must have linearly independent"):
+        least_squares(np.column_stack([x, 2 * x]), y)
+    with pytest.raises(ValueError, match="y must have one entry"):
+        least_squares(X, y[:-1])
+    with pytest.raises(ValueError, match="X"):
+        least_squares(x, y)  # one feature must still be a column

@@ -303,3 +303,23 @@ def test_gradient_descent_takes_no_other_rule():
 def test_a_rate_that_is_not_a_number_is_refused(lr):
     with pytest.raises((TypeError, ValueError), match="lr"):
         descend(df, 7.0, lr, num_steps=3)
+
+
+def test_run_until_shrunk_uses_a_tolerance_relative_to_the_start():
+    from descentkit.optim import run_until_shrunk
+
+    # |x_t - 2| = 5 * 0.5^t falls below 5e-6 (a millionth of 5) first at t = 20
+    run = run_until_shrunk(df, 7.0, 0.25, minimum=2.0)
+    same = run_to_tolerance(df, 7.0, 0.25, minimum=2.0, tol=5e-6, max_steps=5_000)
+    assert run.converged_at == same.converged_at == 20
+    theta0, star = np.array([1.0, 2.0]), np.array([4.0, -2.0])
+    run2 = run_until_shrunk(lambda t: 2 * (t - star), theta0, 0.25, minimum=star, shrink=1e3)
+    assert run2.converged_at == int(np.ceil(np.log(1e3) / np.log(2)))
+    with pytest.raises(ValueError, match="shrink"):
+        run_until_shrunk(df, 7.0, 0.25, minimum=2.0, shrink=0)
+    with pytest.raises(ValueError, match="minimum already"):
+        run_until_shrunk(df, 2.0, 0.25, minimum=2.0)
+    with pytest.raises(ValueError, match="minimum must have the shape"):
+        run_until_shrunk(df, 7.0, 0.25, minimum=[2.0, 1.0])
+    with pytest.raises(TypeError, match="minimum"):
+        run_until_shrunk(df, 7.0, 0.25, minimum="two")

@@ -135,7 +135,8 @@ def mse_hessian(x) -> np.ndarray:
 def mse_of(x, y):
     """Return ``loss(theta)``: the MSE of ``theta = (b, w)`` on all of ``(x, y)``.
 
-    Introduced in chapter 6, to record the full training loss along a run.
+    Introduced in chapter 4, as the loss a run descends; chapter 6 records the full training
+    loss along a run with it.
     """
     x, y = check_xy(x, y)
 
@@ -148,7 +149,8 @@ def mse_of(x, y):
 def mse_gradient_of(x, y):
     """Return ``grad(theta, idx=None)``: the MSE gradient of ``theta = (b, w)`` on examples ``idx``.
 
-    Introduced in chapter 6. ``idx=None`` uses every example (the full gradient), an index
+    Introduced in chapter 4 (the full gradient), with mini-batches in chapter 6.
+    ``idx=None`` uses every example (the full gradient), an index
     array only those examples (a mini-batch gradient): the same formula as
     :func:`mse_gradient`, on ``x[idx], y[idx]``.
 

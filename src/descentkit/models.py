@@ -36,6 +36,7 @@ from .validation import (
 __all__ = [
     "predict",
     "least_squares_line",
+    "least_squares",
     "unscale_params",
     "sigmoid",
     "logistic_proba",
@@ -92,6 +93,44 @@ def least_squares_line(x, y):
         )
     w = float(np.mean(xc * (y - y.mean())) / var)
     return np.array([float(y.mean()) - w * float(x.mean()), w])
+
+
+def least_squares(X, y):
+    """The minimum ``(b*, w_1*, ..., w_d*)`` of the MSE of ``b + X @ w``.
+
+    Introduced in chapter 5, for two correlated features: the known minimum that runs
+    are measured against. It solves the least-squares problem for the design matrix
+    ``A = [1, X]`` (a column of ones, then one column per feature) with
+    :func:`numpy.linalg.lstsq`; for one feature it is :func:`least_squares_line`.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        One row per example, one column per feature.
+    y : array_like, shape (N,)
+        The targets.
+
+    Returns
+    -------
+    ndarray, shape (d + 1,)
+        ``(b*, w_1*, ..., w_d*)``.
+
+    Examples
+    --------
+    >>> least_squares([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [1.0, 2.0, 4.0])
+    array([-1.,  3.,  2.])
+    """
+    X = check_finite_array(X, "X", ndim=2)
+    y = check_finite_array(y, "y", ndim=1)
+    if len(y) != len(X):
+        raise ValueError(f"y must have one entry per row of X ({len(X)}), got {len(y)}")
+    A = np.column_stack([np.ones(len(X)), X])
+    if np.linalg.matrix_rank(A) < A.shape[1]:
+        raise ValueError(
+            "X must have linearly independent columns (and no constant one): "
+            "otherwise the minimum is not unique"
+        )
+    return np.linalg.lstsq(A, y, rcond=None)[0]
 
 
 def unscale_params(b_scaled, w_scaled, mean, scale):

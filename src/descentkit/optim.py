@@ -48,6 +48,7 @@ __all__ = [
     "momentum_descent",
     "minibatch_sgd",
     "run_to_tolerance",
+    "run_until_shrunk",
 ]
 
 #: Status values a :class:`Trajectory` can have.
@@ -584,3 +585,32 @@ def run_to_tolerance(
     """
     stop = Tolerance(tol, minimum=minimum, f_min=f_min, patience=patience)
     return descend(grad, x0, lr, num_steps=max_steps, f=f, stop=stop, **options)
+
+
+def run_until_shrunk(grad, x0, lr, *, minimum, shrink=1e6, max_steps=5_000, **options):
+    """Descend until the distance to ``minimum`` has shrunk ``shrink``-fold and stays so.
+
+    Introduced in chapter 5, whose step counts (and chapter 7's) use this rule so that
+    problems whose starts lie at different distances from their minima compare fairly:
+    :func:`run_to_tolerance` with the *relative* tolerance
+    ``tol = ||x0 - minimum|| / shrink``. Other keywords go to :func:`run_to_tolerance`.
+
+    Examples
+    --------
+    >>> run = run_until_shrunk(lambda x: 2 * x - 4, 7.0, lr=0.25, minimum=2.0)
+    >>> run.status, run.converged_at  # 5 * 0.5**t < 5e-6 first at t = 20
+    ('converged', 20)
+    """
+    shrink = check_positive(shrink, "shrink")
+    start = check_finite_array(x0, "x0")
+    minimum = check_finite_array(minimum, "minimum")
+    if start.shape != minimum.shape:
+        raise ValueError(
+            f"minimum must have the shape of x0, {start.shape}, got {minimum.shape}"
+        )
+    distance = float(np.linalg.norm(start - minimum))
+    if distance == 0:
+        raise ValueError("x0 is the minimum already: there is no distance to shrink")
+    return run_to_tolerance(
+        grad, x0, lr, minimum=minimum, tol=distance / shrink, max_steps=max_steps, **options
+    )

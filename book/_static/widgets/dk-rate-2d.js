@@ -1,7 +1,8 @@
 /* Chapter 4: a learning-rate slider against 1/lambda_max and 2/lambda_max on the MSE of the
    line, with the Hessian's eigenvectors drawn. The run is descentkit.optim.run_to_tolerance
    (distance to the minimum below tol and staying there, within max_steps); the factors are
-   1 - lr lambda (descentkit.curvature.contraction_factor) and their verdicts classify_lr's. */
+   1 - lr lambda (descentkit.curvature.contraction_factor) and their verdicts classify_lr's.
+   The eigenvectors carry the chapter's names and colours: u_min green (C2), u_max red (C3). */
 (function () {
   "use strict";
   const {h} = DK;
@@ -18,7 +19,7 @@
   DK.register("rate-2d", (root, d) => {
     const loss = DK.mse(d.x, d.y);
     const [lamMin, lamMax] = d.eigenvalues;
-    const [vMin, vMax] = d.eigenvectors;
+    const [uMin, uMax] = d.eigenvectors;
     const state = {lr: d.lr};
     const fig = DK.frame(root, {
       title: "The learning rate against the curvatures of the loss",
@@ -38,12 +39,12 @@
     const table = h("table", {class: "dk-table"},
       h("thead", {}, h("tr", {}, h("th", {scope: "col"}, "direction"), h("th", {scope: "col"}, "\u03bb"),
                       h("th", {scope: "col"}, "factor 1 \u2212 \u03b7\u03bb"), h("th", {scope: "col"}, "per step it"))),
-      h("tbody", {}, [["v_min (flat)", lamMin], ["v_max (steep)", lamMax]].map(([name, lam], i) =>
-        h("tr", {}, h("th", {scope: "row"}, name), h("td", {}, DK.fixed(lam, 4)), rows[i].factor, rows[i].verdict))));
+      h("tbody", {}, [["u_min (flat)", lamMin, 3], ["u_max (steep)", lamMax, 0]].map(([name, lam, key], i) =>
+        h("tr", {}, h("th", {scope: "row"}, h("span", {class: `dk-key dk-key-${key}`}), name), h("td", {}, DK.fixed(lam, 4)), rows[i].factor, rows[i].verdict))));
     const summary = h("p", {class: "dk-readout", "data-dk-out": "summary"});
     const map = new DK.Plot({x: {domain: d.window.b, label: "b (intercept)"}, y: {domain: d.window.w, label: "w (slope)"},
                              heat: true, equal: true, maxHeight: 460});
-    const coords = new DK.Plot({x: {domain: [0, 200], label: "step t"}, y: {domain: [1e-14, 1e11], log: true, label: "|error along v|"}, aspect: 0.85, maxHeight: 460});
+    const coords = new DK.Plot({x: {domain: [0, 200], label: "step t"}, y: {domain: [1e-14, 1e11], log: true, label: "|error along u|"}, aspect: 0.85, maxHeight: 460});
     const live = DK.live();
     fig.append(h("div", {class: "dk-controls"}, slider.el, buttons), scale.el, table, summary,
                h("div", {class: "dk-plots"}, map.el, coords.el), live.el);
@@ -95,7 +96,7 @@
       };
       const narrow = scale.width < 420;
       band(0, d.one_step, 0, narrow ? "no overshoot" : "no direction overshoots");
-      band(d.one_step, d.bound, 1, narrow ? "overshoots" : "overshoots along v_max");
+      band(d.one_step, d.bound, 1, narrow ? "overshoots" : "overshoots along u_max");
       band(d.bound, top, 2, "diverges");
       scale.axes();
       for (const [v, name] of [[d.one_step, "1/\u03bb_max"], [d.bound, "2/\u03bb_max"]]) {
@@ -109,11 +110,11 @@
       map.heat((b, w) => loss.fast(b, w), {lo: d.window.lo, hi: d.window.hi, n: d.window.n, key: "loss"});
       map.axes();
       const [bs, ws] = d.minimum;
-      [[vMin, "v_min", 2.6], [vMax, "v_max", 1.4]].forEach(([v, name, len]) => {
-        const a = [bs - len * v[0], ws - len * v[1]], b = [bs + len * v[0], ws + len * v[1]];
+      [[uMin, "u_min", 2.6, "dk-eig-min"], [uMax, "u_max", 1.4, "dk-eig-max"]].forEach(([u, name, len, kind]) => {
+        const a = [bs - len * u[0], ws - len * u[1]], b = [bs + len * u[0], ws + len * u[1]];
         map.line([a, b], "dk-arrow-halo");
-        map.line([a, b], "dk-arrow");
-        map.text(b[0], b[1], name, "dk-heat-label", "middle", 0, -6);
+        map.line([a, b], `dk-arrow ${kind}`);
+        map.text(b[0], b[1], name, `dk-heat-label ${kind}`, "middle", 0, -6);
       });
       const shown = run.params.slice(0, d.shown_steps + 1);
       map.line(shown, "dk-halo");
@@ -129,16 +130,16 @@
       coords.line([[0, d.tol], [coords.x.domain[1], d.tol]], "dk-guide");
       [0, 1].forEach((i) => {
         const pts = run.coords.slice(0, 201).map((c, t) => [t, Math.abs(c[i])]);
-        coords.line(pts, `dk-s${i ? 0 : 2}`);
+        coords.line(pts, `dk-s${i ? 0 : 3}`);  // u_min green, u_max red
       });
       coords.text(coords.x.domain[1], d.tol, "tolerance", "", "end", -4, -5);
-      coords.svg.setAttribute("aria-label", `The error along v_min and along v_max against the step, log scale: factors ${DK.fixed(r.factors[0], 3)} and ${DK.fixed(r.factors[1], 3)} per step.`);
-      live.set(`Learning rate ${DK.sig(state.lr, 4)}. Along v_min the factor is ${DK.fixed(r.factors[0], 3)}, ${r.verdicts[0]}; along v_max ${DK.fixed(r.factors[1], 3)}, ${r.verdicts[1]}. ${summary.textContent}`);
+      coords.svg.setAttribute("aria-label", `The error along u_min and along u_max against the step, log scale: factors ${DK.fixed(r.factors[0], 3)} and ${DK.fixed(r.factors[1], 3)} per step.`);
+      live.set(`Learning rate ${DK.sig(state.lr, 4)}. Along u_min the factor is ${DK.fixed(r.factors[0], 3)}, ${r.verdicts[0]}; along u_max ${DK.fixed(r.factors[1], 3)}, ${r.verdicts[1]}. ${summary.textContent}`);
     }
 
     // a key under the error plot
-    fig.insertBefore(h("p", {class: "dk-help"}, h("span", {class: "dk-key dk-key-2"}), "along v_min (flat)  ",
-                       h("span", {class: "dk-key dk-key-0"}), "along v_max (steep)"), live.el);
+    fig.insertBefore(h("p", {class: "dk-help"}, h("span", {class: "dk-key dk-key-3"}), "along u_min (flat)  ",
+                       h("span", {class: "dk-key dk-key-0"}), "along u_max (steep)"), live.el);
 
     return {
       plots: [scale, map, coords],
