@@ -164,6 +164,15 @@ def test_animation_controls_get_accessible_names():
     assert out.count("aria-label=") == page.count("aria-label=") + 1
 
 
+def test_animation_caption_has_the_dark_modes_box_colour():
+    """In dark mode the theme puts HTML output on a light box (--pst-color-text-base); the
+    animation's caption must take that box's dark text colour, not the caption grey."""
+    css = (ROOT / "_ext" / "site_static" / "course.css").read_text()
+    selector = r'html\[data-theme="dark"\] \.descentkit-animation figcaption'
+    rule = re.search(selector + r"\s*\{([^}]*)\}", css)
+    assert rule and "color: var(--pst-color-on-background)" in rule.group(1)
+
+
 # ============================================================================ the built site
 
 
