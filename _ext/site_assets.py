@@ -249,6 +249,20 @@ def _animation_alt(node) -> str:
     return str(image.get("alt") or figure.get("caption") or "").strip()
 
 
+#: matplotlib's player (``Animation.to_jshtml``) leaves its frame slider unnamed (Lighthouse:
+#: "form elements do not have associated labels"); its repetition radios each have a
+#: ``<label for>`` but their form is not announced as one group.
+ANIMATION_SLIDER = re.compile(r'<input id="(_anim_slider[0-9a-f]+)"(?![^>]*\baria-label=)')
+ANIMATION_MODES = re.compile(r'<form (?![^>]*\brole=)([^>]*\bclass="anim-state")')
+
+
+def _label_animation_controls(text: str) -> str:
+    """Name the frame slider of every to_jshtml player in ``text`` and make its repetition
+    radios (Once, Loop, Reflect) a radio group named by the form's aria-label. Idempotent."""
+    text = ANIMATION_SLIDER.sub(r'<input id="\1" aria-label="Animation frame"', text)
+    return ANIMATION_MODES.sub(r'<form role="radiogroup" \1', text)
+
+
 def _fix_animations(app, doctree, docname):
     for raw in list(doctree.findall(nodes.raw)):
         if "html" not in raw.get("format", "") or 'class="animation"' not in raw.astext():
@@ -257,6 +271,7 @@ def _fix_animations(app, doctree, docname):
         if ANIMATION_FIT not in text:
             start = '<div class="animation">'
             text = text.replace(start, ANIMATION_FIT + start, 1)
+        text = _label_animation_controls(text)
         alt = _animation_alt(raw)
         if alt:
             text = ANIMATION_IMG.sub(

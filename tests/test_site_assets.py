@@ -143,6 +143,36 @@ def test_figures_get_their_size_and_load_lazily(tmp_path):
     assert site_assets.IMG_TAG.sub(lambda m: site_assets._sized_lazy_img(m, page), out) == out
 
 
+def test_animation_controls_get_accessible_names():
+    """matplotlib's to_jshtml player: the frame slider gets a name, the repetition radios
+    keep their labels and become a named radio group; a second pass changes nothing."""
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+    (line,) = ax.plot([0, 1], [0, 1])
+    anim = FuncAnimation(fig, lambda k: line.set_ydata([0, k]), frames=2)
+    page = anim.to_jshtml()
+    plt.close(fig)
+    out = site_assets._label_animation_controls(page)
+    slider = re.search(r'<input id="_anim_slider[^>]*>', out).group(0)
+    assert 'aria-label="Animation frame"' in slider and 'type="range"' in slider
+    form = re.search(r'<form [^>]*class="anim-state"[^>]*>', out).group(0)
+    assert 'role="radiogroup"' in form and 'aria-label="Repetition mode"' in form
+    for radio in re.findall(r'<input type="radio"[^>]*\bid="([^"]+)"', out):
+        assert f'<label for="{radio}">' in out  # each radio is still named by its label
+    assert site_assets._label_animation_controls(out) == out
+    assert out.count("aria-label=") == page.count("aria-label=") + 1
+
+
+def test_animation_caption_has_the_dark_modes_box_colour():
+    """In dark mode the theme puts HTML output on a light box (--pst-color-text-base); the
+    animation's caption must take that box's dark text colour, not the caption grey."""
+    css = (ROOT / "_ext" / "site_static" / "course.css").read_text()
+    selector = r'html\[data-theme="dark"\] \.descentkit-animation figcaption'
+    rule = re.search(selector + r"\s*\{([^}]*)\}", css)
+    assert rule and "color: var(--pst-color-on-background)" in rule.group(1)
+
+
 # ============================================================================ the built site
 
 

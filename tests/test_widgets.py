@@ -235,6 +235,20 @@ def test_chapter_8s_widget_counts_as_the_chapter():
     assert all(counts[k, "rotated"] > 3 * counts[k, "axes"] for k in (10, 100, 1000))
 
 
+def test_chapter_2s_rate_slider_is_fine_near_the_bound():
+    """The rates go up in steps of 8 to 15 % (the E24 series, near-even in log), hold
+    the chapter's rates, and two neighbours straddle the largest stable rate."""
+    t, speed = make_roller_coaster(num_seconds=20, seed=0)
+    d = dk.widgets.seven_steps_explorer(t, speed, [0.1, -0.2, 0.3]).data
+    rates = np.array(d["rates"])
+    assert np.all(np.diff(rates) > 0) and len(rates) > 40
+    assert np.max(rates[1:] / rates[:-1]) < 1.16  # E24 steps: 8 % to 15 %
+    assert {1e-5, 2e-5, 3e-5, 3.5e-5, 4e-5} <= set(d["rates"])
+    below = rates[rates < d["bound"]].max()
+    above = rates[rates > d["bound"]].min()
+    assert above / below < 1.05  # 3.5e-5 and 3.6e-5 around 2 / lambda_max = 3.54e-5
+
+
 def test_chapter_9s_widget_exports_the_data_as_descentkit_uses_it():
     X_raw, y, X_val_raw, y_val, scaler, l2 = breast_cancer()
     d = dk.widgets.logistic_rate_explorer(X_raw, y, X_val_raw, y_val, scaler, l2).data

@@ -716,7 +716,7 @@ def test_ch02_by_keyboard_and_mouse(tab):
     t.keys(f"#{wid} input[name=lr]", "Home", "ArrowRight")
     t.keys(f"#{wid} input[name=epoch]", "End")
     r = check_ch02(t)
-    assert (r["lr"], r["epoch"]) == (1.2e-6, 2000)
+    assert (r["lr"], r["epoch"]) == (1.1e-6, 2000)
     t.click_slider(f"#{wid} input[name=lr]", 0.75)
     t.click_slider(f"#{wid} input[name=epoch]", 0.1)
     check_ch02(t)

@@ -175,6 +175,11 @@ def _nice(value: float) -> float:
     return float(f"{value:.10g}")
 
 
+#: The E24 series of preferred numbers: 24 values a decade, each 8 to 15 % above the last.
+_E24 = (1, 1.1, 1.2, 1.3, 1.5, 1.6, 1.8, 2, 2.2, 2.4, 2.7, 3, 3.3, 3.6, 3.9, 4.3, 4.7, 5.1,
+       5.6, 6.2, 6.8, 7.5, 8.2, 9.1)
+
+
 def _nice_log_grid(lo, hi, mantissas=(1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)):
     """Values m * 10**k in [lo, hi], written as decimals (so they read back exactly)."""
     out = []
@@ -320,7 +325,9 @@ def seven_steps_explorer(
     hess = 2 * X.T @ X / t.size
     curv = curvature(hess)
     best = np.linalg.lstsq(X, speed, rcond=None)[0]
-    rates = sorted(set(_nice_log_grid(1e-6, 6e-5)) | {_nice(lr)})
+    # 24 rates a decade (the E24 series, steps of 8 to 15 %), and the chapter's rates
+    rates = _nice_log_grid(1e-6, 6e-5, mantissas=_E24)
+    rates = sorted(set(rates) | {1e-5, 2e-5, 3e-5, 3.5e-5, 4e-5, _nice(lr)})
     data = {
         "t": _floats(t),
         "y": _floats(speed),

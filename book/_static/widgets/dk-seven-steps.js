@@ -32,7 +32,10 @@
                       item("rmse", "RMSE at this epoch"), item("c", "c at this epoch"));
     const fit = new DK.Plot({x: {domain: [Math.min(...d.t) - 0.5, Math.max(...d.t) + 0.5], label: "time t (s)"},
                              y: {domain: [Math.min(0, ...d.y) - 5, Math.max(...d.y) + 10], label: "speed"}, aspect: 0.75, maxHeight: 400});
-    const curve = new DK.Plot({x: {domain: [0, d.max_epochs], label: "epoch"}, y: {domain: [1, 1e8], log: true, label: "MSE"}, aspect: 0.75, maxHeight: 400});
+    // Epochs on a log axis, so the first few (where the loss falls fastest) get as much room
+    // as the last thousand; epoch 0 cannot sit on it and is drawn at its left edge, epoch 1.
+    const curve = new DK.Plot({x: {domain: [1, d.max_epochs], log: true, label: "epoch (log scale)"},
+                               y: {domain: [1, 1e8], log: true, label: "MSE"}, aspect: 0.75, maxHeight: 400});
     const live = DK.live();
     fig.append(h("div", {class: "dk-controls"}, lrSlider.el, eSlider.el), readout, h("div", {class: "dk-plots"}, fit.el, curve.el), live.el);
     lrSlider.onChange((v) => { state.lr = v; changed(true); });
@@ -65,10 +68,11 @@
 
       curve.layout();
       curve.axes();
-      curve.line([[0, d.best_rmse ** 2], [d.max_epochs, d.best_rmse ** 2]], "dk-guide");
-      curve.line(run.losses.map((v, t) => [t, v]), "dk-path");
-      curve.marker(r.shown, Math.max(Math.min(run.losses[r.shown], 1e8), 1), "", `epoch ${r.shown}`);
-      curve.svg.setAttribute("aria-label", `The MSE against the epoch, log scale, ${run.diverged ? "growing until the run stops" : "from " + DK.sig(run.losses[0], 3) + " to " + DK.sig(run.losses[run.numSteps], 3)}.`);
+      curve.line([[1, d.best_rmse ** 2], [d.max_epochs, d.best_rmse ** 2]], "dk-guide");
+      curve.line(run.losses.map((v, t) => [Math.max(t, 1), v]), "dk-path");
+      curve.marker(Math.max(r.shown, 1), Math.max(Math.min(run.losses[r.shown], 1e8), 1), "",
+                   r.shown ? `epoch ${r.shown}` : "epoch 0, the start (drawn at the left edge)");
+      curve.svg.setAttribute("aria-label", `The MSE against the epoch, both on log scales, ${run.diverged ? "growing until the run stops" : "from " + DK.sig(run.losses[0], 3) + " to " + DK.sig(run.losses[run.numSteps], 3)}.`);
       live.set(`Rate ${DK.sig(state.lr, 3)}: ${out.ratio.textContent}. Epoch ${r.shown}: RMSE ${DK.sig(r.rmse, 3)}, c = ${DK.sig(r.params[2], 3)}.`);
     }
     return {
