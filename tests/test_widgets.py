@@ -270,6 +270,31 @@ def test_chapter_9s_widget_exports_the_data_as_descentkit_uses_it():
     assert {0.99, 4.0, 16.0, 32.0, 64.0} <= set(d["rates"])
 
 
+def test_chapter_9s_widget_says_repels_only_where_the_run_is_pushed_away():
+    """The widget's rule (dk-logistic.js), on the package's runs: above the local limit a
+    run on standardized features comes near theta* and is pushed away; on raw features
+    every run stays about as far from theta* as it started, so nothing repels it."""
+    from threadpoolctl import threadpool_limits
+
+    X_raw, y, X_val_raw, y_val, scaler, l2 = breast_cancer()
+    with threadpool_limits(limits=1):  # as the chapter computes
+        d = dk.widgets.logistic_rate_explorer(X_raw, y, X_val_raw, y_val, scaler, l2).data
+    for name, X in (("standardized", scaler.transform(X_raw)), ("raw", X_raw)):
+        s = d["sets"][name]
+        star = np.array(s["theta_star"])
+        grad = dk.losses.cross_entropy_gradient_of(X, y, l2)
+        assert np.linalg.norm(grad(star)) < 1e-10 * max(1.0, np.linalg.norm(grad(0 * star)))
+        for rate in (32.0, 64.0):
+            assert rate * s["safe_lr"] > s["local_lr"]
+            with threadpool_limits(limits=1):
+                run = dk.optim.descend(grad, np.zeros(31), rate * s["safe_lr"], num_steps=1500)
+            dist = np.linalg.norm(run.params - star, axis=1)
+            repelled = dist.min() < dist[0] / 2 and dist[-1] > 2 * dist.min()
+            assert repelled == (name == "standardized" and rate == 32.0), (name, rate)
+            if name == "raw":
+                assert dist.min() > 0.99 * dist[0]  # never nearer than at the start
+
+
 def test_widget_arguments_are_checked():
     with pytest.raises(ValueError, match="divide"):
         dk.widgets.noise_ball_explorer(DATA.x_train, DATA.y_train, THETA0, batch_size=3)

@@ -859,10 +859,19 @@ def check_ch09(t, wid="ch09-logistic"):
     if horizon > run.num_steps:
         assert rises == int(np.count_nonzero(np.diff(run.losses) > 1e-12))
         close(r["excess"], run.losses[-1] - d["loss_star"], "excess loss")
+    # the distance to theta*, and "repels" only for a run that came near it and moved away
+    dist = np.linalg.norm(js - np.array(d["theta_star"]), axis=1)
+    close(r["dist"], dist, "distance to theta*")
+    assert dist[r["closest"]] == dist.min()
+    repelled = r["lr"] > d["local_lr"] and dist.min() < dist[0] / 2 and dist[-1] > 2 * dist.min()
+    assert r["repelled"] == repelled
     if r["excess"] < 1e-10:
         assert r["verdict"].startswith("settles")
     elif r["lr"] > d["local_lr"]:
         assert r["verdict"].startswith("does not settle")
+        assert ("repels" in r["verdict"]) == repelled
+    else:
+        assert "repels" not in r["verdict"]
     s = t.shown(wid)
     shows_sig(s["excess"], r["excess"], 3)
     assert s["rises"].startswith(f"{rises:,} of")
@@ -902,6 +911,10 @@ def test_ch09_by_keyboard_and_mouse(tab):
         u = tab(wid, fragment=f"#{wid}?rate={rate}&standardize=1")
         r = check_ch09(u)
         assert (r["excess"] < 1e-10) == settles and (r["excess"] > 1e-3) == (not settles)
+    # raw features above the local limit: the run stays far from theta*, nothing repels it
+    for rate in (16, 64):
+        r = check_ch09(tab(wid, fragment=f"#{wid}?rate={rate}&standardize=0"))
+        assert not r["repelled"] and "still far" in r["verdict"]
 
 
 # --------------------------------------------------------------------------- for every reader

@@ -74,6 +74,28 @@ def _ones(X):
     return np.column_stack([np.ones(len(X)), X])
 
 
+def _added_penalty(grad_fn, cases, name):
+    """``(what, factors)`` if ``grad_fn`` is the gradient plus ``c * w`` (an L2 penalty's
+    gradient; ``what`` says on which entries) on every case, else ``None``."""
+    masks = {
+        "w (the weights)": lambda t: np.r_[0.0, t[1:]],
+        "theta (the intercept too)": lambda t: t,
+    }
+    for what, part in masks.items():
+        factors = []
+        for theta, X, y in cases:
+            got = _as_array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
+            diff = got - cross_entropy_gradient(theta, X, y)
+            v = part(theta)
+            c = float(diff.ravel() @ v / (v @ v)) if diff.shape == v.shape else 0.0
+            if abs(c) < 1e-9 or not _close(diff, c * v, 1e-6, 1e-10):
+                break
+            factors.append(c)
+        else:
+            return what, np.array(factors)
+    return None
+
+
 @_self_check
 def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     """Check a learner's ``grad_fn(theta, X, y)``: the gradient of the mean cross-entropy.
@@ -84,8 +106,9 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     (:func:`descentkit.losses.cross_entropy_gradient` with ``l2=0``). Recognises: the
     wrong sign (``y - p``), a sum instead of the mean, the sigmoid left out (``z - y``),
     a factor 2 as in the MSE's gradient, the gradient of the squared error of the
-    probabilities, the intercept's entry missing or last; otherwise, which entries are
-    wrong.
+    probabilities, the intercept's entry missing or last, an L2 penalty's gradient
+    ``c * w`` added (on the weights, or on the intercept too); otherwise, which entries
+    are wrong.
     """
     _require_answer(grad_fn, name)
     check_callable(grad_fn, "grad_fn")
@@ -155,6 +178,17 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         if _close(got, np.roll(expected, -1), 1e-7, 1e-10):
             raise CheckFailed(
                 f"{name} has the intercept's entry last; theta = (b, w), so dL/db comes first."
+            )
+        penalty = _added_penalty(grad_fn, cases, name)
+        if penalty is not None:
+            where_added, factors = penalty
+            same = np.ptp(factors) <= 1e-9 * np.abs(factors).max()
+            size = f"{factors[0]:.3g} x" if same else "a multiple of"
+            raise CheckFailed(
+                f"{name} is not right: it adds a penalty's gradient, {size} "
+                f"{where_added}, to the gradient of the cross-entropy. The exercise asks "
+                "for the gradient without a penalty: leave that term out. (The error "
+                "p - y and the mean over the examples are right.)"
             )
         wrong = ~np.isclose(got, expected, rtol=1e-7, atol=1e-10)
         labels = ["dL/db"] + [f"dL/dw_{j + 1}" for j in range(theta.size - 1)]

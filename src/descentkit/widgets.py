@@ -1015,8 +1015,11 @@ def logistic_rate_explorer(
     shown, raw or standardized; gradient descent runs ``num_steps`` steps from 0 on the
     training loss (:func:`~descentkit.losses.cross_entropy` with penalty ``l2``), and the
     excess loss over the minimum, the steps at which the loss rose and the validation
-    accuracy (:func:`~descentkit.models.logistic_predict`) follow; the local limit
-    ``2 / S(theta*)`` is marked.
+    accuracy (:func:`~descentkit.models.logistic_predict`) and the distance to the minimum
+    ``theta*`` (exported) follow; the local limit ``2 / S(theta*)`` is marked. Above it the
+    widget says that the minimum repels the run only when the run came near ``theta*``
+    (within half its starting distance) and then moved away (ended at least twice as far as
+    its closest); on the raw features a run above the limit never comes near.
 
     The data are exported as they are (the raw measurements, as floats, and the
     scaler's ``mean_`` and ``scale_``): the page standardizes them with the scaler's own
@@ -1061,6 +1064,7 @@ def logistic_rate_explorer(
             "local_lr": 2 / float(sharp),
             "loss_star": cross_entropy(star, X, y, l2),
             "val_acc_star": float(np.mean(logistic_predict(star, Xv) == yv)),
+            "theta_star": _floats(star),
         }
     data = {
         "X": X_raw.tolist(),

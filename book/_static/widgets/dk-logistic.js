@@ -48,7 +48,7 @@
     const fig = DK.frame(root, {
       title: "A learning rate for logistic regression, against its bounds",
       hint: `Gradient descent from \u03b8 = 0 for ${DK.int(d.num_steps)} steps on ${DK.int(d.y.length)} tumours. The rate is a multiple of the safe rate ` +
-            "\u03b7_safe = 2/\u03bb_max(H(0)): below it the loss falls at every step; above the local limit 2/S(\u03b8*) the minimum repels the run.",
+            "\u03b7_safe = 2/\u03bb_max(H(0)): below it the loss falls at every step; above the local limit 2/S(\u03b8*) the minimum is unstable: a run that comes near it is pushed away.",
     });
     const sets = () => d.sets[state.standardize ? "standardized" : "raw"];
     const slider = DK.slider({label: "learning rate \u03b7 = \u03b7_safe \u00d7", values: d.rates, value: state.rate, format: (v) => DK.sig(v, 4), name: "rate", log: true});
@@ -65,7 +65,7 @@
     const readout = h("dl", {class: "dk-readout dk-grid"},
       item("lr", "learning rate \u03b7"), item("safe", "safe rate 2/\u03bb_max(H(0)) (8/\u03bb_max(X\u0303\u1d40X\u0303/N))"),
       item("local", "local limit 2/S(\u03b8*)"), item("excess", `excess loss after ${DK.int(d.num_steps)} steps`),
-      item("rises", "steps at which the loss rose"), item("acc", "validation accuracy (at the minimum)"), item("verdict", "verdict"));
+      item("rises", "steps at which the loss rose"), item("dist", "distance \u2016\u03b8\u209c \u2212 \u03b8*\u2016"), item("acc", "validation accuracy (at the minimum)"), item("verdict", "verdict"));
     const curve = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [1e-16, 10], log: true, label: "L(\u03b8\u209c) \u2212 L(\u03b8*)"}, aspect: 0.75, maxHeight: 340});
     const accPlot = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [0.3, 1], label: "validation accuracy"}, aspect: 0.75, maxHeight: 340});
     const live = DK.live();
@@ -84,14 +84,23 @@
       r.rises = r.losses.reduce((k, v, t) => k + (t && v - r.losses[t - 1] > 1e-12 ? 1 : 0), 0);
       r.acc = r.params.map((p) => P.accuracy(p));
       const end = r.excess[r.excess.length - 1];
+      r.dist = r.params.map((p) => DK.dist(p, s.theta_star));
+      r.closest = r.dist.reduce((k, v, t) => (v < r.dist[k] ? t : k), 0);
+      const start = r.dist[0], near = r.dist[r.closest], last = r.dist[r.dist.length - 1];
+      // "repels" only for what a run shows: it came near theta* (within half its starting
+      // distance) and moved away again (it ends at least twice as far as its closest)
+      r.repelled = lr > s.local_lr && near < start / 2 && last > 2 * near;
       r.verdict = r.diverged ? "diverges" : end < d.settled ? "settles at the minimum (to rounding)"
-        : lr > s.local_lr ? "does not settle: above 2/S(\u03b8*) the minimum repels it" : "still on its way";
+        : r.repelled ? "does not settle: it came near \u03b8* and was pushed away again; above 2/S(\u03b8*) the minimum repels"
+        : lr > s.local_lr ? "does not settle: above 2/S(\u03b8*) it cannot converge, and it is still far from \u03b8*"
+        : "still on its way";
       run = r;
     }
     function changed(user) { compute(); render(); if (user) DK.writeHash(root.id, {rate: state.rate, standardize: state.standardize ? 1 : 0}); }
     function results() {
       return {rate: state.rate, standardize: state.standardize, lr: run.lr, status: run.status, num_steps: run.numSteps,
-              path: run.params, losses: run.losses, val_acc: run.acc, rises: run.rises, excess: run.excess[run.excess.length - 1], verdict: run.verdict};
+              path: run.params, losses: run.losses, val_acc: run.acc, rises: run.rises, excess: run.excess[run.excess.length - 1],
+              dist: run.dist, closest: run.closest, repelled: run.repelled, verdict: run.verdict};
     }
     function render() {
       if (!run) compute();
@@ -101,6 +110,8 @@
       out.local.textContent = `${DK.sig(s.local_lr, 4)} = ${DK.sig(s.local_lr / s.safe_lr, 3)} \u00d7 \u03b7_safe`;
       out.excess.textContent = DK.sig(end, 3);
       out.rises.textContent = `${DK.int(run.rises)} of ${DK.int(n)}`;
+      out.dist.textContent = `${DK.sig(run.dist[0], 3)} at the start, ${DK.sig(run.dist[run.closest], 3)} at its closest (step ${DK.int(run.closest)}), ` +
+                             `${DK.sig(run.dist[n], 3)} at the end`;
       out.acc.textContent = `${DK.fixed(100 * run.acc[n], 1)}% (${DK.fixed(100 * s.val_acc_star, 1)}%)`;
       out.verdict.textContent = run.verdict;
 
