@@ -229,6 +229,8 @@ def test_check_standardize():
     # each set scaled with its own statistics: inconsistent inputs, not a leak into training
     assert "its own statistics" in msg and "inconsistent" in msg and "leak" not in msg
     fails_with("mean is not subtracted", checks.check_standardize, lambda t, x: x / t.std(axis=0))
+    msg = fails_with("centred but not scaled", checks.check_standardize, lambda t, x: x - t.mean(0))
+    assert "component" not in msg  # one sentence, not a list of wrong entries
     fails_with(
         "variance", checks.check_standardize, lambda t, x: (x - t.mean(axis=0)) / t.var(axis=0)
     )  # noqa: E501
@@ -303,10 +305,8 @@ def test_check_centred_placeholder_and_bad_input(split_features, capsys):
 def test_check_standardize_agrees_with_scikit_learn():
     from sklearn.preprocessing import StandardScaler
 
-    def with_sklearn(X_train, X):
-        shape = X.shape
-        scaler = StandardScaler().fit(X_train.reshape(len(X_train), -1))
-        return scaler.transform(X.reshape(len(X), -1)).reshape(shape)
+    def with_sklearn(X_train, X):  # a learner's natural answer: StandardScaler wants 2-D input
+        return StandardScaler().fit(X_train).transform(X)
 
     assert checks.check_standardize(with_sklearn)
 

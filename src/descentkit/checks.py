@@ -1536,12 +1536,12 @@ def check_standardize(standardize, *, name="your standardization"):
     """Check a learner's ``standardize(X_train, X)``: scale ``X`` with the TRAINING set's statistics.
 
     Introduced for chapter 5's exercises. The function takes the training features
-    ``X_train`` (shape ``(n, d)`` or ``(n,)``) and features ``X`` to transform, and returns
+    ``X_train`` (shape ``(n, d)``) and features ``X`` to transform, and returns
     ``(X - mean) / std`` with the mean and the standard deviation (``ddof=0``, as
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
     statistics taken from ``X`` instead of the training set (each set scaled its own way),
-    forgot to subtract the mean, divided by the variance, the sample standard deviation
-    (``ddof=1``), statistics over the wrong axis.
+    forgot to subtract the mean, centred but not scaled, divided by the variance, the sample
+    standard deviation (``ddof=1``), statistics over the wrong axis.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -1551,7 +1551,8 @@ def check_standardize(standardize, *, name="your standardization"):
         X_train = rng.normal([3.0, -1.0], [2.0, 0.5], size=(n, 2))
         X = rng.normal([1.0, 2.0], [1.0, 3.0], size=(m, 2))
         cases.append((X_train, X))
-    cases.append((rng.normal(5, 3, size=9), rng.normal(0, 1, size=4)))  # one feature, 1-D
+    # two-dimensional feature tables only, as the exercise hands them out: an answer built on
+    # StandardScaler, which refuses 1-D arrays, must not crash on a case the learner never sees
 
     def scaled(mean_of, std_fn):
         return lambda X_train, X: (X - mean_of(X_train, X)) / std_fn(X_train, X)
@@ -1565,6 +1566,11 @@ def check_standardize(standardize, *, name="your standardization"):
             "Use the TRAINING set's statistics for every set.",
         ),
         (lambda t, x: x / t.std(axis=0), "the mean is not subtracted: compute (X - mean) / std."),
+        (
+            lambda t, x: x - t.mean(axis=0),
+            "the features are centred but not scaled: also divide by the training set's "
+            "standard deviation of each column.",
+        ),
         (
             scaled(lambda t, x: t.mean(axis=0), lambda t, x: t.var(axis=0)),
             "you divided by the variance; divide by the standard deviation (its square root).",
