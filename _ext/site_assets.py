@@ -47,8 +47,10 @@ Little to load (page weight and Lighthouse):
   change in the page), to make the scrollable ones focusable; on a chapter of 30,000
   elements that forced layout was the longest task of the load. The scan is switched off in
   the theme's script (:func:`lazy_theme_tabstops`) and ``site_static/scroll-tabstops.js``
-  does the same job for each element as it comes into view. ``course.css`` marks the
-  sections below the first screen ``content-visibility: auto``.
+  does the same job for each element as it comes into view. (``content-visibility: auto``
+  on the sections below the first screen was tried and dropped: text a script or a reader's
+  tool reads before the section is drawn, and taps on a widget reached by a link, found it
+  empty.)
 
 Layout: ``site_static/course.css`` lets headings and inline code wrap, so that nothing pushes
 a page sideways on a phone-width screen.
