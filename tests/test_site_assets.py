@@ -173,6 +173,29 @@ def test_animation_caption_has_the_dark_modes_box_colour():
     assert rule and "color: var(--pst-color-on-background)" in rule.group(1)
 
 
+def test_the_themes_eager_scan_is_switched_off_once(tmp_path):
+    """The installed theme's script gets the early return in its scan of scrollable
+    elements, exactly once; a second call leaves it; a script without the scan raises."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent
+    source = theme / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
+    script = tmp_path / site_assets.THEME_JS
+    script.parent.mkdir(parents=True)
+    script.write_text((source / script.name).read_text(encoding="utf-8"))
+    assert site_assets.lazy_theme_tabstops(tmp_path) is True
+    text = script.read_text(encoding="utf-8")
+    assert text.count(site_assets.LAZY_MARK) == 1
+    mark = re.escape(site_assets.LAZY_MARK)
+    assert re.search(r"function \w+\(\)\{" + mark + r"const \w+=\(\)=>\{document"
+                     r'\.querySelectorAll\(\["pre",', text)
+    assert site_assets.lazy_theme_tabstops(tmp_path) is False
+    assert script.read_text(encoding="utf-8") == text
+    script.write_text("function f(){return 1}")
+    with pytest.raises(RuntimeError, match="scan of scrollable elements"):
+        site_assets.lazy_theme_tabstops(tmp_path)
+
+
 # ============================================================================ the built site
 
 
@@ -209,3 +232,35 @@ def test_every_figure_is_sized_and_lazy_and_most_are_palettes():
                 if "style=" not in tag.replace('style="height: auto"', ""):
                     assert f'width="{image.width}" height="{image.height}"' in tag, tag[:120]
     assert figures > 40 and palettes > figures / 2
+
+
+@pytest.mark.site
+def test_scrollable_code_is_reachable_by_keyboard_when_it_comes_into_view(
+    browser, base_url
+):
+    """With the theme's eager scan off, scroll-tabstops.js decides each <pre> and output
+    as it comes into view: focusable (tabIndex 0) if it scrolls, not (-1) if it does not,
+    as the theme would; before that every candidate is focusable."""
+    from local_site import SITE
+
+    text = (SITE / site_assets.THEME_JS).read_text(encoding="utf-8")
+    assert text.count(site_assets.LAZY_MARK) == 1
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}book/05_feature_scaling.html", wait_until="load")
+    pres = page.locator("#main-content pre")
+    assert pres.count() > 10
+    assert pres.last.evaluate("el => el.tabIndex") == 0  # far below: not decided yet
+    decided = {True: 0, False: 0}
+    for i in range(pres.count()):
+        pre = pres.nth(i)
+        pre.scroll_into_view_if_needed()
+        page.wait_for_timeout(50)
+        scrolls, index = pre.evaluate(
+            "el => [el.scrollWidth > el.clientWidth"
+            " || el.scrollHeight > el.clientHeight, el.tabIndex]"
+        )
+        assert index == (0 if scrolls else -1), f"pre {i}: tabIndex {index}"
+        decided[scrolls] += 1
+    context.close()
+    assert decided[False] > 0, decided
