@@ -121,6 +121,27 @@ REGIME_WORDS = {
     "diverges": "diverges",
 }
 
+#: A run that converges from one side "creeps" when each step removes less than a tenth of
+#: the distance (factor 1 - lr f'' of at least 0.9); with a smaller factor it "converges".
+CREEP_FACTOR = 0.9
+
+
+def regime_word(lr: float, curvature: float) -> str:
+    """The chapters' short word for a rate on a parabola of second derivative ``curvature``:
+    :data:`REGIME_WORDS`, except that a one-sided run creeps only if its factor is at least
+    :data:`CREEP_FACTOR` (chapter 1's eta = 0.01, factor 0.98), and otherwise converges
+    (eta = 0.4, factor 0.2).
+
+    >>> regime_word(0.01, 2.0), regime_word(0.4, 2.0), regime_word(0.9, 2.0)
+    ('creeps', 'converges', 'overshoots')
+    """
+    from .curvature import classify_lr
+
+    verdict = classify_lr(lr, curvature)
+    if verdict == "converges from one side" and 1 - lr * curvature < CREEP_FACTOR:
+        return "converges"
+    return REGIME_WORDS[verdict]
+
 
 @dataclass(frozen=True)
 class Widget:
@@ -278,6 +299,7 @@ def learning_rate_explorer(
         "max_steps": max_steps,
         "x_range": _floats(x_range),
         "regimes": REGIME_WORDS,
+        "creep_factor": CREEP_FACTOR,
     }
     return Widget("rate-1d", widget_id, "a learning rate on the parabola", page, data)
 

@@ -63,7 +63,10 @@
     function results() {
       const factor = 1 - state.lr * d.curvature;
       const verdict = classify(state.lr, d.curvature);
-      return {lr: state.lr, steps: state.steps, shown: run.shown, factor, verdict, word: d.regimes[verdict],
+      // descentkit.widgets.regime_word: a one-sided run creeps only if its factor is >= 0.9
+      const word = verdict === "converges from one side" && factor < d.creep_factor
+        ? "converges" : d.regimes[verdict];
+      return {lr: state.lr, steps: state.steps, shown: run.shown, factor, verdict, word,
               path: run.xs.slice(0, run.shown + 1), status: run.status, diverged_after: run.diverged ? run.numSteps : null};
     }
 
