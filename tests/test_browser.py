@@ -161,8 +161,9 @@ SCROLL_THROUGH_JS = """async () => {
         window.scrollTo(0, y);
         await pause(30);
     }
+    // (bounded: an image that never loads is reported by the tests, not waited for forever)
     await Promise.all([...document.images].map(i => i.complete ? 0 :
-        new Promise(r => { i.onload = i.onerror = r; })));
+        new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 10000); })));
     window.scrollTo(0, 0);
 }"""
 
