@@ -54,7 +54,7 @@
     const fig = DK.frame(root, {
       title: `Momentum on the \u03ba = ${Math.round(d.kappa)} valley`,
       hint: "Set the learning rate and \u03b2; gradient descent, heavy ball and Nesterov race from the same start. " +
-            "Below, heavy ball for every (\u03b7, \u03b2): yellow needs the fewest steps, dark purple the most, grey diverges; point at it to name the regime, click or tap to try it.",
+            "Below, heavy ball for every (\u03b7, \u03b2): yellow needs the fewest steps, dark purple the most, grey never converges; point at it to name the regime, click or tap to try it.",
     });
     const lrSlider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr, format: (v) => DK.sig(v, 4), name: "lr"});
     const betaSlider = DK.slider({label: "momentum \u03b2 =", values: d.betas, value: state.beta, format: (v) => DK.sig(v, 4), name: "beta"});
