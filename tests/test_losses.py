@@ -128,3 +128,19 @@ def test_bad_parameters():
         mse(0.0, [1.0, 2.0], [1.0], [1.0])
     with pytest.raises(ValueError, match="x"):
         predict(0.0, 1.0, [])
+
+
+def test_mse_gradient_is_bitwise_the_mean_formula():
+    # the fast sum / n form must give exactly np.mean's numbers (chapter 8's glued
+    # step counts depend on it), on full data and on mini-batches
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 7, 8, 9, 80, 1000):
+        x, y = rng.normal(size=n) * 10, rng.normal(size=n)
+        b, w = rng.normal(size=2)
+        e = b + w * x - y
+        expected = np.array([2 * np.mean(e), 2 * np.mean(x * e)])
+        assert np.array_equal(mse_gradient(b, w, x, y), expected)
+        idx = rng.integers(0, n, size=min(n, 8))
+        e_b = b + w * x[idx] - y[idx]
+        expected_b = np.array([2 * np.mean(e_b), 2 * np.mean(x[idx] * e_b)])
+        assert np.array_equal(mse_gradient_of(x, y)([b, w], idx), expected_b)

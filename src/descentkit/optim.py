@@ -400,7 +400,7 @@ def descend(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch, batch in plan:
             g = gradient(x, batch)
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(g).all():
                 status = DIVERGED
                 message = (
                     f"stopped at step {step + 1}: grad returned a value that is not a "

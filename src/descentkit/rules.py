@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -266,7 +267,7 @@ class Adam(Rule):
         if not self.bias_correction:
             return params - lr * m / (np.sqrt(v) + self.eps)
         c1, c2 = 1 - self.beta1**t, 1 - self.beta2**t
-        return params - (lr / c1) * m / (np.sqrt(v) / np.sqrt(c2) + self.eps)
+        return params - (lr / c1) * m / (np.sqrt(v) / math.sqrt(c2) + self.eps)
 
     def step(self, params, grad, lr, state):
         t, m, v = self._moments(self._decayed(params, grad), state)
