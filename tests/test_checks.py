@@ -67,6 +67,25 @@ def test_rounded_only_near_the_value_and_not_for_counts():
     assert "looks rounded" in msg and "the others are right" in msg
 
 
+@pytest.mark.parametrize(
+    "answer, right",
+    [
+        (1 / 3 * (1 - 1e-3), 1 / 3),  # computed, all its digits
+        (  # Adam's bias factor at step 11 for that at step 10
+            (1 - 0.9**11) / np.sqrt(1 - 0.999**11),
+            (1 - 0.9**10) / np.sqrt(1 - 0.999**10),
+        ),
+    ],
+)
+def test_a_close_computed_answer_is_not_called_rounded(answer, right):
+    """Only a number with few significant digits (something typed) looks rounded; a
+    computed one within 1 % is a different quantity: too large or too small."""
+    assert abs(answer / right - 1) < 0.01
+    msg = fails_with("too", checks.check_value, answer, right)
+    assert "rounded" not in msg, msg
+    fails_with("looks rounded", checks.check_value, float(f"{right:.3g}"), right)
+
+
 def test_check_value_hints_take_precedence():
     fails_with("bounces", checks.check_value, 1.0, 0.5, hints={1.0: "that rate bounces forever"})
 
@@ -448,7 +467,7 @@ def test_check_value_compares_dictionaries_and_counts():
     fails_with("missing: [7]", checks.check_value, {1: 80}, {1: 80, 7: 12})
     fails_with("should be a dictionary", checks.check_value, [80, 12], {1: 80, 7: 12})
     fails_with(
-        "dL_dw (-4) is the wrong sign",
+        "- dL_dw = -4: the wrong sign\n- dL_db = -4: right",
         checks.check_value,
         [-4.0, -4.0],
         [4.0, -4.0],
@@ -546,6 +565,14 @@ def test_check_mse_recognises_mistakes_of_the_expansion():
     )
     fails_with("terms with y", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, sign=1))
 
+    def product_of_means(b, w, x, y):
+        return (b**2 + 2 * b * w * np.mean(x) + w**2 * np.mean(x**2) - 2 * b * np.mean(y)
+                - 2 * w * np.mean(x) * np.mean(y) + np.mean(y**2))
+
+    # within 1 % on some data sets: a different quantity, not "looks rounded"
+    msg = fails_with("mean(x y) is not mean(x) * mean(y)", checks.check_mse, product_of_means)
+    assert "rounded" not in msg
+
 
 def test_check_mse_names_the_wrong_term_of_the_expansion():
     def expanded(b, w, x, y, c=(1, 2, 1, -2, -2, 1)):
@@ -610,7 +637,9 @@ def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
                **kw)
     fails_with("other data set", checks.check_mse_value, losses.mse(1, 2, x_val, y_val), 1, 2,
                x, y, **kw)
-    fails_with("looks rounded", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
+    fails_with("looks rounded", checks.check_mse_value, 0.0374, 1, 2, x, y, **kw)  # typed
+    msg = fails_with("too small", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
+    assert "rounded" not in msg  # computed, all its digits: a different quantity
 
 
 def test_check_mse_value():

@@ -129,6 +129,9 @@ def test_bias_factor_right_answer_passes():
         (1 / FACTOR_10, "inverse"),
         ((1 - 0.9**10) / (1 - 0.999**10), "square root"),
         ((1 - 0.9) / np.sqrt(1 - 0.999), "step 1"),
+        # one step off: within 1 % and full of digits, not "looks rounded"
+        ((1 - 0.9**11) / np.sqrt(1 - 0.999**11), "step 11, one step late"),
+        ((1 - 0.9**9) / np.sqrt(1 - 0.999**9), "step 9, one step early"),
         (1.0, "with bias correction on both sides"),
     ],
 )

@@ -295,15 +295,32 @@ def _is_whole(values) -> bool:
 
 
 #: An answer within this fraction of the right value (but outside the check's tolerance)
-#: is reported as rounded, not as too large or too small.
+#: is reported as rounded, not as too large or too small, if it looks typed (see
+#: :data:`TYPED_DIGITS`).
 ROUNDED = 0.01
+
+#: An answer "looks typed" (a rounded number someone copied from a printout) when it equals
+#: itself rounded to at most this many significant digits: 0.333, 0.0143, 66.9. A computed
+#: number (mean(x) * mean(y), another batch order, step 11) has all its digits, and is
+#: not called rounded however close it is.
+TYPED_DIGITS = 4
+
+
+def _looks_typed(value: float) -> bool:
+    """Whether ``value`` has at most :data:`TYPED_DIGITS` significant digits (0.333, 0.0143)."""
+    value = float(value)
+    if not np.isfinite(value) or value == 0:
+        return False
+    return value == float(f"{value:.{TYPED_DIGITS - 1}e}")
 
 
 def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
     """Why one number differs from the right one, without saying the right one.
 
-    An answer within :data:`ROUNDED` (1 %) of it, not a count, looks rounded (``0.333``
-    for 1/3): the message asks for the exact value rather than saying "too small".
+    An answer within :data:`ROUNDED` (1 %) of it, not a count, with few significant
+    digits (:func:`_looks_typed`: ``0.333`` for 1/3) looks rounded: the message asks for
+    the exact value rather than saying "too small". A computed answer that is merely close
+    (all its digits, a different quantity) is too large or too small.
     """
 
     def near(a, b):
@@ -325,7 +342,12 @@ def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: floa
         return "twice the right value: a factor of 2 too many"
     if expected != 0 and near(got, expected / 2):
         return "half the right value: a factor of 2 is missing"
-    if not whole and expected != 0 and abs(got - expected) <= ROUNDED * abs(expected) * (1 + 1e-9):
+    if (
+        not whole
+        and expected != 0
+        and abs(got - expected) <= ROUNDED * abs(expected) * (1 + 1e-9)
+        and _looks_typed(got)
+    ):
         return (
             "within 1 % of the right value but not equal, it looks rounded. Give the exact "
             "value: keep all the digits (compute it rather than type it)"
@@ -383,6 +405,7 @@ def _compare(
     factors=None,
     patterns=True,
     whole=False,
+    each=False,
 ):
     """Return ``None`` if ``got`` matches ``expected``, else a message explaining the difference.
 
@@ -391,6 +414,8 @@ def _compare(
     when ``got == c * expected``. With ``patterns=False`` sign and factor patterns of the
     whole array are not looked for (the caller looks for them across all inputs at once,
     where they mean something). ``whole``: the answer is a count (whole numbers).
+    ``each``: the components are separate answers (named by ``names``); the message gives
+    every answer's status, one line each, right ones included.
     """
     expected = np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
@@ -418,6 +443,22 @@ def _compare(
     flat_got, flat_expected = got.ravel(), expected.ravel()
     wrong = ~np.isclose(flat_got, flat_expected, rtol=rtol, atol=atol)
     labels = names or [f"component {i}" for i in range(flat_got.size)]
+    if each and names:
+        lines = [
+            f"- {labels[i]} = {_fmt(flat_got[i])}: "
+            + (
+                _reason(
+                    float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol
+                )
+                if wrong[i]
+                else "right"
+            )
+            for i in range(flat_got.size)
+        ]
+        count = int(np.sum(wrong))
+        verb = "is" if count == 1 else "are"
+        head = f"{what}: {count} of the {flat_got.size} answers {verb} not right."
+        return head + "\n" + "\n".join(lines)
     parts = [
         f"{labels[i]} ({_fmt(flat_got[i])}) is "
         + _reason(float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol)
@@ -572,6 +613,7 @@ def check_value(
     hints=None,
     count=False,
     names=None,
+    close=None,
 ):
     """Check a number (or array, or dictionary of numbers) the learner computed.
 
@@ -599,6 +641,10 @@ def check_value(
         The answer is a count: whole numbers (adds "one too few", "not a whole number").
     names : sequence of str, optional
         The components' names, for the messages about an array.
+    close : str, optional
+        What to say when every component is within 1 % of the right value but not equal
+        (and the answer does not look rounded): the likely slip of a computed answer
+        (other batches, another seed...).
 
     Returns
     -------
@@ -621,7 +667,25 @@ def check_value(
         w = np.asarray(wrong, dtype=float)
         if got.shape == w.shape and np.allclose(got, w, rtol=rtol, atol=atol):
             raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
-    problem = _compare(got, expected, what=name, rtol=rtol, atol=atol, names=names, whole=count)
+    if (
+        close
+        and got.shape == expected.shape
+        and np.all(np.isfinite(got))
+        and not _close(got, expected, rtol, atol)
+        and np.all(np.abs(got - expected) <= ROUNDED * np.abs(expected))
+        and not all(_looks_typed(v) for v in got.ravel())
+    ):
+        raise CheckFailed(f"{name} is close (within 1 %), but not equal: {close}")
+    problem = _compare(
+        got,
+        expected,
+        what=name,
+        rtol=rtol,
+        atol=atol,
+        names=names,
+        whole=count,
+        each=isinstance(answer, (list, tuple)) and names is not None,
+    )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
@@ -997,15 +1061,16 @@ def _describe_linreg(b, w, x, y):
     return f"b = {_fmt(b)}, w = {_fmt(w)} on {x.size} data points"
 
 
-def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, yy=True, y_sign=-1.0):
+def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, mean_xy=None, yy=True, y_sign=-1.0):
     """The MSE written as a quadratic in (b, w) from the means of the data (chapter 3)."""
     xx = np.mean(x**2) if mean_xx is None else mean_xx
+    xy = np.mean(x * y) if mean_xy is None else mean_xy
     return (
         b**2
         + two * b * w * np.mean(x)
         + w**2 * xx
         + y_sign * two * b * np.mean(y)
-        + y_sign * two * w * np.mean(x * y)
+        + y_sign * two * w * xy
         + (np.mean(y**2) if yy else 0.0)
     )
 
@@ -1043,6 +1108,11 @@ def _mse_mistakes():
         (
             lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xx=np.mean(x) ** 2),
             "mean(x**2) is not mean(x)**2: average the squares, do not square the average.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xy=np.mean(x) * np.mean(y)),
+            "mean(x y) is not mean(x) * mean(y): average the products x_i y_i, do not "
+            "multiply the averages.",
         ),
         (
             lambda b, w, x, y: _expanded_mse(b, w, x, y, y_sign=1.0),

@@ -163,7 +163,8 @@ def check_bias_factor(factor_10, *, name="factor_10"):
 
     Introduced in chapter 8, exercise 2: constant gradient, ``beta1 = 0.9``,
     ``beta2 = 0.999``, ``eps`` negligible. Recognises: the inverse; the second correction
-    without its square root; step 1's factor; the corrected step itself (1); otherwise,
+    without its square root; step 1's factor; step 9's or step 11's (one step off); the
+    corrected step itself (1); otherwise,
     whether the number is too large or too small.
     """
     _require_answer(factor_10, name)
@@ -176,6 +177,16 @@ def check_bias_factor(factor_10, *, name="factor_10"):
             "second correction enters through its square root.",
         ),
         (float(bias_factor(1)), "that is the factor at step 1; the question asks for step 10."),
+        (
+            float(bias_factor(9)),
+            "that is the factor at step 9, one step early: count the steps from t = 1 "
+            "(the first step has m_1 = (1 - beta1) g).",
+        ),
+        (
+            float(bias_factor(11)),
+            "that is the factor at step 11, one step late: count the steps from t = 1 "
+            "(the first step has m_1 = (1 - beta1) g).",
+        ),
         (
             1.0,
             "that is the ratio with bias correction on both sides; compare the uncorrected "
