@@ -1991,7 +1991,8 @@ def check_momentum_step(step, *, name="your momentum step"):
     and ``new_params = params - lr * new_velocity`` (as ``torch.optim.SGD`` with
     ``momentum``, no dampening). Recognises: adding instead of subtracting, stepping with
     the old velocity, the dampened form ``momentum * v + (1 - momentum) * grad``, and
-    forgetting the velocity.
+    forgetting the velocity; otherwise says in one sentence which result is wrong, the
+    new velocity or (with a right velocity) the new parameters.
     """
     _require_answer(step, name)
     check_callable(step, "step")
@@ -2033,6 +2034,26 @@ def check_momentum_step(step, *, name="your momentum step"):
             "the old velocity is ignored: that is plain gradient descent. Add momentum * velocity to the gradient.",
         ),
     ]
+
+    def diagnose():
+        """One sentence: which of the two results is wrong, and for which case."""
+        for case in cases:
+            got, right = learner(*case), ref(*case)
+            lr, mu = case[3], case[4]
+            if got.shape != right.shape:
+                return None
+            if not np.allclose(got[2:], right[2:], rtol=1e-6, atol=1e-8):
+                return (
+                    f"{name} returns a wrong new velocity (for momentum = {mu}): in "
+                    "PyTorch's convention it is momentum * velocity + grad."
+                )
+            if not np.allclose(got[:2], right[:2], rtol=1e-6, atol=1e-8):
+                return (
+                    f"{name} returns the right new velocity but wrong new parameters (for "
+                    f"lr = {lr}): they move by lr times the new velocity, downhill."
+                )
+        return None
+
     n = _run_cases(
         learner,
         cases,
@@ -2040,6 +2061,7 @@ def check_momentum_step(step, *, name="your momentum step"):
         what=name,
         mistakes=mistakes,
         describe=lambda p, v, g, lr, mu: f"lr = {lr}, momentum = {mu}",
+        diagnose=diagnose,
     )
     return _passed(f"{name} matches PyTorch's momentum update in {n} cases.")
 
