@@ -868,3 +868,38 @@ def test_report_in_a_kernel_is_text_and_json_except_in_the_site_build(monkeypatc
     monkeypatch.setenv(checks.REPORT_ENV, "text")  # scripts/build_site.py
     checks._report("correct", "Correct!")
     assert len(shown) == 1 and capsys.readouterr().out == "Correct!\n"
+
+
+def test_check_value_close_names_the_slip_of_a_close_computed_answer():
+    right = np.array([0.9186, 2.0675])
+    other_batches = right * np.array([1 - 0.0146, 1 + 0.0032]) + 1e-9
+    msg = fails_with("within 3 %), but not equal: other batches?", checks.check_value,
+                     other_batches, right, close="other batches?", close_within=0.03)
+    assert "rounded" not in msg
+    # farther than close_within: the generic message, not the guess
+    far = right * np.array([1.0578, 1.0021]) + 1e-9
+    msg = fails_with("is not right", checks.check_value, far, right, close="other batches?",
+                     close_within=0.03)
+    assert "other batches" not in msg
+
+
+def test_check_power_law_rate_states_its_tolerance_and_takes_an_honest_one():
+    """Chapter 6, exercise 3: the same fit to the table as printed (4 decimals), or a rate
+    rounded to 3 digits, lands about 1 % away from the full-precision fit; with the
+    exercise's rtol=0.02 such estimates pass, and every message states the tolerance."""
+    rates = np.array([0.02, 0.05, 0.1, 0.2])
+    values = np.array([0.011041, 0.021388, 0.034211, 0.057734])  # chapter 6's B = 1 row
+    target = 0.0086526
+    slope, intercept = np.polyfit(np.log(rates), np.log(values), 1)
+    exact = float(np.exp((np.log(target) - intercept) / slope))
+    printed = np.round(values, 4)
+    s4, i4 = np.polyfit(np.log(rates), np.log(printed), 1)
+    from_printed = float(np.exp((np.log(round(target, 4)) - i4) / s4))
+    assert 0.003 < abs(from_printed / exact - 1) < 0.015
+    check = checks.check_power_law_rate
+    for estimate in (exact, round(exact, 4), from_printed, round(from_printed, 4)):
+        assert check(estimate, rates, values, target, rtol=0.02)
+    msg = fails_with("too small", check, 0.0135, rates, values, target, rtol=0.02)
+    assert "accepts a rate within 2 % of" in msg
+    # with the tight default, a rounded estimate is told so, with the tolerance
+    fails_with("within 0.1 % of", check, round(exact, 3), rates, values, target)
