@@ -504,7 +504,9 @@ def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
     assert checks.check_steps(691, kappa=100, method="gradient descent", shrink=1e6)
     assert checks.check_steps(69, kappa=100, method="heavy ball", shrink=1e6)
     assert checks.check_steps(19.93, factor=0.5, shrink=1e6, rtol=0.01)  # an estimate
-    fails_with("k (2) is one too few", checks.check_steps, [1, 2], [1, 3], names=["j", "k"])
+    # several answers: one line each, the right ones included
+    msg = fails_with("k = 2: one too few", checks.check_steps, [1, 2], [1, 3], names=["j", "k"])
+    assert "1 of the 2 answers is not right" in msg and "- j = 1: right" in msg
     with pytest.raises(ValueError, match="needs expected"):
         checks.check_steps(3)
 
@@ -833,6 +835,34 @@ def test_check_unscaled_line():
         y,
     )
     fails_with("pair (b, w)", checks.check_unscaled_line, [b, w, 0.0], (mean, scale), x, y)
+    # the tolerance is relative: a line in large units is judged like one in small units
+    big = 1e6
+    assert checks.check_unscaled_line([b * big, w * big], (mean, scale), x, y * big)
+    fails_with("not right", checks.check_unscaled_line, [b * big + 100.0, w * big],
+               (mean, scale), x, y * big)
+    small = 1e-6
+    fails_with("not right", checks.check_unscaled_line, [b * small * 1.001, w * small],
+               (mean, scale), x, y * small)
+
+
+def test_check_scaled_kappa_tells_a_skipped_scaler():
+    """Chapter 5, exercise 3: the line does not depend on the scaler (so skipping it gives
+    the right line); the condition number on the scaled feature does, and is checked."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 10, 30)
+    mean, scale = x.mean() - 0.3, x.std() * 1.05  # a leaky scaler: other data's statistics
+
+    def kappa(feature):
+        lam = np.linalg.eigvalsh(losses.mse_hessian(feature))
+        return lam[-1] / lam[0]
+
+    right = kappa((x - mean) / scale)
+    assert right > 1.01
+    assert checks.check_scaled_kappa(right, (mean, scale), x)
+    fails_with("the scaler was skipped", checks.check_scaled_kappa, kappa(x), (mean, scale), x)
+    fails_with("its OWN statistics", checks.check_scaled_kappa, 1.0, (mean, scale), x)
+    fails_with("upside down", checks.check_scaled_kappa, 1 / right, (mean, scale), x)
+    fails_with("too large", checks.check_scaled_kappa, 1 + 1.5 * (right - 1), (mean, scale), x)
 
 
 def test_check_basin_fraction():
@@ -868,6 +898,68 @@ def test_report_in_a_kernel_is_text_and_json_except_in_the_site_build(monkeypatc
     monkeypatch.setenv(checks.REPORT_ENV, "text")  # scripts/build_site.py
     checks._report("correct", "Correct!")
     assert len(shown) == 1 and capsys.readouterr().out == "Correct!\n"
+
+
+# ---------------------------------------------------------------- checks that count themselves
+
+
+def test_check_escape_steps_counts_the_step_itself_and_judges_each_answer():
+    """Chapter 1, exercise 4: each answer is compared with the step the check finds by
+    running the descent, not with the other answer (5, 5 agree, and are both wrong)."""
+
+    def df(x):
+        return 2 * x - 4
+
+    kw = {"minimum": 2.0, "distance": 1e6, "names": ["predicted", "observed"]}
+    assert checks.check_escape_steps([67, 67], df, 7.0, 1.1, **kw)
+    msg = fails_with("2 of the 2 answers are not right", checks.check_escape_steps,
+                     [5, 5], df, 7.0, 1.1, **kw)
+    assert "- predicted = 5: too small" in msg and "- observed = 5: too small" in msg
+    msg = fails_with("- observed = 66: one too few", checks.check_escape_steps,
+                     [67, 66], df, 7.0, 1.1, **kw)
+    assert "- predicted = 67: right" in msg
+    fails_with("round up", checks.check_escape_steps, np.log(2e5) / np.log(1.2), df, 7.0, 1.1,
+               minimum=2.0, distance=1e6)
+
+
+def test_check_centred_kappa_centres_the_feature_itself():
+    x = np.random.default_rng(0).normal(10.0, 3.0, 50)
+    c = x - x.mean()
+    lam = np.linalg.eigvalsh(losses.mse_hessian(c))
+    right = lam[-1] / lam[0]
+    assert checks.check_centred_kappa(right, x)
+    lam_raw = np.linalg.eigvalsh(losses.mse_hessian(x))
+    fails_with("raw feature", checks.check_centred_kappa, lam_raw[-1] / lam_raw[0], x)
+    fails_with("standardized", checks.check_centred_kappa, 1.0, x)
+    fails_with("upside down", checks.check_centred_kappa, 1 / right, x)
+    fails_with("square root", checks.check_centred_kappa, np.sqrt(right), x)
+
+
+def test_check_memory_steps_counts_in_the_weights():
+    kw = {"names": ["k_09", "k_099"], "name": "(k_09, k_099)"}
+    assert checks.check_memory_steps([44, 459], [0.9, 0.99], **kw)
+    msg = fails_with("k_099 = 458: one too few", checks.check_memory_steps, [44, 458],
+                     [0.9, 0.99], **kw)
+    assert "- k_09 = 44: right" in msg
+    fails_with("round up", checks.check_memory_steps, [43.7, 459], [0.9, 0.99], **kw)
+    assert checks.check_memory_steps(44, 0.9)
+
+
+def test_check_momentum_step_says_in_one_sentence_which_result_is_wrong():
+    def no_momentum_in_velocity(params, velocity, grad, lr, momentum):
+        new_velocity = velocity + grad
+        return params - lr * new_velocity, new_velocity
+
+    def steps_with_the_gradient(params, velocity, grad, lr, momentum):
+        new_velocity = momentum * velocity + grad
+        return params - lr * grad, new_velocity
+
+    for wrong, words in [
+        (no_momentum_in_velocity, "returns a wrong new velocity (for momentum = 0.9)"),
+        (steps_with_the_gradient, "right new velocity but wrong new parameters (for lr = 0.1)"),
+    ]:
+        msg = fails_with(words, checks.check_momentum_step, wrong)
+        assert "component" not in msg and msg.count(".") <= 2, msg
 
 
 def test_check_value_close_names_the_slip_of_a_close_computed_answer():

@@ -52,6 +52,7 @@ __all__ = [
     "todo",
     "check_value",
     "check_steps",
+    "check_escape_steps",
     "check_derivative",
     "check_gradient",
     "check_training_losses",
@@ -65,6 +66,8 @@ __all__ = [
     "check_finder_picks",
     "check_best_choice",
     "check_condition_number",
+    "check_centred_kappa",
+    "check_scaled_kappa",
     "check_standardize",
     "check_centred",
     "check_unscaled_line",
@@ -72,6 +75,7 @@ __all__ = [
     "check_minibatch_average",
     "check_target",
     "check_power_law_rate",
+    "check_memory_steps",
     "check_momentum_step",
     "check_basin_fraction",
 ]
@@ -774,10 +778,51 @@ def check_steps(
         atol=0 if rtol == 0 else 1e-12,
         names=names,
         whole=rtol == 0 and _is_whole(expected),
+        each=names is not None,
     )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+@_self_check
+def check_escape_steps(
+    answers,
+    derivative,
+    x0,
+    lr,
+    *,
+    minimum,
+    distance,
+    max_steps=10_000,
+    names=None,
+    name="your number of steps",
+):
+    """Check the first step at which a diverging descent is farther than ``distance`` from
+    ``minimum``: each of ``answers`` (a number, or several, e.g. a prediction and a count)
+    is compared with that step, which the check counts itself.
+
+    Introduced for chapter 1's exercises. The check runs ``x <- x - lr * derivative(x)``
+    from ``x0`` (step 0 is ``x0``) and finds the first ``t`` with
+    ``|x_t - minimum| > distance``. With several answers, the message gives each one's
+    status on a line of its own. Recognises: one step too few or too many, not a whole
+    number (not rounded up), too large, too small.
+    """
+    _require_answer(answers, name)
+    check_callable(derivative, "derivative")
+    x, truth = float(x0), None
+    for t in range(int(max_steps) + 1):
+        if abs(x - minimum) > distance:
+            truth = t
+            break
+        x = x - lr * float(derivative(x))
+    if truth is None:
+        raise ValueError(f"the descent stays within {distance} of {minimum} for {max_steps} steps")
+    several = isinstance(answers, (list, tuple))
+    if several and names is None:
+        names = [f"answer {i}" for i in range(len(answers))]
+    expected = [truth] * len(answers) if several else truth
+    return check_steps.__wrapped__(answers, expected, names=names if several else None, name=name)
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -1603,6 +1648,119 @@ def check_condition_number(kappa, hessian, *, name="your condition number"):
     return check_value.__wrapped__(kappa, lmax / lmin, name=name, rtol=1e-4, atol=0, hints=hints)
 
 
+@_self_check
+def check_centred_kappa(kappa, x, *, name="your condition number"):
+    """Check the condition number of the MSE's Hessian on the feature ``x`` once centred.
+
+    Introduced for chapter 5's exercises. The check centres ``x`` itself (``x - mean(x)``,
+    not divided by the standard deviation) and computes ``lambda_max / lambda_min`` of
+    :func:`descentkit.losses.mse_hessian` on it, so the visible check line does not show
+    how. Recognises: the condition number of the raw feature (not centred), of the
+    standardized feature (divided by the standard deviation too), the inverse ratio, the
+    square root.
+    """
+    _require_answer(kappa, name)
+    x = check_finite_array(x, "x", ndim=1, min_size=2)
+
+    kappa_of = _feature_kappa
+    centred = x - x.mean()
+    expected = kappa_of(centred)
+    hints = {
+        kappa_of(x): "that is the condition number of the raw feature: centre it first "
+        "(subtract its mean), then compute the Hessian.",
+        kappa_of(centred / x.std()): "that is the condition number of the standardized "
+        "feature; centring only subtracts the mean, without dividing by the standard "
+        "deviation.",
+        1 / expected: "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1.",
+        np.sqrt(expected): "that is the square root of the condition number; "
+        "kappa = lambda_max / lambda_min.",
+    }
+    hints = {v: m for v, m in hints.items() if not np.isclose(v, expected, rtol=1e-4)}
+    return check_value.__wrapped__(kappa, expected, name=name, rtol=1e-4, atol=0, hints=hints)
+
+
+def _feature_kappa(feature) -> float:
+    lam = np.linalg.eigvalsh(losses.mse_hessian(feature))
+    return float(lam[-1] / lam[0])
+
+
+@_self_check
+def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
+    """Check the condition number of the MSE's Hessian on ``x`` scaled by ``scaler``.
+
+    Introduced for chapter 5's exercises (the leaky scaler, fitted on all the data, applied
+    to the training feature). ``scaler`` is a fitted ``StandardScaler`` or a pair
+    ``(mean, scale)``; the check computes ``z = (x - mean) / scale`` and the condition
+    number of :func:`descentkit.losses.mse_hessian` on it. Since ``kappa`` is then close
+    to 1, it is compared through ``kappa - 1``. Recognises: the raw feature's (the scaler
+    skipped), that of ``x`` standardized with its own statistics (exactly 1: the honest
+    scaler instead), the inverse ratio.
+    """
+    _require_answer(kappa, name)
+    x = check_finite_array(x, "x", ndim=1, min_size=2)
+    mean, scale = _scaler_stats(scaler)
+    expected = _feature_kappa((x - mean) / scale)
+    value = _number(kappa, name)
+    hints = [
+        (
+            _feature_kappa(x),
+            "that is the condition number of the raw feature: the scaler was skipped. "
+            "Transform the feature with the scaler first, then compute the Hessian.",
+        ),
+        (
+            1.0,
+            "that is the condition number of the feature standardized with its OWN "
+            "statistics (exactly 1); use the scaler you are given, whose mean and scale "
+            "come from other data.",
+        ),
+        (1 / expected, "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1."),
+    ]
+    excess = expected - 1
+    for wrong, why in hints:
+        if not np.isclose(wrong - 1, excess, rtol=1e-3, atol=0) and np.isclose(
+            value - 1, wrong - 1, rtol=1e-3, atol=1e-12
+        ):
+            raise CheckFailed(f"{name} = {_fmt(value)} is not right: {why}")
+    if not np.isclose(value - 1, excess, rtol=1e-3, atol=0):
+        size = "too large" if value > expected else "too small"
+        raise CheckFailed(
+            f"{name} = {_fmt(value)} is not right: {size} (its distance from 1, which "
+            "measures how far the scaling is from a perfect one, is off)."
+        )
+    return _passed(f"{name} = {value:.6g}.")
+
+
+@_self_check
+def check_memory_steps(answers, betas, *, below=0.01, names=None, name="your steps"):
+    """Check after how many steps a gradient's weight in the velocity falls below ``below``
+    (a fraction of its original weight), for each momentum in ``betas``.
+
+    Introduced for chapter 7's exercises. The check counts the steps itself in the weights
+    of :func:`descentkit.rules.momentum_weights`: the first ``k`` whose weight is below
+    ``below``. Each answer gets its own line. Recognises: one step too few or too many,
+    not a whole number (not rounded up), too large, too small.
+    """
+    from .rules import momentum_weights
+
+    _require_answer(answers, name)
+    several = isinstance(answers, (list, tuple))
+    betas = [float(b) for b in (betas if several else [betas])]
+    expected = []
+    for beta in betas:
+        weights = momentum_weights(beta, 100_000)
+        if not np.any(weights < below):
+            raise ValueError(f"with momentum {beta} the weight stays above {below}")
+        expected.append(int(np.argmax(weights < below)))
+    if several and names is None:
+        names = [f"beta = {b:g}" for b in betas]
+    return check_steps.__wrapped__(
+        answers,
+        expected if several else expected[0],
+        names=names if several else None,
+        name=name,
+    )
+
+
 # --------------------------------------------------------------------------- features
 
 
@@ -1762,7 +1920,7 @@ def _scaler_stats(scaler):
 
 
 @_self_check
-def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
+def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
     """Check a line ``(b, w)`` in the units of ``x``, fitted on the feature scaled by ``scaler``.
 
     Introduced for chapter 5's exercises. ``scaler`` is a fitted ``StandardScaler`` (or a
@@ -1770,7 +1928,11 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
     ``z = (x - mean) / scale`` (what gradient descent converges to), turned back into the
     units of ``x`` (:func:`descentkit.models.unscale_params`). Recognises: the line still
     in the units of ``z``, the mean and the scale swapped when converting back, the scale
-    left out of the intercept.
+    left out of the intercept. The tolerance is relative (``rtol`` of each of ``b`` and
+    ``w``): an intercept and a slope in the units of ``x`` can be of any size. The line
+    does not depend on the scaler (any affine scaling gives back the same least-squares
+    line), so an answer that skips the scaler cannot be told from the right one here:
+    check what does depend on it (:func:`check_scaled_kappa`).
     """
     from .models import least_squares_line, unscale_params
 
@@ -1782,7 +1944,7 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
     z = (np.asarray(x, dtype=float) - mean) / scale
     b_z, w_z = least_squares_line(z, np.asarray(y, dtype=float))
     ref = np.array(unscale_params(b_z, w_z, mean, scale))
-    if _close(got, ref, 0, atol):
+    if _close(got, ref, rtol, 1e-12):
         return _passed(f"{name} = {_fmt(got)}, in the units of x.")
     wrong = [
         (
@@ -1800,9 +1962,9 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
         ),
     ]
     for value, why in wrong:
-        if _close(got, value, 0, atol):
+        if _close(got, value, rtol, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
-    raise CheckFailed(_compare(got, ref, what=name, rtol=0, atol=atol, names=["b", "w"]))
+    raise CheckFailed(_compare(got, ref, what=name, rtol=rtol, atol=1e-12, names=["b", "w"]))
 
 
 # --------------------------------------------------------------------------- mini-batches
