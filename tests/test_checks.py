@@ -995,3 +995,33 @@ def test_check_power_law_rate_states_its_tolerance_and_takes_an_honest_one():
     assert "accepts a rate within 2 % of" in msg
     # with the tight default, a rounded estimate is told so, with the tolerance
     fails_with("within 0.1 % of", check, round(exact, 3), rates, values, target)
+
+
+def test_a_cell_with_several_check_lines_reports_every_answer_before_failing():
+    """In a notebook cell with several self-check lines, every check runs: one CheckFailed
+    at the end gives each check's status on its own line (IPython AST transformer)."""
+    import ast
+
+    cell = (
+        "from descentkit.checks import check_value\n"
+        "check_value(0.5, 0.5, name='a')\n"
+        "check_value(0.3, 0.25, name='b')\n"
+        "check_value(todo('the hint'), 1.0, name='c')\n"
+    )
+    tree = checks._EveryCheckLine().visit(ast.parse(cell))
+    with pytest.raises(CheckFailed) as info:
+        exec(compile(tree, "<cell>", "exec"), {"todo": checks.todo})
+    msg = str(info.value)
+    assert msg.splitlines() == [
+        "1 of the 3 self-checks of this cell is not right:",
+        "- Correct: a = 0.5.",
+        "- Not right: b = 0.3 is not right: too large.",
+        "- Not answered yet (c): the hint",
+    ]
+    assert checks._CELL is None
+    # all right: nothing raised; one check line: left as it is
+    ok = checks._EveryCheckLine().visit(ast.parse(cell.replace("0.3", "0.25").replace(
+        "todo('the hint')", "1.0")))
+    exec(compile(ok, "<cell>", "exec"), {})
+    one = "check_value(0.3, 0.25)"
+    assert ast.dump(checks._EveryCheckLine().visit(ast.parse(one))) == ast.dump(ast.parse(one))

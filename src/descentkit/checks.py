@@ -19,7 +19,9 @@ the right value", "too large", "one step too few") so that the learner can still
 the answer themselves. Raising (rather than printing) on a wrong answer means a notebook
 run top to bottom stops there, so the course's own tests prove that every reference
 solution passes its check; in Jupyter the error shows only the message, without a
-traceback.
+traceback. In a cell with several check lines every check still runs (an IPython AST
+transformer, installed when this module is imported in IPython, defers the failures): the
+cell then fails once, with every check's status on a line of its own.
 
 Known mistakes are recognised by trying each on the same inputs: if the learner's answer
 equals, say, the gradient *without* the factor 2 everywhere, that is what the message
@@ -32,6 +34,7 @@ machine-readable representation (MIME type :data:`MIME`, ``{"status": ..., "mess
 
 from __future__ import annotations
 
+import ast
 import functools
 import math
 import os
@@ -154,11 +157,126 @@ REPORT_ENV = "DESCENTKIT_CHECK_REPORT"
 
 
 def _report(status: str, text: str) -> None:
+    if _CELL is not None:
+        _CELL.append((status, text))
     display = _kernel_display()
     if display is None or os.environ.get(REPORT_ENV) == "text":
         print(text)
     else:
         display({"text/plain": text, MIME: {"status": status, "message": text}}, raw=True)
+
+
+# --------------------------------------------------------------------------- cells with several checks
+
+#: While a notebook cell with several self-check lines runs: the ``(status, text)`` of each
+#: check so far; ``None`` otherwise.
+_CELL = None
+
+
+def _check_line(node) -> bool:
+    """Whether a top-level statement is a self-check line: ``check_...(...)`` or ``x.check_...(...)``."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    func = node.value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name.startswith("check_")
+
+
+def _cell_begin() -> None:
+    global _CELL
+    _CELL = []
+
+
+def _cell_check(run):
+    """Run one check line of a cell with several; a wrong answer is recorded, not raised."""
+    try:
+        return run()
+    except CheckFailed as exc:
+        if _CELL is None:  # pragma: no cover - only reached through the transformer
+            raise
+        _CELL.append(("wrong", str(exc)))
+        return Outcome(0)
+
+
+def _cell_end() -> None:
+    """After the last check line: if any answer was wrong, raise one CheckFailed that gives
+    every check's status, one line each (continuation lines indented)."""
+    global _CELL
+    done, _CELL = _CELL or [], None
+    wrong = sum(1 for status, _ in done if status == "wrong")
+    if not wrong:
+        return
+    lines = []
+    for status, text in done:
+        first, *rest = text.splitlines() or [""]
+        if status == "wrong":
+            first = "Not right: " + first
+        lines += [f"- {first}", *(f"  {r}" for r in rest)]
+    verb = "is" if wrong == 1 else "are"
+    raise CheckFailed(
+        f"{wrong} of the {len(done)} self-checks of this cell {verb} not right:\n"
+        + "\n".join(lines)
+    )
+
+
+class _EveryCheckLine(ast.NodeTransformer):
+    """IPython AST transformer: in a cell with several self-check lines, run them all.
+
+    Each check line ``check_x(...)`` becomes ``_cell_check(lambda: check_x(...))``, the
+    first one preceded by ``_cell_begin()`` and the last one followed by ``_cell_end()``,
+    which raises one :class:`CheckFailed` listing every check's status if any was wrong.
+    So a learner sees the status of every answer, not only of the first wrong one, and
+    the cell still fails (a notebook run top to bottom stops there). The code the learner
+    sees is unchanged.
+    """
+
+    def visit_Module(self, node):
+        lines = [i for i, stmt in enumerate(node.body) if _check_line(stmt)]
+        if len(lines) < 2:
+            return node
+        here = ast.Call(
+            func=ast.Name(id="__import__", ctx=ast.Load()),
+            args=[ast.Constant("descentkit.checks")],
+            keywords=[ast.keyword(arg="fromlist", value=ast.Constant(("_cell_check",)))],
+        )
+
+        def call(name, *args):
+            func = ast.Attribute(value=here, attr=name, ctx=ast.Load())
+            return ast.Expr(ast.Call(func=func, args=list(args), keywords=[]))
+
+        body = []
+        for i, stmt in enumerate(node.body):
+            if i == lines[0]:
+                body.append(call("_cell_begin"))
+            if i in lines:
+                empty = ast.arguments(
+                    posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]
+                )
+                body.append(call("_cell_check", ast.Lambda(args=empty, body=stmt.value)))
+            else:
+                body.append(stmt)
+            if i == lines[-1]:
+                body.append(call("_cell_end"))
+        node.body = body
+        return ast.fix_missing_locations(node)
+
+
+def _reset_cell(*_args) -> None:
+    global _CELL
+    _CELL = None
+
+
+def _install_in_ipython() -> None:
+    """Register :class:`_EveryCheckLine` in the running IPython shell, once."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None or any(isinstance(t, _EveryCheckLine) for t in shell.ast_transformers):
+        return
+    shell.ast_transformers.append(_EveryCheckLine())
+    shell.events.register("post_run_cell", _reset_cell)
 
 
 class Outcome(int):
@@ -2300,3 +2418,6 @@ def check_basin_fraction(
         ):
             raise CheckFailed(f"{name} = {value:.4g} is not right: {why}")
     raise CheckFailed(_compare(got, np.asarray(ref), what=name, rtol=1e-9, atol=1e-12))
+
+
+_install_in_ipython()
