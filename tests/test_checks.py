@@ -67,6 +67,25 @@ def test_rounded_only_near_the_value_and_not_for_counts():
     assert "looks rounded" in msg and "the others are right" in msg
 
 
+@pytest.mark.parametrize(
+    "answer, right",
+    [
+        (1 / 3 * (1 - 1e-3), 1 / 3),  # computed, all its digits
+        (  # Adam's bias factor at step 11 for that at step 10
+            (1 - 0.9**11) / np.sqrt(1 - 0.999**11),
+            (1 - 0.9**10) / np.sqrt(1 - 0.999**10),
+        ),
+    ],
+)
+def test_a_close_computed_answer_is_not_called_rounded(answer, right):
+    """Only a number with few significant digits (something typed) looks rounded; a
+    computed one within 1 % is a different quantity: too large or too small."""
+    assert abs(answer / right - 1) < 0.01
+    msg = fails_with("too", checks.check_value, answer, right)
+    assert "rounded" not in msg, msg
+    fails_with("looks rounded", checks.check_value, float(f"{right:.3g}"), right)
+
+
 def test_check_value_hints_take_precedence():
     fails_with("bounces", checks.check_value, 1.0, 0.5, hints={1.0: "that rate bounces forever"})
 
@@ -448,7 +467,7 @@ def test_check_value_compares_dictionaries_and_counts():
     fails_with("missing: [7]", checks.check_value, {1: 80}, {1: 80, 7: 12})
     fails_with("should be a dictionary", checks.check_value, [80, 12], {1: 80, 7: 12})
     fails_with(
-        "dL_dw (-4) is the wrong sign",
+        "- dL_dw = -4: the wrong sign\n- dL_db = -4: right",
         checks.check_value,
         [-4.0, -4.0],
         [4.0, -4.0],
@@ -485,7 +504,9 @@ def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
     assert checks.check_steps(691, kappa=100, method="gradient descent", shrink=1e6)
     assert checks.check_steps(69, kappa=100, method="heavy ball", shrink=1e6)
     assert checks.check_steps(19.93, factor=0.5, shrink=1e6, rtol=0.01)  # an estimate
-    fails_with("k (2) is one too few", checks.check_steps, [1, 2], [1, 3], names=["j", "k"])
+    # several answers: one line each, the right ones included
+    msg = fails_with("k = 2: one too few", checks.check_steps, [1, 2], [1, 3], names=["j", "k"])
+    assert "1 of the 2 answers is not right" in msg and "- j = 1: right" in msg
     with pytest.raises(ValueError, match="needs expected"):
         checks.check_steps(3)
 
@@ -545,6 +566,14 @@ def test_check_mse_recognises_mistakes_of_the_expansion():
         lambda b, w, x, y: expanded(b, w, x, y, xx=np.mean(x) ** 2),
     )
     fails_with("terms with y", checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, sign=1))
+
+    def product_of_means(b, w, x, y):
+        return (b**2 + 2 * b * w * np.mean(x) + w**2 * np.mean(x**2) - 2 * b * np.mean(y)
+                - 2 * w * np.mean(x) * np.mean(y) + np.mean(y**2))
+
+    # within 1 % on some data sets: a different quantity, not "looks rounded"
+    msg = fails_with("mean(x y) is not mean(x) * mean(y)", checks.check_mse, product_of_means)
+    assert "rounded" not in msg
 
 
 def test_check_mse_names_the_wrong_term_of_the_expansion():
@@ -610,7 +639,9 @@ def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
                **kw)
     fails_with("other data set", checks.check_mse_value, losses.mse(1, 2, x_val, y_val), 1, 2,
                x, y, **kw)
-    fails_with("looks rounded", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
+    fails_with("looks rounded", checks.check_mse_value, 0.0374, 1, 2, x, y, **kw)  # typed
+    msg = fails_with("too small", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
+    assert "rounded" not in msg  # computed, all its digits: a different quantity
 
 
 def test_check_mse_value():
@@ -804,6 +835,34 @@ def test_check_unscaled_line():
         y,
     )
     fails_with("pair (b, w)", checks.check_unscaled_line, [b, w, 0.0], (mean, scale), x, y)
+    # the tolerance is relative: a line in large units is judged like one in small units
+    big = 1e6
+    assert checks.check_unscaled_line([b * big, w * big], (mean, scale), x, y * big)
+    fails_with("not right", checks.check_unscaled_line, [b * big + 100.0, w * big],
+               (mean, scale), x, y * big)
+    small = 1e-6
+    fails_with("not right", checks.check_unscaled_line, [b * small * 1.001, w * small],
+               (mean, scale), x, y * small)
+
+
+def test_check_scaled_kappa_tells_a_skipped_scaler():
+    """Chapter 5, exercise 3: the line does not depend on the scaler (so skipping it gives
+    the right line); the condition number on the scaled feature does, and is checked."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 10, 30)
+    mean, scale = x.mean() - 0.3, x.std() * 1.05  # a leaky scaler: other data's statistics
+
+    def kappa(feature):
+        lam = np.linalg.eigvalsh(losses.mse_hessian(feature))
+        return lam[-1] / lam[0]
+
+    right = kappa((x - mean) / scale)
+    assert right > 1.01
+    assert checks.check_scaled_kappa(right, (mean, scale), x)
+    fails_with("the scaler was skipped", checks.check_scaled_kappa, kappa(x), (mean, scale), x)
+    fails_with("its OWN statistics", checks.check_scaled_kappa, 1.0, (mean, scale), x)
+    fails_with("upside down", checks.check_scaled_kappa, 1 / right, (mean, scale), x)
+    fails_with("too large", checks.check_scaled_kappa, 1 + 1.5 * (right - 1), (mean, scale), x)
 
 
 def test_check_basin_fraction():
@@ -839,3 +898,130 @@ def test_report_in_a_kernel_is_text_and_json_except_in_the_site_build(monkeypatc
     monkeypatch.setenv(checks.REPORT_ENV, "text")  # scripts/build_site.py
     checks._report("correct", "Correct!")
     assert len(shown) == 1 and capsys.readouterr().out == "Correct!\n"
+
+
+# ---------------------------------------------------------------- checks that count themselves
+
+
+def test_check_escape_steps_counts_the_step_itself_and_judges_each_answer():
+    """Chapter 1, exercise 4: each answer is compared with the step the check finds by
+    running the descent, not with the other answer (5, 5 agree, and are both wrong)."""
+
+    def df(x):
+        return 2 * x - 4
+
+    kw = {"minimum": 2.0, "distance": 1e6, "names": ["predicted", "observed"]}
+    assert checks.check_escape_steps([67, 67], df, 7.0, 1.1, **kw)
+    msg = fails_with("2 of the 2 answers are not right", checks.check_escape_steps,
+                     [5, 5], df, 7.0, 1.1, **kw)
+    assert "- predicted = 5: too small" in msg and "- observed = 5: too small" in msg
+    msg = fails_with("- observed = 66: one too few", checks.check_escape_steps,
+                     [67, 66], df, 7.0, 1.1, **kw)
+    assert "- predicted = 67: right" in msg
+    fails_with("round up", checks.check_escape_steps, np.log(2e5) / np.log(1.2), df, 7.0, 1.1,
+               minimum=2.0, distance=1e6)
+
+
+def test_check_centred_kappa_centres_the_feature_itself():
+    x = np.random.default_rng(0).normal(10.0, 3.0, 50)
+    c = x - x.mean()
+    lam = np.linalg.eigvalsh(losses.mse_hessian(c))
+    right = lam[-1] / lam[0]
+    assert checks.check_centred_kappa(right, x)
+    lam_raw = np.linalg.eigvalsh(losses.mse_hessian(x))
+    fails_with("raw feature", checks.check_centred_kappa, lam_raw[-1] / lam_raw[0], x)
+    fails_with("standardized", checks.check_centred_kappa, 1.0, x)
+    fails_with("upside down", checks.check_centred_kappa, 1 / right, x)
+    fails_with("square root", checks.check_centred_kappa, np.sqrt(right), x)
+
+
+def test_check_memory_steps_counts_in_the_weights():
+    kw = {"names": ["k_09", "k_099"], "name": "(k_09, k_099)"}
+    assert checks.check_memory_steps([44, 459], [0.9, 0.99], **kw)
+    msg = fails_with("k_099 = 458: one too few", checks.check_memory_steps, [44, 458],
+                     [0.9, 0.99], **kw)
+    assert "- k_09 = 44: right" in msg
+    fails_with("round up", checks.check_memory_steps, [43.7, 459], [0.9, 0.99], **kw)
+    assert checks.check_memory_steps(44, 0.9)
+
+
+def test_check_momentum_step_says_in_one_sentence_which_result_is_wrong():
+    def no_momentum_in_velocity(params, velocity, grad, lr, momentum):
+        new_velocity = velocity + grad
+        return params - lr * new_velocity, new_velocity
+
+    def steps_with_the_gradient(params, velocity, grad, lr, momentum):
+        new_velocity = momentum * velocity + grad
+        return params - lr * grad, new_velocity
+
+    for wrong, words in [
+        (no_momentum_in_velocity, "returns a wrong new velocity (for momentum = 0.9)"),
+        (steps_with_the_gradient, "right new velocity but wrong new parameters (for lr = 0.1)"),
+    ]:
+        msg = fails_with(words, checks.check_momentum_step, wrong)
+        assert "component" not in msg and msg.count(".") <= 2, msg
+
+
+def test_check_value_close_names_the_slip_of_a_close_computed_answer():
+    right = np.array([0.9186, 2.0675])
+    other_batches = right * np.array([1 - 0.0146, 1 + 0.0032]) + 1e-9
+    msg = fails_with("within 3 %), but not equal: other batches?", checks.check_value,
+                     other_batches, right, close="other batches?", close_within=0.03)
+    assert "rounded" not in msg
+    # farther than close_within: the generic message, not the guess
+    far = right * np.array([1.0578, 1.0021]) + 1e-9
+    msg = fails_with("is not right", checks.check_value, far, right, close="other batches?",
+                     close_within=0.03)
+    assert "other batches" not in msg
+
+
+def test_check_power_law_rate_states_its_tolerance_and_takes_an_honest_one():
+    """Chapter 6, exercise 3: the same fit to the table as printed (4 decimals), or a rate
+    rounded to 3 digits, lands about 1 % away from the full-precision fit; with the
+    exercise's rtol=0.02 such estimates pass, and every message states the tolerance."""
+    rates = np.array([0.02, 0.05, 0.1, 0.2])
+    values = np.array([0.011041, 0.021388, 0.034211, 0.057734])  # chapter 6's B = 1 row
+    target = 0.0086526
+    slope, intercept = np.polyfit(np.log(rates), np.log(values), 1)
+    exact = float(np.exp((np.log(target) - intercept) / slope))
+    printed = np.round(values, 4)
+    s4, i4 = np.polyfit(np.log(rates), np.log(printed), 1)
+    from_printed = float(np.exp((np.log(round(target, 4)) - i4) / s4))
+    assert 0.003 < abs(from_printed / exact - 1) < 0.015
+    check = checks.check_power_law_rate
+    for estimate in (exact, round(exact, 4), from_printed, round(from_printed, 4)):
+        assert check(estimate, rates, values, target, rtol=0.02)
+    msg = fails_with("too small", check, 0.0135, rates, values, target, rtol=0.02)
+    assert "accepts a rate within 2 % of" in msg
+    # with the tight default, a rounded estimate is told so, with the tolerance
+    fails_with("within 0.1 % of", check, round(exact, 3), rates, values, target)
+
+
+def test_a_cell_with_several_check_lines_reports_every_answer_before_failing():
+    """In a notebook cell with several self-check lines, every check runs: one CheckFailed
+    at the end gives each check's status on its own line (IPython AST transformer)."""
+    import ast
+
+    cell = (
+        "from descentkit.checks import check_value\n"
+        "check_value(0.5, 0.5, name='a')\n"
+        "check_value(0.3, 0.25, name='b')\n"
+        "check_value(todo('the hint'), 1.0, name='c')\n"
+    )
+    tree = checks._EveryCheckLine().visit(ast.parse(cell))
+    with pytest.raises(CheckFailed) as info:
+        exec(compile(tree, "<cell>", "exec"), {"todo": checks.todo})
+    msg = str(info.value)
+    assert msg.splitlines() == [
+        "1 of the 3 self-checks of this cell is not right:",
+        "- Correct: a = 0.5.",
+        "- Not right: b = 0.3 is not right: too large.",
+        "- Not answered yet (c): the hint",
+    ]
+    assert checks._CELL is None
+    # all right: nothing raised; one check line: left as it is
+    ok = checks._EveryCheckLine().visit(ast.parse(cell.replace("0.3", "0.25").replace(
+        "todo('the hint')", "1.0")))
+    exec(compile(ok, "<cell>", "exec"), {})
+    one = "check_value(0.3, 0.25)"
+    assert ast.dump(checks._EveryCheckLine().visit(ast.parse(one))) == ast.dump(ast.parse(one))

@@ -129,6 +129,9 @@ def test_bias_factor_right_answer_passes():
         (1 / FACTOR_10, "inverse"),
         ((1 - 0.9**10) / (1 - 0.999**10), "square root"),
         ((1 - 0.9) / np.sqrt(1 - 0.999), "step 1"),
+        # one step off: within 1 % and full of digits, not "looks rounded"
+        ((1 - 0.9**11) / np.sqrt(1 - 0.999**11), "step 11, one step late"),
+        ((1 - 0.9**9) / np.sqrt(1 - 0.999**9), "step 9, one step early"),
         (1.0, "with bias correction on both sides"),
     ],
 )
@@ -176,6 +179,7 @@ def test_diagonal_kappa_right_answer_passes():
         (1 / 19.0, "at least 1"),
         (4.0, "diagonal entries"),
         ((1 + 0.45) / (1 - 0.45), "square root is missing"),
+        (0.9, "the correlation, not a condition number"),
         (25.0, "too large"),
         (12.0, "too small"),
     ],
@@ -295,3 +299,22 @@ def test_warmup_cosine_reaches_0_only_after_the_last_step():
     assert schedule_right(99) > 0 and schedule_right(99) < 1e-5
     assert schedule_right(100) == pytest.approx(0, abs=1e-18)
     assert ca.check_warmup_cosine(schedule_right, num_steps=100)
+
+
+def test_warmup_cosine_is_tried_at_other_arguments():
+    """A schedule right at the exercise's numbers must also use its arguments: one that
+    hard-codes them, uses only some, or takes none is named."""
+
+    def hard_coded(t, lr0=0.01, warmup_steps=10, num_steps=100):
+        return schedule_right(t)
+
+    def decay_typed_in(t, lr0=0.01, warmup_steps=10, num_steps=100):
+        if t < warmup_steps:
+            return lr0 * (0.1 + 0.9 * t / warmup_steps)
+        return cos_part(t - warmup_steps, 90, lr0)
+
+    fails_with(ca.check_warmup_cosine, hard_coded, match="ignores its arguments")
+    fails_with(ca.check_warmup_cosine, decay_typed_in,
+               match=r"right with the exercise's numbers but not with lr0=0\.1.*cosine decay")
+    fails_with(ca.check_warmup_cosine, lambda t: schedule_right(t),
+               match="keep the arguments lr0, warmup_steps and num_steps")

@@ -185,6 +185,8 @@ def test_right_penalty_passes():
         (2 / (0.1 * 426), "got lost"),
         (0.1, "C is not the penalty"),
         (0.5, "too large"),
+        (1 / (0.1 * 569), "M = 569 examples"),  # all the tumours, not the training part
+        (1 / (0.1 * 300), "too large"),  # fewer examples than N: no story, no count named
     ],
 )
 def test_penalty_mistakes_are_named_without_the_answer(answer, words):

@@ -133,7 +133,7 @@ def test_table_and_csv_of_the_half_solved_notebook(chapter_one, capsys):
     )
     assert lines[1].split() == ["exercise", "status", "detail"]
     assert lines[2].split() == ["ch01-ex-1", "passed"]
-    assert lines[5].split()[:4] == ["ch01-ex-4", "not", "answered", "predicted:"]
+    assert lines[5].split()[:4] == ["ch01-ex-4", "not", "answered", "(predicted,"]
     assert lines[-1].strip() == "3 passed, 3 not answered (of 6)"
     print(text)  # the table, for the record (pytest -s)
     rows = list(csv.DictReader(io.StringIO(grade.to_csv([report]))))

@@ -19,7 +19,9 @@ the right value", "too large", "one step too few") so that the learner can still
 the answer themselves. Raising (rather than printing) on a wrong answer means a notebook
 run top to bottom stops there, so the course's own tests prove that every reference
 solution passes its check; in Jupyter the error shows only the message, without a
-traceback.
+traceback. In a cell with several check lines every check still runs (an IPython AST
+transformer, installed when this module is imported in IPython, defers the failures): the
+cell then fails once, with every check's status on a line of its own.
 
 Known mistakes are recognised by trying each on the same inputs: if the learner's answer
 equals, say, the gradient *without* the factor 2 everywhere, that is what the message
@@ -32,6 +34,7 @@ machine-readable representation (MIME type :data:`MIME`, ``{"status": ..., "mess
 
 from __future__ import annotations
 
+import ast
 import functools
 import math
 import os
@@ -52,6 +55,7 @@ __all__ = [
     "todo",
     "check_value",
     "check_steps",
+    "check_escape_steps",
     "check_derivative",
     "check_gradient",
     "check_training_losses",
@@ -65,6 +69,8 @@ __all__ = [
     "check_finder_picks",
     "check_best_choice",
     "check_condition_number",
+    "check_centred_kappa",
+    "check_scaled_kappa",
     "check_standardize",
     "check_centred",
     "check_unscaled_line",
@@ -72,6 +78,7 @@ __all__ = [
     "check_minibatch_average",
     "check_target",
     "check_power_law_rate",
+    "check_memory_steps",
     "check_momentum_step",
     "check_basin_fraction",
 ]
@@ -150,11 +157,126 @@ REPORT_ENV = "DESCENTKIT_CHECK_REPORT"
 
 
 def _report(status: str, text: str) -> None:
+    if _CELL is not None:
+        _CELL.append((status, text))
     display = _kernel_display()
     if display is None or os.environ.get(REPORT_ENV) == "text":
         print(text)
     else:
         display({"text/plain": text, MIME: {"status": status, "message": text}}, raw=True)
+
+
+# --------------------------------------------------------------------------- cells with several checks
+
+#: While a notebook cell with several self-check lines runs: the ``(status, text)`` of each
+#: check so far; ``None`` otherwise.
+_CELL = None
+
+
+def _check_line(node) -> bool:
+    """Whether a top-level statement is a self-check line: ``check_...(...)`` or ``x.check_...(...)``."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    func = node.value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name.startswith("check_")
+
+
+def _cell_begin() -> None:
+    global _CELL
+    _CELL = []
+
+
+def _cell_check(run):
+    """Run one check line of a cell with several; a wrong answer is recorded, not raised."""
+    try:
+        return run()
+    except CheckFailed as exc:
+        if _CELL is None:  # pragma: no cover - only reached through the transformer
+            raise
+        _CELL.append(("wrong", str(exc)))
+        return Outcome(0)
+
+
+def _cell_end() -> None:
+    """After the last check line: if any answer was wrong, raise one CheckFailed that gives
+    every check's status, one line each (continuation lines indented)."""
+    global _CELL
+    done, _CELL = _CELL or [], None
+    wrong = sum(1 for status, _ in done if status == "wrong")
+    if not wrong:
+        return
+    lines = []
+    for status, text in done:
+        first, *rest = text.splitlines() or [""]
+        if status == "wrong":
+            first = "Not right: " + first
+        lines += [f"- {first}", *(f"  {r}" for r in rest)]
+    verb = "is" if wrong == 1 else "are"
+    raise CheckFailed(
+        f"{wrong} of the {len(done)} self-checks of this cell {verb} not right:\n"
+        + "\n".join(lines)
+    )
+
+
+class _EveryCheckLine(ast.NodeTransformer):
+    """IPython AST transformer: in a cell with several self-check lines, run them all.
+
+    Each check line ``check_x(...)`` becomes ``_cell_check(lambda: check_x(...))``, the
+    first one preceded by ``_cell_begin()`` and the last one followed by ``_cell_end()``,
+    which raises one :class:`CheckFailed` listing every check's status if any was wrong.
+    So a learner sees the status of every answer, not only of the first wrong one, and
+    the cell still fails (a notebook run top to bottom stops there). The code the learner
+    sees is unchanged.
+    """
+
+    def visit_Module(self, node):
+        lines = [i for i, stmt in enumerate(node.body) if _check_line(stmt)]
+        if len(lines) < 2:
+            return node
+        here = ast.Call(
+            func=ast.Name(id="__import__", ctx=ast.Load()),
+            args=[ast.Constant("descentkit.checks")],
+            keywords=[ast.keyword(arg="fromlist", value=ast.Constant(("_cell_check",)))],
+        )
+
+        def call(name, *args):
+            func = ast.Attribute(value=here, attr=name, ctx=ast.Load())
+            return ast.Expr(ast.Call(func=func, args=list(args), keywords=[]))
+
+        body = []
+        for i, stmt in enumerate(node.body):
+            if i == lines[0]:
+                body.append(call("_cell_begin"))
+            if i in lines:
+                empty = ast.arguments(
+                    posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]
+                )
+                body.append(call("_cell_check", ast.Lambda(args=empty, body=stmt.value)))
+            else:
+                body.append(stmt)
+            if i == lines[-1]:
+                body.append(call("_cell_end"))
+        node.body = body
+        return ast.fix_missing_locations(node)
+
+
+def _reset_cell(*_args) -> None:
+    global _CELL
+    _CELL = None
+
+
+def _install_in_ipython() -> None:
+    """Register :class:`_EveryCheckLine` in the running IPython shell, once."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None or any(isinstance(t, _EveryCheckLine) for t in shell.ast_transformers):
+        return
+    shell.ast_transformers.append(_EveryCheckLine())
+    shell.events.register("post_run_cell", _reset_cell)
 
 
 class Outcome(int):
@@ -295,15 +417,32 @@ def _is_whole(values) -> bool:
 
 
 #: An answer within this fraction of the right value (but outside the check's tolerance)
-#: is reported as rounded, not as too large or too small.
+#: is reported as rounded, not as too large or too small, if it looks typed (see
+#: :data:`TYPED_DIGITS`).
 ROUNDED = 0.01
+
+#: An answer "looks typed" (a rounded number someone copied from a printout) when it equals
+#: itself rounded to at most this many significant digits: 0.333, 0.0143, 66.9. A computed
+#: number (mean(x) * mean(y), another batch order, step 11) has all its digits, and is
+#: not called rounded however close it is.
+TYPED_DIGITS = 4
+
+
+def _looks_typed(value: float) -> bool:
+    """Whether ``value`` has at most :data:`TYPED_DIGITS` significant digits (0.333, 0.0143)."""
+    value = float(value)
+    if not np.isfinite(value) or value == 0:
+        return False
+    return value == float(f"{value:.{TYPED_DIGITS - 1}e}")
 
 
 def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
     """Why one number differs from the right one, without saying the right one.
 
-    An answer within :data:`ROUNDED` (1 %) of it, not a count, looks rounded (``0.333``
-    for 1/3): the message asks for the exact value rather than saying "too small".
+    An answer within :data:`ROUNDED` (1 %) of it, not a count, with few significant
+    digits (:func:`_looks_typed`: ``0.333`` for 1/3) looks rounded: the message asks for
+    the exact value rather than saying "too small". A computed answer that is merely close
+    (all its digits, a different quantity) is too large or too small.
     """
 
     def near(a, b):
@@ -325,7 +464,12 @@ def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: floa
         return "twice the right value: a factor of 2 too many"
     if expected != 0 and near(got, expected / 2):
         return "half the right value: a factor of 2 is missing"
-    if not whole and expected != 0 and abs(got - expected) <= ROUNDED * abs(expected) * (1 + 1e-9):
+    if (
+        not whole
+        and expected != 0
+        and abs(got - expected) <= ROUNDED * abs(expected) * (1 + 1e-9)
+        and _looks_typed(got)
+    ):
         return (
             "within 1 % of the right value but not equal, it looks rounded. Give the exact "
             "value: keep all the digits (compute it rather than type it)"
@@ -383,6 +527,7 @@ def _compare(
     factors=None,
     patterns=True,
     whole=False,
+    each=False,
 ):
     """Return ``None`` if ``got`` matches ``expected``, else a message explaining the difference.
 
@@ -391,6 +536,8 @@ def _compare(
     when ``got == c * expected``. With ``patterns=False`` sign and factor patterns of the
     whole array are not looked for (the caller looks for them across all inputs at once,
     where they mean something). ``whole``: the answer is a count (whole numbers).
+    ``each``: the components are separate answers (named by ``names``); the message gives
+    every answer's status, one line each, right ones included.
     """
     expected = np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
@@ -418,6 +565,22 @@ def _compare(
     flat_got, flat_expected = got.ravel(), expected.ravel()
     wrong = ~np.isclose(flat_got, flat_expected, rtol=rtol, atol=atol)
     labels = names or [f"component {i}" for i in range(flat_got.size)]
+    if each and names:
+        lines = [
+            f"- {labels[i]} = {_fmt(flat_got[i])}: "
+            + (
+                _reason(
+                    float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol
+                )
+                if wrong[i]
+                else "right"
+            )
+            for i in range(flat_got.size)
+        ]
+        count = int(np.sum(wrong))
+        verb = "is" if count == 1 else "are"
+        head = f"{what}: {count} of the {flat_got.size} answers {verb} not right."
+        return head + "\n" + "\n".join(lines)
     parts = [
         f"{labels[i]} ({_fmt(flat_got[i])}) is "
         + _reason(float(flat_got[i]), float(flat_expected[i]), whole=whole, rtol=rtol, atol=atol)
@@ -572,6 +735,8 @@ def check_value(
     hints=None,
     count=False,
     names=None,
+    close=None,
+    close_within=ROUNDED,
 ):
     """Check a number (or array, or dictionary of numbers) the learner computed.
 
@@ -599,6 +764,12 @@ def check_value(
         The answer is a count: whole numbers (adds "one too few", "not a whole number").
     names : sequence of str, optional
         The components' names, for the messages about an array.
+    close : str, optional
+        What to say when every component is within ``close_within`` (1 %) of the right
+        value but not equal (and the answer does not look rounded): the likely slip of a
+        computed answer (other batches, another seed...).
+    close_within : float
+        The relative distance within which ``close`` applies.
 
     Returns
     -------
@@ -621,7 +792,27 @@ def check_value(
         w = np.asarray(wrong, dtype=float)
         if got.shape == w.shape and np.allclose(got, w, rtol=rtol, atol=atol):
             raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
-    problem = _compare(got, expected, what=name, rtol=rtol, atol=atol, names=names, whole=count)
+    if (
+        close
+        and got.shape == expected.shape
+        and np.all(np.isfinite(got))
+        and not _close(got, expected, rtol, atol)
+        and np.all(np.abs(got - expected) <= close_within * np.abs(expected))
+        and not all(_looks_typed(v) for v in got.ravel())
+    ):
+        raise CheckFailed(
+            f"{name} is close (within {100 * close_within:.3g} %), but not equal: {close}"
+        )
+    problem = _compare(
+        got,
+        expected,
+        what=name,
+        rtol=rtol,
+        atol=atol,
+        names=names,
+        whole=count,
+        each=isinstance(answer, (list, tuple)) and names is not None,
+    )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
@@ -705,10 +896,51 @@ def check_steps(
         atol=0 if rtol == 0 else 1e-12,
         names=names,
         whole=rtol == 0 and _is_whole(expected),
+        each=names is not None,
     )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+@_self_check
+def check_escape_steps(
+    answers,
+    derivative,
+    x0,
+    lr,
+    *,
+    minimum,
+    distance,
+    max_steps=10_000,
+    names=None,
+    name="your number of steps",
+):
+    """Check the first step at which a diverging descent is farther than ``distance`` from
+    ``minimum``: each of ``answers`` (a number, or several, e.g. a prediction and a count)
+    is compared with that step, which the check counts itself.
+
+    Introduced for chapter 1's exercises. The check runs ``x <- x - lr * derivative(x)``
+    from ``x0`` (step 0 is ``x0``) and finds the first ``t`` with
+    ``|x_t - minimum| > distance``. With several answers, the message gives each one's
+    status on a line of its own. Recognises: one step too few or too many, not a whole
+    number (not rounded up), too large, too small.
+    """
+    _require_answer(answers, name)
+    check_callable(derivative, "derivative")
+    x, truth = float(x0), None
+    for t in range(int(max_steps) + 1):
+        if abs(x - minimum) > distance:
+            truth = t
+            break
+        x = x - lr * float(derivative(x))
+    if truth is None:
+        raise ValueError(f"the descent stays within {distance} of {minimum} for {max_steps} steps")
+    several = isinstance(answers, (list, tuple))
+    if several and names is None:
+        names = [f"answer {i}" for i in range(len(answers))]
+    expected = [truth] * len(answers) if several else truth
+    return check_steps.__wrapped__(answers, expected, names=names if several else None, name=name)
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -997,15 +1229,16 @@ def _describe_linreg(b, w, x, y):
     return f"b = {_fmt(b)}, w = {_fmt(w)} on {x.size} data points"
 
 
-def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, yy=True, y_sign=-1.0):
+def _expanded_mse(b, w, x, y, *, two=2.0, mean_xx=None, mean_xy=None, yy=True, y_sign=-1.0):
     """The MSE written as a quadratic in (b, w) from the means of the data (chapter 3)."""
     xx = np.mean(x**2) if mean_xx is None else mean_xx
+    xy = np.mean(x * y) if mean_xy is None else mean_xy
     return (
         b**2
         + two * b * w * np.mean(x)
         + w**2 * xx
         + y_sign * two * b * np.mean(y)
-        + y_sign * two * w * np.mean(x * y)
+        + y_sign * two * w * xy
         + (np.mean(y**2) if yy else 0.0)
     )
 
@@ -1043,6 +1276,11 @@ def _mse_mistakes():
         (
             lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xx=np.mean(x) ** 2),
             "mean(x**2) is not mean(x)**2: average the squares, do not square the average.",
+        ),
+        (
+            lambda b, w, x, y: _expanded_mse(b, w, x, y, mean_xy=np.mean(x) * np.mean(y)),
+            "mean(x y) is not mean(x) * mean(y): average the products x_i y_i, do not "
+            "multiply the averages.",
         ),
         (
             lambda b, w, x, y: _expanded_mse(b, w, x, y, y_sign=1.0),
@@ -1528,6 +1766,119 @@ def check_condition_number(kappa, hessian, *, name="your condition number"):
     return check_value.__wrapped__(kappa, lmax / lmin, name=name, rtol=1e-4, atol=0, hints=hints)
 
 
+@_self_check
+def check_centred_kappa(kappa, x, *, name="your condition number"):
+    """Check the condition number of the MSE's Hessian on the feature ``x`` once centred.
+
+    Introduced for chapter 5's exercises. The check centres ``x`` itself (``x - mean(x)``,
+    not divided by the standard deviation) and computes ``lambda_max / lambda_min`` of
+    :func:`descentkit.losses.mse_hessian` on it, so the visible check line does not show
+    how. Recognises: the condition number of the raw feature (not centred), of the
+    standardized feature (divided by the standard deviation too), the inverse ratio, the
+    square root.
+    """
+    _require_answer(kappa, name)
+    x = check_finite_array(x, "x", ndim=1, min_size=2)
+
+    kappa_of = _feature_kappa
+    centred = x - x.mean()
+    expected = kappa_of(centred)
+    hints = {
+        kappa_of(x): "that is the condition number of the raw feature: centre it first "
+        "(subtract its mean), then compute the Hessian.",
+        kappa_of(centred / x.std()): "that is the condition number of the standardized "
+        "feature; centring only subtracts the mean, without dividing by the standard "
+        "deviation.",
+        1 / expected: "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1.",
+        np.sqrt(expected): "that is the square root of the condition number; "
+        "kappa = lambda_max / lambda_min.",
+    }
+    hints = {v: m for v, m in hints.items() if not np.isclose(v, expected, rtol=1e-4)}
+    return check_value.__wrapped__(kappa, expected, name=name, rtol=1e-4, atol=0, hints=hints)
+
+
+def _feature_kappa(feature) -> float:
+    lam = np.linalg.eigvalsh(losses.mse_hessian(feature))
+    return float(lam[-1] / lam[0])
+
+
+@_self_check
+def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
+    """Check the condition number of the MSE's Hessian on ``x`` scaled by ``scaler``.
+
+    Introduced for chapter 5's exercises (the leaky scaler, fitted on all the data, applied
+    to the training feature). ``scaler`` is a fitted ``StandardScaler`` or a pair
+    ``(mean, scale)``; the check computes ``z = (x - mean) / scale`` and the condition
+    number of :func:`descentkit.losses.mse_hessian` on it. Since ``kappa`` is then close
+    to 1, it is compared through ``kappa - 1``. Recognises: the raw feature's (the scaler
+    skipped), that of ``x`` standardized with its own statistics (exactly 1: the honest
+    scaler instead), the inverse ratio.
+    """
+    _require_answer(kappa, name)
+    x = check_finite_array(x, "x", ndim=1, min_size=2)
+    mean, scale = _scaler_stats(scaler)
+    expected = _feature_kappa((x - mean) / scale)
+    value = _number(kappa, name)
+    hints = [
+        (
+            _feature_kappa(x),
+            "that is the condition number of the raw feature: the scaler was skipped. "
+            "Transform the feature with the scaler first, then compute the Hessian.",
+        ),
+        (
+            1.0,
+            "that is the condition number of the feature standardized with its OWN "
+            "statistics (exactly 1); use the scaler you are given, whose mean and scale "
+            "come from other data.",
+        ),
+        (1 / expected, "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1."),
+    ]
+    excess = expected - 1
+    for wrong, why in hints:
+        if not np.isclose(wrong - 1, excess, rtol=1e-3, atol=0) and np.isclose(
+            value - 1, wrong - 1, rtol=1e-3, atol=1e-12
+        ):
+            raise CheckFailed(f"{name} = {_fmt(value)} is not right: {why}")
+    if not np.isclose(value - 1, excess, rtol=1e-3, atol=0):
+        size = "too large" if value > expected else "too small"
+        raise CheckFailed(
+            f"{name} = {_fmt(value)} is not right: {size} (its distance from 1, which "
+            "measures how far the scaling is from a perfect one, is off)."
+        )
+    return _passed(f"{name} = {value:.6g}.")
+
+
+@_self_check
+def check_memory_steps(answers, betas, *, below=0.01, names=None, name="your steps"):
+    """Check after how many steps a gradient's weight in the velocity falls below ``below``
+    (a fraction of its original weight), for each momentum in ``betas``.
+
+    Introduced for chapter 7's exercises. The check counts the steps itself in the weights
+    of :func:`descentkit.rules.momentum_weights`: the first ``k`` whose weight is below
+    ``below``. Each answer gets its own line. Recognises: one step too few or too many,
+    not a whole number (not rounded up), too large, too small.
+    """
+    from .rules import momentum_weights
+
+    _require_answer(answers, name)
+    several = isinstance(answers, (list, tuple))
+    betas = [float(b) for b in (betas if several else [betas])]
+    expected = []
+    for beta in betas:
+        weights = momentum_weights(beta, 100_000)
+        if not np.any(weights < below):
+            raise ValueError(f"with momentum {beta} the weight stays above {below}")
+        expected.append(int(np.argmax(weights < below)))
+    if several and names is None:
+        names = [f"beta = {b:g}" for b in betas]
+    return check_steps.__wrapped__(
+        answers,
+        expected if several else expected[0],
+        names=names if several else None,
+        name=name,
+    )
+
+
 # --------------------------------------------------------------------------- features
 
 
@@ -1687,7 +2038,7 @@ def _scaler_stats(scaler):
 
 
 @_self_check
-def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
+def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
     """Check a line ``(b, w)`` in the units of ``x``, fitted on the feature scaled by ``scaler``.
 
     Introduced for chapter 5's exercises. ``scaler`` is a fitted ``StandardScaler`` (or a
@@ -1695,7 +2046,11 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
     ``z = (x - mean) / scale`` (what gradient descent converges to), turned back into the
     units of ``x`` (:func:`descentkit.models.unscale_params`). Recognises: the line still
     in the units of ``z``, the mean and the scale swapped when converting back, the scale
-    left out of the intercept.
+    left out of the intercept. The tolerance is relative (``rtol`` of each of ``b`` and
+    ``w``): an intercept and a slope in the units of ``x`` can be of any size. The line
+    does not depend on the scaler (any affine scaling gives back the same least-squares
+    line), so an answer that skips the scaler cannot be told from the right one here:
+    check what does depend on it (:func:`check_scaled_kappa`).
     """
     from .models import least_squares_line, unscale_params
 
@@ -1707,7 +2062,7 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
     z = (np.asarray(x, dtype=float) - mean) / scale
     b_z, w_z = least_squares_line(z, np.asarray(y, dtype=float))
     ref = np.array(unscale_params(b_z, w_z, mean, scale))
-    if _close(got, ref, 0, atol):
+    if _close(got, ref, rtol, 1e-12):
         return _passed(f"{name} = {_fmt(got)}, in the units of x.")
     wrong = [
         (
@@ -1725,9 +2080,9 @@ def check_unscaled_line(line, scaler, x, y, *, atol=1e-5, name="your line"):
         ),
     ]
     for value, why in wrong:
-        if _close(got, value, 0, atol):
+        if _close(got, value, rtol, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
-    raise CheckFailed(_compare(got, ref, what=name, rtol=0, atol=atol, names=["b", "w"]))
+    raise CheckFailed(_compare(got, ref, what=name, rtol=rtol, atol=1e-12, names=["b", "w"]))
 
 
 # --------------------------------------------------------------------------- mini-batches
@@ -1866,7 +2221,9 @@ def check_power_law_rate(
     Introduced for chapter 6's exercises. The check fits the straight line by least
     squares (:func:`numpy.polyfit`, degree 1, on the logs of the arrays it is given) and
     solves it for the rate whose value is ``target``; the answer must agree within
-    ``rtol``. Recognises: a rate from the table (no interpolation or extrapolation), the
+    ``rtol``, which the messages state. Choose it for the estimate the exercise asks
+    for: a line fitted to a table printed with few digits, or a rate read off a plot,
+    lands about a percent away from the fit to the full-precision values. Recognises: a rate from the table (no interpolation or extrapolation), the
     line through the two nearest points of the table only, a rounded value, too large, too
     small (with what the fitted line gives at the answer, in times the target).
     """
@@ -1883,8 +2240,15 @@ def check_power_law_rate(
         raise CheckFailed(f"{name} = {_fmt(value)} is not a learning rate: a rate is positive.")
     slope, intercept = np.polyfit(np.log(rates), np.log(values), 1)
     ref = float(np.exp((math.log(target) - intercept) / slope))
+    within = f"within {100 * rtol:.3g} % of"
     if np.isclose(value, ref, rtol=rtol, atol=0):
-        return _passed(f"{name} = {_fmt(value)}: the fitted line reaches the target there.")
+        return _passed(
+            f"{name} = {_fmt(value)}: {within} the rate where the fitted line reaches the target."
+        )
+    accepts = (
+        f" (The check accepts a rate {within} the one where the line through all the "
+        "points reaches the target.)"
+    )
     how = "interpolate" if rates.min() <= ref <= rates.max() else "extrapolate"
     if any(np.isclose(value, r, rtol=1e-9, atol=0) for r in rates):
         side = "below" if ref < value else "above"
@@ -1903,9 +2267,10 @@ def check_power_law_rate(
     ratio = math.exp(intercept + slope * math.log(value)) / target
     problem = _compare(got, np.asarray(ref), what=name, rtol=rtol, atol=0)
     if "rounded" in problem:
-        raise CheckFailed(problem)
+        raise CheckFailed(problem + accepts)
     raise CheckFailed(
         f"{problem[:-1]} (on the fitted line it gives {what} {ratio:.3g} times the target)."
+        + accepts
     )
 
 
@@ -1921,7 +2286,8 @@ def check_momentum_step(step, *, name="your momentum step"):
     and ``new_params = params - lr * new_velocity`` (as ``torch.optim.SGD`` with
     ``momentum``, no dampening). Recognises: adding instead of subtracting, stepping with
     the old velocity, the dampened form ``momentum * v + (1 - momentum) * grad``, and
-    forgetting the velocity.
+    forgetting the velocity; otherwise says in one sentence which result is wrong, the
+    new velocity or (with a right velocity) the new parameters.
     """
     _require_answer(step, name)
     check_callable(step, "step")
@@ -1963,6 +2329,26 @@ def check_momentum_step(step, *, name="your momentum step"):
             "the old velocity is ignored: that is plain gradient descent. Add momentum * velocity to the gradient.",
         ),
     ]
+
+    def diagnose():
+        """One sentence: which of the two results is wrong, and for which case."""
+        for case in cases:
+            got, right = learner(*case), ref(*case)
+            lr, mu = case[3], case[4]
+            if got.shape != right.shape:
+                return None
+            if not np.allclose(got[2:], right[2:], rtol=1e-6, atol=1e-8):
+                return (
+                    f"{name} returns a wrong new velocity (for momentum = {mu}): in "
+                    "PyTorch's convention it is momentum * velocity + grad."
+                )
+            if not np.allclose(got[:2], right[:2], rtol=1e-6, atol=1e-8):
+                return (
+                    f"{name} returns the right new velocity but wrong new parameters (for "
+                    f"lr = {lr}): they move by lr times the new velocity, downhill."
+                )
+        return None
+
     n = _run_cases(
         learner,
         cases,
@@ -1970,6 +2356,7 @@ def check_momentum_step(step, *, name="your momentum step"):
         what=name,
         mistakes=mistakes,
         describe=lambda p, v, g, lr, mu: f"lr = {lr}, momentum = {mu}",
+        diagnose=diagnose,
     )
     return _passed(f"{name} matches PyTorch's momentum update in {n} cases.")
 
@@ -2031,3 +2418,6 @@ def check_basin_fraction(
         ):
             raise CheckFailed(f"{name} = {value:.4g} is not right: {why}")
     raise CheckFailed(_compare(got, np.asarray(ref), what=name, rtol=1e-9, atol=1e-12))
+
+
+_install_in_ipython()

@@ -163,7 +163,8 @@ def check_bias_factor(factor_10, *, name="factor_10"):
 
     Introduced in chapter 8, exercise 2: constant gradient, ``beta1 = 0.9``,
     ``beta2 = 0.999``, ``eps`` negligible. Recognises: the inverse; the second correction
-    without its square root; step 1's factor; the corrected step itself (1); otherwise,
+    without its square root; step 1's factor; step 9's or step 11's (one step off); the
+    corrected step itself (1); otherwise,
     whether the number is too large or too small.
     """
     _require_answer(factor_10, name)
@@ -176,6 +177,16 @@ def check_bias_factor(factor_10, *, name="factor_10"):
             "second correction enters through its square root.",
         ),
         (float(bias_factor(1)), "that is the factor at step 1; the question asks for step 10."),
+        (
+            float(bias_factor(9)),
+            "that is the factor at step 9, one step early: count the steps from t = 1 "
+            "(the first step has m_1 = (1 - beta1) g).",
+        ),
+        (
+            float(bias_factor(11)),
+            "that is the factor at step 11, one step late: count the steps from t = 1 "
+            "(the first step has m_1 = (1 - beta1) g).",
+        ),
         (
             1.0,
             "that is the ratio with bias correction on both sides; compare the uncorrected "
@@ -222,7 +233,8 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
     with ``r = H_12 / sqrt(H_11 H_22)``. Recognises: the condition number before scaling
     (which for a 2-by-2 matrix is also what ``P H P`` gives instead of
     ``P^(1/2) H P^(1/2)``); ``r`` without its square root, ``H_12 / (H_11 H_22)``; the
-    inverse; the ratio of the diagonal entries; otherwise, too large or too small.
+    correlation ``r`` itself instead of the condition number; the inverse; the ratio of
+    the diagonal entries; otherwise, too large or too small.
     """
     _require_answer(kappa_diag, name)
     H = _two_by_two(hessian)
@@ -245,6 +257,15 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
             "the condition number comes from the eigenvalues.",
         ),
     ]
+    rho = abs(H[0, 1]) / np.sqrt(H[0, 0] * H[1, 1])
+    mistakes.append(
+        (
+            rho,
+            "that is r = H_12 / sqrt(H_11 H_22), the correlation, not a condition number "
+            "(a ratio of eigenvalues, at least 1): what are the eigenvalues of the scaled "
+            "Hessian, whose diagonal entries are 1 and the others r?",
+        )
+    )
     r = abs(H[0, 1]) / (H[0, 0] * H[1, 1])
     if r < 1:
         mistakes.append(
@@ -259,6 +280,60 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
         f"{name} = {value:.4g}: no diagonal preconditioner brings this Hessian's "
         "condition number lower."
     )
+
+
+def _warmup_cosine_elsewhere(warmup_cosine, got, lr0, warmup_steps, num_steps, start_factor, name):
+    """Try ``warmup_cosine`` at other ``lr0``, ``warmup_steps`` and ``num_steps`` (given as
+    keywords): a function that hard-codes the exercise's numbers gives the same rates as
+    before, or wrong ones. Returns how many settings were tried; raises CheckFailed."""
+    settings = [
+        (10 * lr0, max(1, warmup_steps // 2), max(num_steps * 2 // 5, warmup_steps // 2 + 2)),
+        (lr0 / 3, 2 * warmup_steps, max(num_steps * 3 // 5, 2 * warmup_steps + 2)),
+    ]
+    for other_lr0, other_warmup, other_steps in settings:
+        keywords = {"lr0": other_lr0, "warmup_steps": other_warmup, "num_steps": other_steps}
+        shown = ", ".join(f"{k}={v:g}" for k, v in keywords.items())
+        reference = LinearWarmup(
+            other_lr0,
+            other_warmup,
+            start_factor,
+            then=CosineDecay(other_lr0, other_steps - other_warmup),
+        )
+        mine = []
+        for t in range(other_steps):
+            try:
+                out = warmup_cosine(t, **keywords)
+            except TypeError as exc:
+                raise CheckFailed(
+                    f"{name}(t, {shown}) raised TypeError ({exc}): keep the arguments lr0, "
+                    "warmup_steps and num_steps of the placeholder (with the exercise's "
+                    "values as defaults), and use them in the formula."
+                ) from exc
+            except Exception as exc:  # the learner's code failed: say so plainly
+                raise CheckFailed(
+                    f"{name}({t}, {shown}) raised {type(exc).__name__}: {exc}"
+                ) from exc
+            mine.append(_number(out, f"{name}({t}, {shown})"))
+        mine = np.array(mine)
+        expected = np.array([reference(t) for t in range(other_steps)])
+        if np.allclose(mine, expected, rtol=1e-9, atol=1e-15):
+            continue
+        n = min(other_steps, num_steps)
+        if np.allclose(mine[:n], got[:n], rtol=1e-9, atol=1e-15):
+            raise CheckFailed(
+                f"{name} ignores its arguments: with {shown} it gives the same rates as with "
+                "the exercise's numbers. Compute the rate from lr0, warmup_steps and "
+                "num_steps, not from the numbers typed in."
+            )
+        t = int(np.flatnonzero(~np.isclose(mine, expected, rtol=1e-9, atol=1e-15))[0])
+        phase = "warm-up" if t < other_warmup else "cosine decay"
+        direction = "too large" if mine[t] > expected[t] else "too small"
+        raise CheckFailed(
+            f"{name} is right with the exercise's numbers but not with {shown}: at step {t} "
+            f"(in the {phase}) its rate {mine[t]:.6g} is {direction}. Does the formula use "
+            "every argument, or a number typed in?"
+        )
+    return len(settings)
 
 
 @_self_check
@@ -281,7 +356,10 @@ def check_warmup_cosine(
     ``CosineAnnealingLR``. Recognises: a warm-up from 0; the cosine started at step 0
     instead of at the end of the warm-up; a cosine over all ``num_steps`` (from step 0 or
     from the end of the warm-up); a cosine without the factor 1/2; no warm-up; otherwise
-    the first step whose rate is wrong, in which phase, too large or too small.
+    the first step whose rate is wrong, in which phase, too large or too small. A function
+    right at the exercise's numbers is also tried with two other settings of ``lr0``,
+    ``warmup_steps`` and ``num_steps`` (passed as keywords): one that ignores them (the
+    exercise's numbers typed in) or does not take them is named.
     """
     _require_answer(warmup_cosine, name)
     check_callable(warmup_cosine, "warmup_cosine")
@@ -337,7 +415,13 @@ def check_warmup_cosine(
     got = np.array([_number(_call(warmup_cosine, (t,), name), f"{name}({t})") for t in steps])
     expected = np.array([reference(t) for t in steps])
     if np.allclose(got, expected, rtol=1e-9, atol=1e-15):
-        return _passed(f"{name} gives the right rate at all {num_steps} steps.")
+        others = _warmup_cosine_elsewhere(
+            warmup_cosine, got, lr0, warmup_steps, num_steps, start_factor, name
+        )
+        return _passed(
+            f"{name} gives the right rate at all {num_steps} steps, and with "
+            f"{others} other settings of lr0, warmup_steps and num_steps."
+        )
     for wrong, why in mistakes:
         if np.allclose(got, [wrong(t) for t in steps], rtol=1e-9, atol=1e-15):
             raise CheckFailed(f"{name} is not right: {why}")

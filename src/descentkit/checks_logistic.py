@@ -28,7 +28,9 @@ from .checks import (
     _as_array,
     _call,
     _close,
+    _fmt,
     _judge_number,
+    _number,
     _passed,
     _require_answer,
     _self_check,
@@ -291,8 +293,9 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     ``1/2 ||w||^2 + C * sum_i CE_i``; dividing by ``C N`` gives the course's
     ``mean_i CE_i + l2 / 2 ||w||^2`` with ``l2 = 1 / (C N)``, so both have the same
     minimiser. Recognises ``1 / C`` (forgot the N), ``C / N``, ``C N``, ``C``, ``N / C``
-    and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost); otherwise, too
-    large or too small.
+    and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost), ``1 / (C M)``
+    with more examples ``M`` than ``N`` (all the data instead of the training part);
+    otherwise, too large or too small.
     """
     _require_answer(l2, name)
     C = check_positive(C, "C")
@@ -311,6 +314,20 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
         (1 / (2 * C * N), "the 1/2 is counted twice: both penalties already carry 1/2."),
         (2 / (C * N), "the 1/2 got lost: both penalties carry 1/2 ||w||^2."),
     ]
+    value = _number(l2, name)
+    count = 1 / (C * value) if value > 0 else 0.0
+    known = [v for v, _ in hints] + [expected]
+    if (
+        count > N  # all the data instead of its training part
+        and np.isclose(count, round(count), rtol=0, atol=1e-6 * count)
+        and round(count) != N
+        and not any(np.isclose(value, v, rtol=1e-6) for v in known)
+    ):
+        raise CheckFailed(
+            f"{name} = {_fmt(value)} is not right: that is 1 / (C M) with M = {round(count)} "
+            f"examples, but the loss is the mean over the N = {N} examples the model is "
+            "trained on (the training part, not all the data)."
+        )
     value = _judge_number(l2, expected, hints, name=name, rtol=1e-6)
     return _passed(f"{name} = {value:.4g} gives the same minimum as LogisticRegression(C={C:g}).")
 
