@@ -311,13 +311,16 @@ def _logits(theta, X):
 def _cross_entropy(theta, X, y, l2):
     z = _logits(theta, X)
     w = theta[1:]
-    return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * (w @ w))
+    # sum / size is np.mean's own arithmetic (the same numbers) without its overhead,
+    # which dominates on small arrays: these two functions run at every step
+    per_example = np.logaddexp(0.0, z) - y * z
+    return float(per_example.sum() / per_example.size + 0.5 * l2 * (w @ w))
 
 
 def _cross_entropy_gradient(theta, X, y, l2):
     r = _sigmoid(_logits(theta, X)) - y
     g = np.empty_like(theta)
-    g[0] = np.mean(r)
+    g[0] = r.sum() / r.size
     g[1:] = X.T @ r / y.size + l2 * theta[1:]
     return g
 
@@ -493,9 +496,12 @@ def sharpness(losses_of, thetas, *, num_iters=100, seed=0):
     gradient of ``grad L . v`` (a second backward pass through the first), for all ``K``
     points at once. The Rayleigh quotient ``v^T H v`` of the last unit vector is returned.
 
-    Power iteration converges to the eigenvalue of largest *magnitude*; it is the largest
-    eigenvalue, the sharpness, when the negative curvature is weaker, as near the paths of
-    training. Its convergence is slow when the top two eigenvalues are close.
+    Power iteration converges to the eigenvalue of largest *magnitude*. Where that one is
+    negative (the negative curvature is stronger than the positive one), the iteration is
+    run again on the shifted matrix ``H - mu I``, with ``mu < 0`` the eigenvalue found:
+    its eigenvalues ``lambda - mu`` are all ``>= 0`` up to rounding, the largest is
+    ``lambda_max - mu``, and adding ``mu`` back gives the largest eigenvalue, the sharpness.
+    Convergence is slow when the top two eigenvalues (in magnitude) are close.
 
     Parameters
     ----------
@@ -516,6 +522,19 @@ def sharpness(losses_of, thetas, *, num_iters=100, seed=0):
     thetas = _check_tensor(thetas, "thetas", 2)
     num_iters = check_int(num_iters, "num_iters", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    top = _power_iteration(losses_of, thetas, num_iters, seed, shift=None)
+    negative = torch.nonzero(top < 0)[:, 0]
+    if len(negative):  # the most negative curvature dominated: shift it to zero
+        top[negative] = _power_iteration(
+            losses_of, thetas[negative], num_iters, seed, shift=top[negative]
+        )
+    return top
+
+
+def _power_iteration(losses_of, thetas, num_iters, seed, shift):
+    # Rayleigh quotient of the last iterate of power iteration on H - shift I, plus shift
+    import torch
+
     points = thetas.detach().clone().requires_grad_(True)
     losses = losses_of(points)
     if not isinstance(losses, torch.Tensor) or losses.shape != (thetas.shape[0],):
@@ -527,8 +546,12 @@ def sharpness(losses_of, thetas, *, num_iters=100, seed=0):
     gen = torch.Generator().manual_seed(seed)
     v = torch.randn(thetas.shape, generator=gen, dtype=thetas.dtype)
     v = v / v.norm(dim=1, keepdim=True)
+    shift = None if shift is None else shift.detach()[:, None]
     for _ in range(num_iters):
         (hv,) = torch.autograd.grad((grads * v).sum(), points, retain_graph=True)
+        if shift is not None:
+            hv = hv - shift * v
         rayleigh = (hv * v).sum(dim=1)
         v = hv / hv.norm(dim=1, keepdim=True).clamp_min(torch.finfo(hv.dtype).tiny)
-    return rayleigh.detach()
+    rayleigh = rayleigh.detach()
+    return rayleigh if shift is None else rayleigh + shift[:, 0]

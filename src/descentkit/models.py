@@ -164,7 +164,8 @@ def unscale_params(b_scaled, w_scaled, mean, scale):
 def _sigmoid(z):
     """``1 / (1 + exp(-z))`` without overflow: only ``exp`` of non-positive numbers."""
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    denominator = 1.0 + e
+    return np.where(z >= 0, 1.0 / denominator, e / denominator)
 
 
 def sigmoid(z):
