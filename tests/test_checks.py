@@ -57,6 +57,16 @@ def test_a_rounded_answer_is_reported_as_rounded_not_too_small(answer):
     fails_with("looks rounded", checks.check_learning_rate_bound, 0.333, np.diag([2.0, 6.0]))
 
 
+def test_numbers_copied_at_the_printed_precision_look_rounded():
+    """The course prints arrays to 4 decimals: eigenvalues copied from the page
+    (1.5279, 10.4721) are rounded, not too large and too small."""
+    right = np.array([6 - 20**0.5, 6 + 20**0.5])  # exercise 4.4's eigenvalues
+    typed = np.round(right, 4)
+    msg = fails_with("looks rounded", checks.check_value, list(typed), right)
+    assert "too small" not in msg and "too large" not in msg, msg
+    assert checks._looks_typed(-3.9076) and not checks._looks_typed(right[1])
+
+
 def test_rounded_only_near_the_value_and_not_for_counts():
     fails_with("too small", checks.check_value, 0.32, 1 / 3)  # 4 % off: not a rounding
     fails_with("too large", checks.check_value, 0.34, 1 / 3)

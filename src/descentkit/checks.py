@@ -422,18 +422,22 @@ def _is_whole(values) -> bool:
 ROUNDED = 0.01
 
 #: An answer "looks typed" (a rounded number someone copied from a printout) when it equals
-#: itself rounded to at most this many significant digits: 0.333, 0.0143, 66.9. A computed
-#: number (mean(x) * mean(y), another batch order, step 11) has all its digits, and is
-#: not called rounded however close it is.
+#: itself rounded to at most this many significant digits (0.333, 0.0143, 66.9) or to this
+#: many decimals, the precision the course prints arrays with (1.5279, 10.4721, -3.9076).
+#: A computed number (mean(x) * mean(y), another batch order, step 11) has all its digits,
+#: and is not called rounded however close it is.
 TYPED_DIGITS = 4
 
 
 def _looks_typed(value: float) -> bool:
-    """Whether ``value`` has at most :data:`TYPED_DIGITS` significant digits (0.333, 0.0143)."""
+    """Whether ``value`` has at most :data:`TYPED_DIGITS` significant digits (0.333, 0.0143)
+    or decimals (10.4721)."""
     value = float(value)
     if not np.isfinite(value) or value == 0:
         return False
-    return value == float(f"{value:.{TYPED_DIGITS - 1}e}")
+    return value == float(f"{value:.{TYPED_DIGITS - 1}e}") or value == round(
+        value, TYPED_DIGITS
+    )
 
 
 def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
