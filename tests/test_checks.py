@@ -357,6 +357,25 @@ def test_check_batches_notes_unshuffled(capsys):
     assert "original order" in capsys.readouterr().out
 
 
+def test_check_batches_rejects_unshuffled_when_the_task_shuffles():
+    in_order = [np.arange(0, 5), np.arange(5, 10)]
+    fails_with("not shuffled", checks.check_batches, in_order, 10, 5, shuffled=True)
+    perm = np.random.default_rng(0).permutation(10)
+    assert checks.check_batches([perm[:5], perm[5:]], 10, 5, shuffled=True)
+
+
+def test_check_value_count_says_what_a_fractional_count_means():
+    message = fails_with(
+        "ceil(N/B) batches",
+        checks.check_value,
+        {7: 80 / 7},
+        {7: 12},
+        count="an epoch needs ceil(N/B) batches, the last one smaller",
+    )
+    assert "first whole step" not in message
+    fails_with("first whole step", checks.check_value, 11.4, 12, count=True)
+
+
 def momentum_ok(p, v, g, lr, mu):
     v = mu * v + g
     return p - lr * v, v

@@ -440,8 +440,11 @@ def _looks_typed(value: float) -> bool:
     )
 
 
-def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
+def _reason(got: float, expected: float, *, whole, rtol: float, atol: float) -> str:
     """Why one number differs from the right one, without saying the right one.
+
+    ``whole``: the answer is a count; a string says what to say of a count that is not
+    whole but rounds up to the right one (by default: the first whole step, round up).
 
     An answer within :data:`ROUNDED` (1 %) of it, not a count, with few significant
     digits (:func:`_looks_typed`: ``0.333`` for 1/3) looks rounded: the message asks for
@@ -454,6 +457,8 @@ def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: floa
 
     if whole and np.isfinite(got) and got != round(got):
         if math.ceil(got) == expected:
+            if isinstance(whole, str):
+                return f"not a whole number: {whole}"
             return (
                 "not a whole number: the count is the first whole step at which it holds (round up)"
             )
@@ -764,8 +769,10 @@ def check_value(
         Tolerances, as in :func:`numpy.allclose`.
     hints : dict, optional
         Maps a wrong value to an explanation, e.g. ``{1.0: "that rate bounces forever"}``.
-    count : bool
+    count : bool or str
         The answer is a count: whole numbers (adds "one too few", "not a whole number").
+        A string is what to say of an answer that is not whole and rounds up to the right
+        count (by default: the count is the first whole step at which it holds).
     names : sequence of str, optional
         The components' names, for the messages about an array.
     close : str, optional
@@ -2093,7 +2100,9 @@ def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
 
 
 @_self_check
-def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-batches"):
+def check_batches(
+    batches, n, batch_size, *, drop_last=False, shuffled=False, name="your mini-batches"
+):
     """Check the mini-batches of one epoch: index arrays that cover ``0..n-1`` once each.
 
     Introduced for chapter 6's exercises. ``batches`` is a sequence of integer index arrays
@@ -2101,7 +2110,7 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
     ``batch_size`` indices except possibly the last, smaller one (left out when
     ``drop_last``). Recognises: examples used twice (sampling with replacement), the last
     batch left out, indices out of range, wrong batch sizes, non-integer indices; notes an
-    unshuffled order.
+    unshuffled order, or, with ``shuffled`` (the task asks for a shuffled epoch), rejects it.
     """
     _require_answer(batches, name)
     n = int(n)
@@ -2140,6 +2149,12 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
             f"they are not right."
         )
     if np.array_equal(seen, np.arange(seen.size)) and len(batches) > 1:
+        if shuffled:
+            raise CheckFailed(
+                f"{name} visit the examples in their original order (0, 1, 2, ...): they are "
+                "not shuffled. The task cuts one shuffled epoch: permute the indices first "
+                "(np.random.default_rng(0).permutation(n)), then cut them into slices."
+            )
         print(
             f"Note: {name} visit the examples in their original order. Stochastic gradient descent "
             "usually shuffles them each epoch."
