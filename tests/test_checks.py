@@ -1054,3 +1054,19 @@ def test_a_cell_with_several_check_lines_reports_every_answer_before_failing():
     exec(compile(ok, "<cell>", "exec"), {})
     one = "check_value(0.3, 0.25)"
     assert ast.dump(checks._EveryCheckLine().visit(ast.parse(one))) == ast.dump(ast.parse(one))
+
+
+def test_check_learning_rate_bound_names_a_diagonal_entry():
+    hessian = np.array([[2.0, 2.0], [2.0, 10.0]])
+    fails_with("diagonal entry", checks.check_learning_rate_bound, 0.2, hessian)
+    assert checks.check_learning_rate_bound(2 / (6 + np.sqrt(20)), hessian)
+
+
+def test_check_best_choice_rejects_a_string_for_a_number():
+    def score(gamma):
+        return abs(gamma - 0.98)
+
+    message = fails_with("is a str", checks.check_best_choice, "0.98", [0.95, 0.98], score)
+    assert "'0.98'" in message
+    assert checks.check_best_choice(0.98, [0.95, 0.98], score)
+    assert checks.check_best_choice("b", ["a", "b"], lambda c: c != "b")

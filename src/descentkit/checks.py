@@ -1594,7 +1594,8 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     quadratic loss with Hessian ``H``, gradient descent converges exactly when
     ``lr < 2 / lambda_max(H)``; the answer is that bound. Recognises: 1/lambda_max (the
     best rate for the steepest direction), lambda_max/2 (upside down), 2/lambda_min and
-    1/lambda_min (the smallest curvature), the wrong sign. Messages speak of second
+    1/lambda_min (the smallest curvature), 2 over a diagonal entry of a non-diagonal
+    Hessian (a curvature along one axis), the wrong sign. Messages speak of second
     derivatives for a number or a diagonal Hessian, of eigenvalues otherwise.
 
     Parameters
@@ -1631,6 +1632,16 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
                 f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}.",
             ),
         ]
+    h = np.atleast_2d(np.asarray(hessian, dtype=float))
+    if h.shape[0] > 1 and not np.allclose(h, np.diag(np.diag(h))):
+        for entry in sorted(set(np.diag(h).tolist()), reverse=True):
+            if entry > 0:
+                hints.append((
+                    2 / entry,
+                    f"that is 2 over a diagonal entry of H ({_fmt(entry)}), the curvature "
+                    "along one axis. The bound is 2 over the largest EIGENVALUE, which "
+                    "differs from the diagonal entries unless H is diagonal.",
+                ))
     # a hint equal to the answer would mark it wrong; on a tie the first listed wins
     hints = dict(reversed([(v, m) for v, m in hints if not np.isclose(v, 2 / lmax)]))
     return check_value.__wrapped__(lr, 2 / lmax, name=name, rtol=1e-4, atol=0, hints=hints)
@@ -1719,11 +1730,19 @@ def check_best_choice(
 
     Introduced for chapter 4's exercises. ``score(candidate)`` runs the experiment for one
     candidate; the best has the lowest score (the highest with
-    ``lower_is_better=False``). Recognises: a value that is not a candidate, the worst
-    candidate, a candidate that is not the best (with its own score).
+    ``lower_is_better=False``). Recognises: a value that is not a candidate, a string for
+    a number candidate ("0.98"), the worst candidate, a candidate that is not the best
+    (with its own score).
     """
     _require_answer(answer, name)
     candidates = list(candidates)
+    if isinstance(answer, (str, bytes)) and not any(
+        isinstance(c, (str, bytes)) for c in candidates
+    ):
+        raise CheckFailed(
+            f"{name} is a {type(answer).__name__} ({answer!r:.80}); the answer is one of the "
+            f"candidates {candidates}, a number (expected numbers): leave out the quotes."
+        )
 
     def same(a, b):
         try:
