@@ -1070,3 +1070,30 @@ def test_check_best_choice_rejects_a_string_for_a_number():
     assert "'0.98'" in message
     assert checks.check_best_choice(0.98, [0.95, 0.98], score)
     assert checks.check_best_choice("b", ["a", "b"], lambda c: c != "b")
+
+
+def test_check_steps_whole_requires_a_whole_prediction():
+    hessian = np.diag([1.0, 100.0])
+    lr = 2 / 101
+    exact = np.log(1e6) / np.log(101 / 99)
+    fails_with(
+        "not a whole number",
+        checks.check_steps, exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True,
+    )
+    assert checks.check_steps(
+        int(np.ceil(exact)), hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True
+    )
+    assert checks.check_steps(exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05)
+    fails_with(
+        "twice",
+        checks.check_steps, 2 * exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True,
+    )
+
+
+def test_check_standardize_names_an_answer_that_changes_its_inputs():
+    def in_place(X_train, X):
+        X -= X_train.mean(axis=0)
+        X /= X_train.std(axis=0)
+        return X
+
+    fails_with("in place", checks.check_standardize, in_place)

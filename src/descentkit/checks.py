@@ -846,6 +846,7 @@ def check_steps(
     method=None,
     shrink=None,
     rtol=0.0,
+    whole=False,
     names=None,
     name="your number of steps",
 ):
@@ -860,7 +861,9 @@ def check_steps(
     ``method`` at its best tuning: ``"gradient descent"`` at its best fixed rate,
     ``(kappa - 1) / (kappa + 1)``, or ``"heavy ball"`` with Polyak's rate and momentum,
     ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)``. With ``rtol > 0`` the answer is an estimate
-    and need not be whole. ``names`` label the counts of a sequence.
+    and need not be whole, unless ``whole``: a prediction from rounded numbers (within
+    ``rtol``) that must still be a whole number of steps, rounded up. ``names`` label the
+    counts of a sequence.
 
     Recognises: one step too few or too many (rounded down instead of up, counted from
     1 instead of 0), not a whole number, twice or half the count, too many, too few.
@@ -911,6 +914,12 @@ def check_steps(
     )
     if problem:
         raise CheckFailed(problem)
+    if whole and not _is_whole(got):
+        raise CheckFailed(
+            f"{name} = {_fmt(got)} is not a whole number: a number of steps is whole. "
+            "Round the formula's value up (np.ceil): the first whole step after which "
+            "the error has shrunk enough."
+        )
     return _passed(f"{name} = {_fmt(got)}.")
 
 
@@ -1922,7 +1931,8 @@ def check_standardize(standardize, *, name="your standardization"):
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
     statistics taken from ``X`` instead of the training set (each set scaled its own way),
     forgot to subtract the mean, centred but not scaled, divided by the variance, the sample
-    standard deviation (``ddof=1``), statistics over the wrong axis.
+    standard deviation (``ddof=1``), statistics over the wrong axis, an answer that
+    changes its inputs in place.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -1967,6 +1977,18 @@ def check_standardize(standardize, *, name="your standardization"):
             "(axis=0).",
         ),
     ]
+    for X_train, X in cases:  # on copies: an answer that changes its inputs is told so
+        given = {"X_train": X_train, "X": X}
+        copies = {k: v.copy() for k, v in given.items()}
+        _call(standardize, (copies["X_train"], copies["X"]), name)
+        changed = [k for k in given if not np.array_equal(copies[k], given[k])]
+        if changed:
+            raise CheckFailed(
+                f"{name} changes its input {' and '.join(changed)} in place (X -= ..., "
+                "X /= ...): the caller's data are overwritten, so scaling the same set "
+                "twice, or using it afterwards, goes wrong. Compute a new array "
+                "instead: return (X - mean) / std."
+            )
     n = _run_cases(
         standardize,
         cases,
