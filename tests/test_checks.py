@@ -1097,3 +1097,29 @@ def test_check_standardize_names_an_answer_that_changes_its_inputs():
         return X
 
     fails_with("in place", checks.check_standardize, in_place)
+
+
+def test_check_mse_expanded_rejects_the_direct_mse():
+    def direct(b, w, x, y):
+        return np.mean((b + w * x - y) ** 2)
+
+    def expanded(b, w, x, y):
+        mx, mxx, my, mxy, myy = (np.mean(v) for v in (x, x**2, y, x * y, y**2))
+        return b**2 + 2 * b * w * mx + w**2 * mxx - 2 * b * my - 2 * w * mxy + myy
+
+    assert checks.check_mse(direct)  # as the plain MSE it is right
+    fails_with("computes the MSE directly", checks.check_mse, direct, expanded=True)
+    fails_with(
+        "computes the MSE directly",
+        checks.check_mse,
+        lambda b, w, x, y: ((b + w * x - y) ** 2).mean(),
+        expanded=True,
+    )
+    assert checks.check_mse(expanded, expanded=True)
+    assert checks.check_mse(
+        lambda b, w, x, y: (
+            b * b + 2 * b * w * x.mean() + w * w * np.dot(x, x) / len(x)
+            - 2 * b * y.mean() - 2 * w * np.dot(x, y) / len(x) + np.dot(y, y) / len(y)
+        ),
+        expanded=True,
+    )

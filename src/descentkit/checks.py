@@ -1363,8 +1363,65 @@ def _mse_terms_wrong(mse_fn, name):
     return f"{name} is not right: {'; '.join(parts)}. The other terms of the expansion are right."
 
 
+class _Traced(np.ndarray):
+    """An array that notes whether a parameter (``b``, ``w``) meets the data elementwise.
+
+    For :func:`check_mse` with ``expanded``: the parameters and the data are marked; a
+    ufunc that combines a parameter with an unreduced data array (``b + w * x``) sets
+    ``log["direct"]``; a reduction of the data (``np.mean(x * y)``) is a summary, unmarked.
+    """
+
+    kind = None
+    log = None
+
+    def __array_finalize__(self, obj):
+        self.kind = getattr(obj, "kind", None)
+        self.log = getattr(obj, "log", None)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        kinds = [(getattr(i, "kind", None), np.size(i)) for i in inputs]
+        log = next((i.log for i in inputs if isinstance(i, _Traced)), None)
+        raw = [np.asarray(i) if isinstance(i, _Traced) else i for i in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                np.asarray(o) if isinstance(o, _Traced) else o for o in kwargs["out"]
+            )
+        result = getattr(ufunc, method)(*raw, **kwargs)
+        param = any(k == "param" for k, _ in kinds)
+        if method == "__call__":
+            if param and any(k == "data" and size > 1 for k, size in kinds) and log is not None:
+                log["direct"] = True
+            kind = "param" if param else "data" if any(k == "data" for k, _ in kinds) else None
+        else:  # a reduction of the data is one of its summaries
+            kind = "param" if param else None
+        if isinstance(result, tuple) or result is None:
+            return result
+        traced = np.asarray(result).view(_Traced)
+        traced.kind, traced.log = kind, log
+        return traced
+
+
+def _computes_directly(mse_fn) -> bool:
+    """Whether ``mse_fn(b, w, x, y)`` combines ``b`` or ``w`` with the data points one by
+    one (the residuals ``b + w x_i - y_i``), rather than with summaries of the data."""
+    log = {"direct": False}
+
+    def traced(value, kind):
+        arr = np.asarray(value, dtype=float).view(_Traced)
+        arr.kind, arr.log = kind, log
+        return arr
+
+    x = np.array([0.5, -1.0, 2.0, 3.5, 1.25])
+    y = 1.0 - 0.5 * x + np.array([0.1, -0.2, 0.05, 0.0, 0.3])
+    try:
+        mse_fn(traced(0.3, "param"), traced(-0.7, "param"), traced(x, "data"), traced(y, "data"))
+    except Exception:  # the value check has passed; an answer this probe upsets is let be
+        return False
+    return log["direct"]
+
+
 @_self_check
-def check_mse(mse_fn, *, name="your MSE"):
+def check_mse(mse_fn, *, expanded=False, name="your MSE"):
     """Check a learner's mean squared error ``mse_fn(b, w, x, y)`` of the line ``b + w x``.
 
     Introduced for chapter 3's exercises. Recognises: summing instead of averaging (forgot
@@ -1372,7 +1429,10 @@ def check_mse(mse_fn, *, name="your MSE"):
     and in the expansion as a quadratic in ``(b, w)``: the term ``mean(y**2)`` missing,
     the cross terms without their factor 2, ``mean(x)**2`` for ``mean(x**2)``, the wrong
     sign on the terms with ``y``; and which terms are wrong when one to three of them have
-    a wrong coefficient (a factor 2 missing, a sign, a term left out).
+    a wrong coefficient (a factor 2 missing, a sign, a term left out). With ``expanded``
+    (the exercise asks for the expansion), the right values computed directly from the
+    residuals ``b + w x_i - y_i`` are rejected: ``b`` and ``w`` must meet the data only
+    through its means.
     """
     _require_answer(mse_fn, name)
     check_callable(mse_fn, "mse_fn")
@@ -1386,6 +1446,14 @@ def check_mse(mse_fn, *, name="your MSE"):
         describe=_describe_linreg,
         diagnose=lambda: _mse_terms_wrong(mse_fn, name),
     )
+    if expanded and _computes_directly(mse_fn):
+        raise CheckFailed(
+            f"{name} gives the right values, but computes the MSE directly, from the "
+            "residuals b + w x_i - y_i of every data point: that is not the expansion. "
+            "Write it as a quadratic in b and w whose coefficients are the five means "
+            "mean(x), mean(x**2), mean(y), mean(x*y), mean(y**2), so that b and w meet "
+            "the data only through them."
+        )
     return _passed(f"{name} matches the mean squared error on {n} data sets.")
 
 
