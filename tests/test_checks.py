@@ -357,6 +357,25 @@ def test_check_batches_notes_unshuffled(capsys):
     assert "original order" in capsys.readouterr().out
 
 
+def test_check_batches_rejects_unshuffled_when_the_task_shuffles():
+    in_order = [np.arange(0, 5), np.arange(5, 10)]
+    fails_with("not shuffled", checks.check_batches, in_order, 10, 5, shuffled=True)
+    perm = np.random.default_rng(0).permutation(10)
+    assert checks.check_batches([perm[:5], perm[5:]], 10, 5, shuffled=True)
+
+
+def test_check_value_count_says_what_a_fractional_count_means():
+    message = fails_with(
+        "ceil(N/B) batches",
+        checks.check_value,
+        {7: 80 / 7},
+        {7: 12},
+        count="an epoch needs ceil(N/B) batches, the last one smaller",
+    )
+    assert "first whole step" not in message
+    fails_with("first whole step", checks.check_value, 11.4, 12, count=True)
+
+
 def momentum_ok(p, v, g, lr, mu):
     v = mu * v + g
     return p - lr * v, v
@@ -1035,3 +1054,72 @@ def test_a_cell_with_several_check_lines_reports_every_answer_before_failing():
     exec(compile(ok, "<cell>", "exec"), {})
     one = "check_value(0.3, 0.25)"
     assert ast.dump(checks._EveryCheckLine().visit(ast.parse(one))) == ast.dump(ast.parse(one))
+
+
+def test_check_learning_rate_bound_names_a_diagonal_entry():
+    hessian = np.array([[2.0, 2.0], [2.0, 10.0]])
+    fails_with("diagonal entry", checks.check_learning_rate_bound, 0.2, hessian)
+    assert checks.check_learning_rate_bound(2 / (6 + np.sqrt(20)), hessian)
+
+
+def test_check_best_choice_rejects_a_string_for_a_number():
+    def score(gamma):
+        return abs(gamma - 0.98)
+
+    message = fails_with("is a str", checks.check_best_choice, "0.98", [0.95, 0.98], score)
+    assert "'0.98'" in message
+    assert checks.check_best_choice(0.98, [0.95, 0.98], score)
+    assert checks.check_best_choice("b", ["a", "b"], lambda c: c != "b")
+
+
+def test_check_steps_whole_requires_a_whole_prediction():
+    hessian = np.diag([1.0, 100.0])
+    lr = 2 / 101
+    exact = np.log(1e6) / np.log(101 / 99)
+    fails_with(
+        "not a whole number",
+        checks.check_steps, exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True,
+    )
+    assert checks.check_steps(
+        int(np.ceil(exact)), hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True
+    )
+    assert checks.check_steps(exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05)
+    fails_with(
+        "twice",
+        checks.check_steps, 2 * exact, hessian=hessian, lr=lr, shrink=1e6, rtol=0.05, whole=True,
+    )
+
+
+def test_check_standardize_names_an_answer_that_changes_its_inputs():
+    def in_place(X_train, X):
+        X -= X_train.mean(axis=0)
+        X /= X_train.std(axis=0)
+        return X
+
+    fails_with("in place", checks.check_standardize, in_place)
+
+
+def test_check_mse_expanded_rejects_the_direct_mse():
+    def direct(b, w, x, y):
+        return np.mean((b + w * x - y) ** 2)
+
+    def expanded(b, w, x, y):
+        mx, mxx, my, mxy, myy = (np.mean(v) for v in (x, x**2, y, x * y, y**2))
+        return b**2 + 2 * b * w * mx + w**2 * mxx - 2 * b * my - 2 * w * mxy + myy
+
+    assert checks.check_mse(direct)  # as the plain MSE it is right
+    fails_with("computes the MSE directly", checks.check_mse, direct, expanded=True)
+    fails_with(
+        "computes the MSE directly",
+        checks.check_mse,
+        lambda b, w, x, y: ((b + w * x - y) ** 2).mean(),
+        expanded=True,
+    )
+    assert checks.check_mse(expanded, expanded=True)
+    assert checks.check_mse(
+        lambda b, w, x, y: (
+            b * b + 2 * b * w * x.mean() + w * w * np.dot(x, x) / len(x)
+            - 2 * b * y.mean() - 2 * w * np.dot(x, y) / len(x) + np.dot(y, y) / len(y)
+        ),
+        expanded=True,
+    )

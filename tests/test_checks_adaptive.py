@@ -74,6 +74,27 @@ def test_rmsprop_step_right_answer_passes(capsys):
             ),
             "uphill",
         ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / np.sqrt(b * a + (1 - b) * g**2),
+                b * a + (1 - b) * g**2,
+            ),
+            "eps is left out",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt((b * a + (1 - b) * g**2) / (1 - b)) + e),
+                b * a + (1 - b) * g**2,
+            ),
+            "the step divides mean_sq by 1 - beta2, a bias correction",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt((b * a + (1 - b) * g**2) / (1 - b)) + e),
+                (b * a + (1 - b) * g**2) / (1 - b),
+            ),
+            "the new mean_sq is divided by 1 - beta2, a bias correction",
+        ),
     ],
 )
 def test_rmsprop_step_mistakes_are_named(wrong, match):
@@ -106,6 +127,23 @@ def test_rmsprop_step_does_not_see_its_inputs_changed_in_place():
     assert ca.check_rmsprop_step(in_place)
 
 
+def test_rmsprop_step_in_torch():
+    torch = pytest.importorskip("torch")
+
+    def on_tensors(p, a, g, lr, b, e):
+        p, a, g = (torch.as_tensor(v) for v in (p, a, g))
+        a = b * a + (1 - b) * g**2
+        return p - lr * g / (torch.sqrt(a) + e), a
+
+    assert ca.check_rmsprop_step(on_tensors)  # lr, beta2, eps reach it as floats
+
+    def torch_sqrt_on_arrays(p, a, g, lr, b, e):
+        a = b * a + (1 - b) * g**2
+        return p - lr * g / (torch.sqrt(a) + e), a
+
+    fails_with(ca.check_rmsprop_step, torch_sqrt_on_arrays, match="numpy's functions")
+
+
 def test_rmsprop_step_placeholder_and_bad_input(capsys):
     not_answered(ca.check_rmsprop_step, unwritten, capsys=capsys)
     not_answered(ca.check_rmsprop_step, todo("the hint"), capsys=capsys)
@@ -133,6 +171,8 @@ def test_bias_factor_right_answer_passes():
         ((1 - 0.9**11) / np.sqrt(1 - 0.999**11), "step 11, one step late"),
         ((1 - 0.9**9) / np.sqrt(1 - 0.999**9), "step 9, one step early"),
         (1.0, "with bias correction on both sides"),
+        (6.6, "PEAK"),  # the peak as the text prints it
+        (float(ca.bias_factor(12)), "PEAK"),
     ],
 )
 def test_bias_factor_mistakes_are_named(wrong, match):

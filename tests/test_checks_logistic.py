@@ -174,6 +174,7 @@ def test_safe_rate_placeholder_and_bad_input(features, capsys):
 
 def test_right_penalty_passes():
     assert check_l2_for_C(1 / (0.1 * 426), C=0.1, num_samples=426)
+    assert check_l2_for_C(1 / 426, C=1, num_samples=426)  # 1/N is right for C = 1
 
 
 @pytest.mark.parametrize(
@@ -186,6 +187,7 @@ def test_right_penalty_passes():
         (0.1, "C is not the penalty"),
         (0.5, "too large"),
         (1 / (0.1 * 569), "M = 569 examples"),  # all the tumours, not the training part
+        (1 / 426, "C is missing"),  # the chapter's 1/N reused, not 1/(C M) with M = 4260
         (1 / (0.1 * 300), "too large"),  # fewer examples than N: no story, no count named
     ],
 )

@@ -440,8 +440,11 @@ def _looks_typed(value: float) -> bool:
     )
 
 
-def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: float) -> str:
+def _reason(got: float, expected: float, *, whole, rtol: float, atol: float) -> str:
     """Why one number differs from the right one, without saying the right one.
+
+    ``whole``: the answer is a count; a string says what to say of a count that is not
+    whole but rounds up to the right one (by default: the first whole step, round up).
 
     An answer within :data:`ROUNDED` (1 %) of it, not a count, with few significant
     digits (:func:`_looks_typed`: ``0.333`` for 1/3) looks rounded: the message asks for
@@ -454,6 +457,8 @@ def _reason(got: float, expected: float, *, whole: bool, rtol: float, atol: floa
 
     if whole and np.isfinite(got) and got != round(got):
         if math.ceil(got) == expected:
+            if isinstance(whole, str):
+                return f"not a whole number: {whole}"
             return (
                 "not a whole number: the count is the first whole step at which it holds (round up)"
             )
@@ -764,8 +769,10 @@ def check_value(
         Tolerances, as in :func:`numpy.allclose`.
     hints : dict, optional
         Maps a wrong value to an explanation, e.g. ``{1.0: "that rate bounces forever"}``.
-    count : bool
+    count : bool or str
         The answer is a count: whole numbers (adds "one too few", "not a whole number").
+        A string is what to say of an answer that is not whole and rounds up to the right
+        count (by default: the count is the first whole step at which it holds).
     names : sequence of str, optional
         The components' names, for the messages about an array.
     close : str, optional
@@ -839,6 +846,7 @@ def check_steps(
     method=None,
     shrink=None,
     rtol=0.0,
+    whole=False,
     names=None,
     name="your number of steps",
 ):
@@ -853,7 +861,9 @@ def check_steps(
     ``method`` at its best tuning: ``"gradient descent"`` at its best fixed rate,
     ``(kappa - 1) / (kappa + 1)``, or ``"heavy ball"`` with Polyak's rate and momentum,
     ``(sqrt(kappa) - 1) / (sqrt(kappa) + 1)``. With ``rtol > 0`` the answer is an estimate
-    and need not be whole. ``names`` label the counts of a sequence.
+    and need not be whole, unless ``whole``: a prediction from rounded numbers (within
+    ``rtol``) that must still be a whole number of steps, rounded up. ``names`` label the
+    counts of a sequence.
 
     Recognises: one step too few or too many (rounded down instead of up, counted from
     1 instead of 0), not a whole number, twice or half the count, too many, too few.
@@ -904,6 +914,12 @@ def check_steps(
     )
     if problem:
         raise CheckFailed(problem)
+    if whole and not _is_whole(got):
+        raise CheckFailed(
+            f"{name} = {_fmt(got)} is not a whole number: a number of steps is whole. "
+            "Round the formula's value up (np.ceil): the first whole step after which "
+            "the error has shrunk enough."
+        )
     return _passed(f"{name} = {_fmt(got)}.")
 
 
@@ -1347,8 +1363,65 @@ def _mse_terms_wrong(mse_fn, name):
     return f"{name} is not right: {'; '.join(parts)}. The other terms of the expansion are right."
 
 
+class _Traced(np.ndarray):
+    """An array that notes whether a parameter (``b``, ``w``) meets the data elementwise.
+
+    For :func:`check_mse` with ``expanded``: the parameters and the data are marked; a
+    ufunc that combines a parameter with an unreduced data array (``b + w * x``) sets
+    ``log["direct"]``; a reduction of the data (``np.mean(x * y)``) is a summary, unmarked.
+    """
+
+    kind = None
+    log = None
+
+    def __array_finalize__(self, obj):
+        self.kind = getattr(obj, "kind", None)
+        self.log = getattr(obj, "log", None)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        kinds = [(getattr(i, "kind", None), np.size(i)) for i in inputs]
+        log = next((i.log for i in inputs if isinstance(i, _Traced)), None)
+        raw = [np.asarray(i) if isinstance(i, _Traced) else i for i in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                np.asarray(o) if isinstance(o, _Traced) else o for o in kwargs["out"]
+            )
+        result = getattr(ufunc, method)(*raw, **kwargs)
+        param = any(k == "param" for k, _ in kinds)
+        if method == "__call__":
+            if param and any(k == "data" and size > 1 for k, size in kinds) and log is not None:
+                log["direct"] = True
+            kind = "param" if param else "data" if any(k == "data" for k, _ in kinds) else None
+        else:  # a reduction of the data is one of its summaries
+            kind = "param" if param else None
+        if isinstance(result, tuple) or result is None:
+            return result
+        traced = np.asarray(result).view(_Traced)
+        traced.kind, traced.log = kind, log
+        return traced
+
+
+def _computes_directly(mse_fn) -> bool:
+    """Whether ``mse_fn(b, w, x, y)`` combines ``b`` or ``w`` with the data points one by
+    one (the residuals ``b + w x_i - y_i``), rather than with summaries of the data."""
+    log = {"direct": False}
+
+    def traced(value, kind):
+        arr = np.asarray(value, dtype=float).view(_Traced)
+        arr.kind, arr.log = kind, log
+        return arr
+
+    x = np.array([0.5, -1.0, 2.0, 3.5, 1.25])
+    y = 1.0 - 0.5 * x + np.array([0.1, -0.2, 0.05, 0.0, 0.3])
+    try:
+        mse_fn(traced(0.3, "param"), traced(-0.7, "param"), traced(x, "data"), traced(y, "data"))
+    except Exception:  # the value check has passed; an answer this probe upsets is let be
+        return False
+    return log["direct"]
+
+
 @_self_check
-def check_mse(mse_fn, *, name="your MSE"):
+def check_mse(mse_fn, *, expanded=False, name="your MSE"):
     """Check a learner's mean squared error ``mse_fn(b, w, x, y)`` of the line ``b + w x``.
 
     Introduced for chapter 3's exercises. Recognises: summing instead of averaging (forgot
@@ -1356,7 +1429,10 @@ def check_mse(mse_fn, *, name="your MSE"):
     and in the expansion as a quadratic in ``(b, w)``: the term ``mean(y**2)`` missing,
     the cross terms without their factor 2, ``mean(x)**2`` for ``mean(x**2)``, the wrong
     sign on the terms with ``y``; and which terms are wrong when one to three of them have
-    a wrong coefficient (a factor 2 missing, a sign, a term left out).
+    a wrong coefficient (a factor 2 missing, a sign, a term left out). With ``expanded``
+    (the exercise asks for the expansion), the right values computed directly from the
+    residuals ``b + w x_i - y_i`` are rejected: ``b`` and ``w`` must meet the data only
+    through its means.
     """
     _require_answer(mse_fn, name)
     check_callable(mse_fn, "mse_fn")
@@ -1370,6 +1446,14 @@ def check_mse(mse_fn, *, name="your MSE"):
         describe=_describe_linreg,
         diagnose=lambda: _mse_terms_wrong(mse_fn, name),
     )
+    if expanded and _computes_directly(mse_fn):
+        raise CheckFailed(
+            f"{name} gives the right values, but computes the MSE directly, from the "
+            "residuals b + w x_i - y_i of every data point: that is not the expansion. "
+            "Write it as a quadratic in b and w whose coefficients are the five means "
+            "mean(x), mean(x**2), mean(y), mean(x*y), mean(y**2), so that b and w meet "
+            "the data only through them."
+        )
     return _passed(f"{name} matches the mean squared error on {n} data sets.")
 
 
@@ -1587,7 +1671,8 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     quadratic loss with Hessian ``H``, gradient descent converges exactly when
     ``lr < 2 / lambda_max(H)``; the answer is that bound. Recognises: 1/lambda_max (the
     best rate for the steepest direction), lambda_max/2 (upside down), 2/lambda_min and
-    1/lambda_min (the smallest curvature), the wrong sign. Messages speak of second
+    1/lambda_min (the smallest curvature), 2 over a diagonal entry of a non-diagonal
+    Hessian (a curvature along one axis), the wrong sign. Messages speak of second
     derivatives for a number or a diagonal Hessian, of eigenvalues otherwise.
 
     Parameters
@@ -1624,6 +1709,16 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
                 f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}.",
             ),
         ]
+    h = np.atleast_2d(np.asarray(hessian, dtype=float))
+    if h.shape[0] > 1 and not np.allclose(h, np.diag(np.diag(h))):
+        for entry in sorted(set(np.diag(h).tolist()), reverse=True):
+            if entry > 0:
+                hints.append((
+                    2 / entry,
+                    f"that is 2 over a diagonal entry of H ({_fmt(entry)}), the curvature "
+                    "along one axis. The bound is 2 over the largest EIGENVALUE, which "
+                    "differs from the diagonal entries unless H is diagonal.",
+                ))
     # a hint equal to the answer would mark it wrong; on a tie the first listed wins
     hints = dict(reversed([(v, m) for v, m in hints if not np.isclose(v, 2 / lmax)]))
     return check_value.__wrapped__(lr, 2 / lmax, name=name, rtol=1e-4, atol=0, hints=hints)
@@ -1712,11 +1807,19 @@ def check_best_choice(
 
     Introduced for chapter 4's exercises. ``score(candidate)`` runs the experiment for one
     candidate; the best has the lowest score (the highest with
-    ``lower_is_better=False``). Recognises: a value that is not a candidate, the worst
-    candidate, a candidate that is not the best (with its own score).
+    ``lower_is_better=False``). Recognises: a value that is not a candidate, a string for
+    a number candidate ("0.98"), the worst candidate, a candidate that is not the best
+    (with its own score).
     """
     _require_answer(answer, name)
     candidates = list(candidates)
+    if isinstance(answer, (str, bytes)) and not any(
+        isinstance(c, (str, bytes)) for c in candidates
+    ):
+        raise CheckFailed(
+            f"{name} is a {type(answer).__name__} ({answer!r:.80}); the answer is one of the "
+            f"candidates {candidates}, a number (expected numbers): leave out the quotes."
+        )
 
     def same(a, b):
         try:
@@ -1896,7 +1999,8 @@ def check_standardize(standardize, *, name="your standardization"):
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
     statistics taken from ``X`` instead of the training set (each set scaled its own way),
     forgot to subtract the mean, centred but not scaled, divided by the variance, the sample
-    standard deviation (``ddof=1``), statistics over the wrong axis.
+    standard deviation (``ddof=1``), statistics over the wrong axis, an answer that
+    changes its inputs in place.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -1941,6 +2045,18 @@ def check_standardize(standardize, *, name="your standardization"):
             "(axis=0).",
         ),
     ]
+    for X_train, X in cases:  # on copies: an answer that changes its inputs is told so
+        given = {"X_train": X_train, "X": X}
+        copies = {k: v.copy() for k, v in given.items()}
+        _call(standardize, (copies["X_train"], copies["X"]), name)
+        changed = [k for k in given if not np.array_equal(copies[k], given[k])]
+        if changed:
+            raise CheckFailed(
+                f"{name} changes its input {' and '.join(changed)} in place (X -= ..., "
+                "X /= ...): the caller's data are overwritten, so scaling the same set "
+                "twice, or using it afterwards, goes wrong. Compute a new array "
+                "instead: return (X - mean) / std."
+            )
     n = _run_cases(
         standardize,
         cases,
@@ -2093,7 +2209,9 @@ def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
 
 
 @_self_check
-def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-batches"):
+def check_batches(
+    batches, n, batch_size, *, drop_last=False, shuffled=False, name="your mini-batches"
+):
     """Check the mini-batches of one epoch: index arrays that cover ``0..n-1`` once each.
 
     Introduced for chapter 6's exercises. ``batches`` is a sequence of integer index arrays
@@ -2101,7 +2219,7 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
     ``batch_size`` indices except possibly the last, smaller one (left out when
     ``drop_last``). Recognises: examples used twice (sampling with replacement), the last
     batch left out, indices out of range, wrong batch sizes, non-integer indices; notes an
-    unshuffled order.
+    unshuffled order, or, with ``shuffled`` (the task asks for a shuffled epoch), rejects it.
     """
     _require_answer(batches, name)
     n = int(n)
@@ -2140,6 +2258,12 @@ def check_batches(batches, n, batch_size, *, drop_last=False, name="your mini-ba
             f"they are not right."
         )
     if np.array_equal(seen, np.arange(seen.size)) and len(batches) > 1:
+        if shuffled:
+            raise CheckFailed(
+                f"{name} visit the examples in their original order (0, 1, 2, ...): they are "
+                "not shuffled. The task cuts one shuffled epoch: permute the indices first "
+                "(np.random.default_rng(0).permutation(n)), then cut them into slices."
+            )
         print(
             f"Note: {name} visit the examples in their original order. Stochastic gradient descent "
             "usually shuffles them each epoch."

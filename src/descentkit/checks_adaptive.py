@@ -58,9 +58,11 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
     :class:`descentkit.rules.RMSProp` (torch's convention: ``eps`` added after the square
     root). Recognises: no square root; the step taken with the old ``mean_sq``;
     ``(1 - beta2)`` left off the new squared gradient; the weights ``beta2`` and
-    ``1 - beta2`` swapped; ``eps`` inside the square root; a running sum (AdaGrad) instead
-    of an average; the step added instead of subtracted; otherwise, whether the new
-    ``mean_sq`` or the new params are wrong, and for which inputs; no pair returned.
+    ``1 - beta2`` swapped; ``eps`` inside the square root or left out; a bias correction
+    by ``1 - beta2`` (of the step, or of the stored ``mean_sq``); a running sum (AdaGrad)
+    instead of an average; the step added instead of subtracted; torch functions given
+    numpy arrays; otherwise, whether the new ``mean_sq`` or the new params are wrong, and
+    for which inputs; no pair returned.
     """
     _require_answer(rmsprop_step, name)
     check_callable(rmsprop_step, "rmsprop_step")
@@ -106,6 +108,29 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
             "eps goes outside the square root, as in torch.optim.RMSprop: sqrt(mean_sq) + eps.",
         ),
         (
+            lambda p, a, g, lr, b, e: (p - lr * g / np.sqrt(average(a, g, b)), average(a, g, b)),
+            "eps is left out: add it after the square root, sqrt(mean_sq) + eps (it keeps "
+            "the division safe where mean_sq is 0).",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt(average(a, g, b) / (1 - b)) + e),
+                average(a, g, b),
+            ),
+            "the step divides mean_sq by 1 - beta2, a bias correction. RMSProp (like "
+            "torch.optim.RMSprop) has none: step with sqrt(mean_sq) + eps itself. It is "
+            "Adam that corrects, by 1 - beta2**t with the step count t.",
+        ),
+        (
+            lambda p, a, g, lr, b, e: (
+                p - lr * g / (np.sqrt(average(a, g, b) / (1 - b)) + e),
+                average(a, g, b) / (1 - b),
+            ),
+            "the new mean_sq is divided by 1 - beta2, a bias correction. RMSProp (like "
+            "torch.optim.RMSprop) has none, and a corrected value must never be stored "
+            "as the running average: return beta2 * mean_sq + (1 - beta2) * grad**2.",
+        ),
+        (
             lambda p, a, g, lr, b, e: (p - lr * g / (np.sqrt(a + g * g) + e), a + g * g),
             "that is AdaGrad's running sum; RMSProp keeps a weighted average of the squares.",
         ),
@@ -117,7 +142,25 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
             "the step goes uphill: subtract it from the parameters.",
         ),
     ]
-    got = [_pair(_call(rmsprop_step, [np.copy(c) for c in case], name), name) for case in cases]
+
+    def run(case):
+        # arrays copied, lr, beta2 and eps as plain floats (a 0-d array times a torch
+        # tensor is a TypeError); a torch function given numpy arrays is told so
+        args = [np.copy(c) if isinstance(c, np.ndarray) else float(c) for c in case]
+        try:
+            return _pair(_call(rmsprop_step, args, name), name)
+        except CheckFailed as exc:
+            cause = exc.__cause__
+            if isinstance(cause, TypeError) and "Tensor" in str(cause):
+                raise CheckFailed(
+                    f"{name} raised TypeError: {cause}. It is called with numpy arrays "
+                    "(params, mean_sq, grad) and floats, as descend passes them: use "
+                    "numpy's functions (np.sqrt), or turn the arrays into tensors first "
+                    "(torch.as_tensor)."
+                ) from cause
+            raise
+
+    got = [run(case) for case in cases]
     expected = [reference(*case) for case in cases]
 
     def same(pairs_a, pairs_b):
@@ -164,7 +207,8 @@ def check_bias_factor(factor_10, *, name="factor_10"):
     Introduced in chapter 8, exercise 2: constant gradient, ``beta1 = 0.9``,
     ``beta2 = 0.999``, ``eps`` negligible. Recognises: the inverse; the second correction
     without its square root; step 1's factor; step 9's or step 11's (one step off); the
-    corrected step itself (1); otherwise,
+    corrected step itself (1); the peak over all steps, quoted in the text (6.6 at
+    step 12); otherwise,
     whether the number is too large or too small.
     """
     _require_answer(factor_10, name)
@@ -193,6 +237,18 @@ def check_bias_factor(factor_10, *, name="factor_10"):
             "step with the corrected one.",
         ),
     ]
+    steps = np.arange(1, 1001)
+    peak_t = int(steps[np.argmax(bias_factor(steps))])
+    peak = float(bias_factor(peak_t))
+    at_peak = (
+        f"that is the PEAK of the factor, quoted in the text (the largest over all steps, "
+        f"at step {peak_t}); the question asks for step 10, just before it: work it out "
+        "from m_10 and n_10."
+    )
+    mistakes.append((peak, at_peak))
+    value = _number(factor_10, name)
+    if value == round(value, 1) == round(peak, 1):  # the text's "6.6", as printed
+        raise CheckFailed(f"{name} = {value:g} is not right: {at_peak}")
     value = _judge_number(factor_10, expected, mistakes, name=name, rtol=1e-4)
     return _passed(
         f"{name} = {value:.4g}: without bias correction, Adam's step 10 is that many "

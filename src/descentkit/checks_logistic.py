@@ -292,7 +292,8 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
     Introduced for chapter 9's exercises. scikit-learn minimises
     ``1/2 ||w||^2 + C * sum_i CE_i``; dividing by ``C N`` gives the course's
     ``mean_i CE_i + l2 / 2 ||w||^2`` with ``l2 = 1 / (C N)``, so both have the same
-    minimiser. Recognises ``1 / C`` (forgot the N), ``C / N``, ``C N``, ``C``, ``N / C``
+    minimiser. Recognises ``1 / C`` (forgot the N), ``1 / N`` (forgot C: the penalty
+    for the default C = 1), ``C / N``, ``C N``, ``C``, ``N / C``
     and ``1 / (2 C N)`` or ``2 / (C N)`` (the 1/2 counted twice or lost), ``1 / (C M)``
     with more examples ``M`` than ``N`` (all the data instead of the training part);
     otherwise, too large or too small.
@@ -306,6 +307,11 @@ def check_l2_for_C(l2, C, num_samples, *, name="your l2"):
             1 / C,
             "that is 1/C: the N is missing. scikit-learn SUMS the losses of the "
             "examples, the course's loss is their MEAN: divide by N too.",
+        ),
+        (
+            1 / N,
+            f"that is 1/N, the chapter's penalty for the default C = 1: C is missing. "
+            f"scikit-learn's C = {C:g} multiplies the sum of the losses; divide by C N.",
         ),
         (C / N, "C is upside down: a larger C means a WEAKER penalty in scikit-learn."),
         (C * N, "upside down: divide, C N is in the denominator."),
