@@ -48,12 +48,17 @@
     const b2 = DK.slider({label: "Adam's \u03b2\u2082 =", values: d.beta2s, value: state.beta2, format: fmt, name: "beta2"});
     const al = DK.slider({label: "RMSProp's \u03b1 (its \u03b2\u2082) =", values: d.beta2s, value: state.alpha, format: fmt, name: "alpha"});
     const bias = DK.toggle({label: "Adam's bias correction", checked: state.bias});
+    // the path takes the method's colour in the chapter's figures (GD C3 and AdaGrad C1
+    // as in figure 8.2, RMSProp C9 and Adam C4 as in the race); in the distance plot
+    // the rotated valley is dashed
+    const CLS = {gd: 0, adagrad: 1, rmsprop: 9, adam: 4};
+    const keys = SHAPES.map((_, i) => h("span", {class: `dk-key${i ? " dk-key-dash" : ""}`}));
     const cells = SHAPES.map(() => ({kd: h("td", {"data-dk-out": "kappa_diag"}), needed: h("td", {"data-dk-out": "needed"}),
                                       end: h("td", {"data-dk-out": "end"})}));
     const table = h("table", {class: "dk-table"},
       h("thead", {}, h("tr", {}, h("th", {scope: "col"}, "valley"), h("th", {scope: "col"}, "\u03ba after the best diagonal scaling"),
         h("th", {scope: "col"}, `within ${DK.sig(d.tol)} of the minimum for good from step`), h("th", {scope: "col"}, "distance at the end"))),
-      h("tbody", {}, SHAPES.map(([, name], i) => h("tr", {}, h("th", {scope: "row"}, h("span", {class: `dk-key dk-key-${1 - i}`}), name),
+      h("tbody", {}, SHAPES.map(([, name], i) => h("tr", {}, h("th", {scope: "row"}, keys[i], name),
         cells[i].kd, cells[i].needed, cells[i].end))));
     const [w0, w1] = d.window;
     const maps = SHAPES.map(() => new DK.Plot({x: {domain: [w0, w1], label: "\u03b8\u2081"}, y: {domain: [w0, w1], label: "\u03b8\u2082"},
@@ -108,10 +113,12 @@
       al.input.disabled = state.method !== "rmsprop";
       bias.input.disabled = state.method !== "adam";
       SHAPES.forEach(([shape, name], i) => {
-        const r = runs[i], c = cells[i];
+        const r = runs[i], c = cells[i], k = CLS[state.method];
+        keys[i].className = `dk-key dk-key-${k}${i ? " dk-key-dash" : ""}`;
         c.kd.textContent = `${DK.sig(P[shape].kappa_diag, 4)} (\u03ba = ${DK.sig(P[shape].kappa, 4)})`;
         c.needed.textContent = neededText(r, d.budget);
-        c.end.textContent = DK.sig(r.error[r.error.length - 1], 3);
+        const e = r.error[r.error.length - 1];
+        c.end.textContent = e < 1e-15 ? "below 10\u207b\u00b9\u2075 (rounding)" : DK.sig(e, 3);
         const map = maps[i], H = P[shape].hessian;
         map.layout();
         map.heat((u, v) => Math.log10(0.5 * (H[0][0] * u * u + 2 * H[0][1] * u * v + H[1][1] * v * v) + 1e-3),
@@ -119,8 +126,8 @@
         map.axes();
         const pts = r.params.slice(0, d.shown_steps + 1);
         map.line(pts, "dk-halo");
-        map.line(pts, `dk-s${1 - i}`);
-        map.dots(pts, `dk-d${1 - i} dk-small`, 2);
+        map.line(pts, `dk-s${k}`);
+        map.dots(pts, `dk-d${k} dk-small`, 2);
         map.marker(d.starts[shape][0], d.starts[shape][1], "start", "start");
         map.marker(0, 0, "min", "minimum");
         map.text(w0, w1, name, "dk-heat-label", "start", 6, 16);
@@ -130,7 +137,7 @@
       curves.layout();
       curves.axes();
       curves.line([[1, d.tol], [d.budget, d.tol]], "dk-guide");
-      runs.forEach((r, i) => curves.line(r.error.map((v, t) => [t, Math.max(v, 1e-300)]).slice(1), `dk-s${1 - i}`));
+      runs.forEach((r, i) => curves.line(r.error.map((v, t) => [t, Math.max(v, 1e-300)]).slice(1), `dk-s${CLS[state.method]}${i ? " dk-dash" : ""}`));
       const said = SHAPES.map(([, name], i) => `${name} ${cells[i].needed.textContent}`).join(", ");
       curves.svg.setAttribute("aria-label", `Distance to the minimum against the step, both on log scales, on both valleys, over ${DK.int(d.budget)} steps. Steps needed: ${said}.`);
       const setting = state.method === "adam" ? `, beta1 ${fmt(state.beta1)}, beta2 ${fmt(state.beta2)}${state.bias ? "" : ", no bias correction"}`

@@ -65,7 +65,7 @@
     const readout = h("dl", {class: "dk-readout dk-grid"},
       item("lr", "learning rate \u03b7"), item("safe", "safe rate 2/\u03bb_max(H(0)) (8/\u03bb_max(X\u0303\u1d40X\u0303/N))"),
       item("local", "local limit 2/S(\u03b8*)"), item("excess", `excess loss after ${DK.int(d.num_steps)} steps`),
-      item("rises", "steps at which the loss rose"), item("dist", "distance \u2016\u03b8\u209c \u2212 \u03b8*\u2016"), item("acc", "validation accuracy (at the minimum)"), item("verdict", "verdict"));
+      item("rises", "steps at which the loss rose"), item("dist", "distance \u2016\u03b8\u209c \u2212 \u03b8*\u2016"), item("acc", "validation accuracy"), item("verdict", "verdict"));
     const curve = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [1e-16, 10], log: true, label: "L(\u03b8\u209c) \u2212 L(\u03b8*)"}, aspect: 0.75, maxHeight: 340});
     const accPlot = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [0.3, 1], label: "validation accuracy"}, aspect: 0.75, maxHeight: 340});
     const live = DK.live();
@@ -112,7 +112,7 @@
       out.rises.textContent = `${DK.int(run.rises)} of ${DK.int(n)}`;
       out.dist.textContent = `${DK.sig(run.dist[0], 3)} at the start, ${DK.sig(run.dist[run.closest], 3)} at its closest (step ${DK.int(run.closest)}), ` +
                              `${DK.sig(run.dist[n], 3)} at the end`;
-      out.acc.textContent = `${DK.fixed(100 * run.acc[n], 1)}% (${DK.fixed(100 * s.val_acc_star, 1)}%)`;
+      out.acc.textContent = `${DK.fixed(100 * run.acc[n], 1)}% after step ${DK.int(n)}; ${DK.fixed(100 * s.val_acc_star, 1)}% at \u03b8*`;
       out.verdict.textContent = run.verdict;
 
       strip.layout();
@@ -134,7 +134,7 @@
       accPlot.axes();
       accPlot.line([[0, s.val_acc_star], [d.num_steps, s.val_acc_star]], "dk-guide");
       accPlot.line(run.acc.map((v, t) => [t, v]), "dk-path");
-      accPlot.svg.setAttribute("aria-label", `Validation accuracy against the step: ${out.acc.textContent} after ${DK.int(n)} steps (at the minimum in brackets).`);
+      accPlot.svg.setAttribute("aria-label", `Validation accuracy against the step: ${out.acc.textContent}.`);
       live.set(`${state.standardize ? "Standardized" : "Raw"} features, ${DK.sig(state.rate, 4)} times the safe rate: excess loss ${out.excess.textContent}, ` +
                `the loss rose at ${out.rises.textContent} steps, validation accuracy ${DK.fixed(100 * run.acc[n], 1)}%; ${run.verdict}.`);
     }
