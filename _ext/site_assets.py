@@ -40,7 +40,9 @@ Little to load (page weight and Lighthouse):
   stays at least ``MIN_PSNR`` (38 dB: the eye sees no difference), and as it is otherwise.
   (The animation's frames are palette PNGs already.) Every
   figure gets its ``width`` and ``height`` (no layout shift) and ``loading="lazy"``
-  ``decoding="async"`` (figures load as the reader scrolls to them).
+  ``decoding="async"`` (figures load as the reader scrolls to them), and becomes a link to
+  its own PNG: on a phone the figure is shrunk to the column, a tap opens it alone at its
+  full size, where the reader can zoom into it.
 
 - **No layout of the whole page at load**: pydata-sphinx-theme's script reads the scroll
   size of every ``<pre>`` and cell output as soon as the page is parsed (and after every
@@ -418,6 +420,28 @@ def _sized_lazy_img(match, page: Path) -> str:
     return f"<img {attributes}{extra} />"
 
 
+FIGURE_IMG = re.compile(r'<img [^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*>')
+
+
+def zoomable_figures(html: str) -> str:
+    """Every figure image that is not in a link yet becomes a link to its own PNG.
+
+    A phone shows a 7-inch figure in a 343 px column; a tap opens the figure alone at
+    its full size, where the reader can zoom into it. A second pass changes nothing.
+    """
+
+    def link(match):
+        before = match.string[: match.start()]
+        if before.rfind("<a ") > before.rfind("</a>"):  # already inside a link
+            return match.group(0)
+        return (
+            f'<a class="dk-zoom" href="{match.group(1)}" '
+            f'title="Open the figure full size">{match.group(0)}</a>'
+        )
+
+    return FIGURE_IMG.sub(link, html)
+
+
 def _lighter_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -429,6 +453,7 @@ def _lighter_assets(app, exception):
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         sized = IMG_TAG.sub(lambda m, page=page: _sized_lazy_img(m, page), text)
+        sized = zoomable_figures(sized)
         if sized != text:
             page.write_text(sized, encoding="utf-8")
 

@@ -143,6 +143,18 @@ def test_figures_get_their_size_and_load_lazily(tmp_path):
     assert site_assets.IMG_TAG.sub(lambda m: site_assets._sized_lazy_img(m, page), out) == out
 
 
+def test_figures_open_full_size_on_a_tap():
+    html = (
+        '<figure><img alt="A" src="../_images/a.png" loading="lazy" /></figure>'
+        '<a href="x.html"><img alt="D" src="../_images/d.png" /></a>'
+        '<img alt="C" src="../_static/logo.png">'
+    )
+    out = site_assets.zoomable_figures(html)
+    links = re.findall(r'<a class="dk-zoom" href="([^"]+)"[^>]*><img alt="(\w)"', out)
+    assert links == [("../_images/a.png", "A")]  # not D (a link already), not the logo
+    assert site_assets.zoomable_figures(out) == out
+
+
 def test_animation_controls_get_accessible_names():
     """matplotlib's to_jshtml player: the frame slider gets a name, the repetition radios
     keep their labels and become a named radio group; a second pass changes nothing."""
