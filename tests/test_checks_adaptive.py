@@ -115,6 +115,12 @@ def test_rmsprop_step_other_failures_say_what_is_wrong():
         lambda p, a, g, lr, b, e: (p, rmsprop_right(p, a, g, lr, b, e)[1]),
         match="new params are wrong",
     )
+    message = fails_with(
+        ca.check_rmsprop_step,
+        lambda p, a, g, lr, b, e: rmsprop_right(p, a, g, lr, b, e)[::-1],
+        match="wrong order",
+    )
+    assert "mean_sq is wrong" not in message
 
 
 def test_rmsprop_step_does_not_see_its_inputs_changed_in_place():
@@ -238,6 +244,17 @@ def test_diagonal_kappa_p_h_p_mistake_is_caught_as_unscaled():
         secret=19.0,
     )
     assert "P^(1/2) H P^(1/2)" in message
+
+
+def test_diagonal_kappa_one_square_root_too_many_is_named():
+    # the chapter's diagonal_scaled(H, p) takes the square root of p itself
+    root = (1 / np.sqrt(np.diag(H_EX))) ** 0.5
+    wrong = condition_number(root[:, None] * H_EX * root[None, :])
+    np.testing.assert_allclose(wrong, 21.638, rtol=1e-4)
+    message = fails_with(
+        ca.check_diagonal_kappa, wrong, H_EX, match="already", secret=19.0
+    )
+    assert "diagonal_scaled" in message and "1 / np.diag(H)" in message
 
 
 def test_diagonal_kappa_scan_finds_nothing_better():

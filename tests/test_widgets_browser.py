@@ -789,6 +789,9 @@ def test_ch08_by_keyboard_and_mouse(tab):
     t.keys(f"#{wid} input[type=radio][value=adagrad]", "ArrowDown", "ArrowDown")   # Adam
     r = check_ch08(t)
     assert r["method"] == "adam"
+    # a new optimiser starts at its own default rate, the widget's data (Adam 0.05)
+    assert r["lr"] == dk.widgets.ADAPTIVE_LRS["adam"] == 0.05
+    assert 3 * r["runs"]["axes"]["needed"] < r["runs"]["rotated"]["needed"]
     t.keys(f"#{wid} input[name=lr]", "ArrowLeft", "ArrowLeft")
     t.keys(f"#{wid} input[name=beta1]", "End")                           # beta1 0.99
     t.keys(f"#{wid} input[name=beta2]", "Home")                          # beta2 0.9
@@ -804,6 +807,7 @@ def test_ch08_by_keyboard_and_mouse(tab):
     r = check_ch08(t)
     assert r["method"] == "gd"
     t.page.locator(f"#{wid}").get_by_text("RMSProp", exact=True).click()
+    assert t.results(wid)["lr"] == dk.widgets.ADAPTIVE_LRS["rmsprop"]
     t.page.locator(f"#{wid} label", has_text=re.compile("^10$")).click()
     t.click_slider(f"#{wid} input[name=lr]", 0.55)
     r = check_ch08(t)

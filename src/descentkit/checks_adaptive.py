@@ -62,7 +62,7 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
     by ``1 - beta2`` (of the step, or of the stored ``mean_sq``); a running sum (AdaGrad)
     instead of an average; the step added instead of subtracted; torch functions given
     numpy arrays; otherwise, whether the new ``mean_sq`` or the new params are wrong, and
-    for which inputs; no pair returned.
+    for which inputs; the two results returned in the wrong order; no pair returned.
     """
     _require_answer(rmsprop_step, name)
     check_callable(rmsprop_step, "rmsprop_step")
@@ -175,6 +175,12 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
     for wrong, why in mistakes:
         if same(got, [wrong(*case) for case in cases]):
             raise CheckFailed(f"{name} is not right: {why}")
+    if same([pair[::-1] for pair in got], expected):
+        raise CheckFailed(
+            f"{name} returns the right two arrays in the wrong order: return "
+            "(new_params, new_mean_sq), the parameters first, as the exercise asks "
+            "(your formulas are right)."
+        )
     for case, (gp, ga), (ep, ea) in zip(cases, got, expected, strict=True):
         if ga.shape != ea.shape or not np.allclose(ga, ea, rtol=1e-9, atol=1e-12):
             raise CheckFailed(
@@ -256,15 +262,17 @@ def check_bias_factor(factor_10, *, name="factor_10"):
     )
 
 
-def jacobi_scaled(H):
+def jacobi_scaled(H, power=1.0):
     """``P^(1/2) H P^(1/2)`` with ``P = diag(1 / H_ii)``: every diagonal entry becomes 1.
 
     Introduced in chapter 8. For a 2-by-2 positive definite ``H`` this diagonal scaling
     gives the smallest condition number any diagonal preconditioner can reach,
-    ``(1 + |rho|) / (1 - |rho|)`` with ``rho = H_12 / sqrt(H_11 H_22)``.
+    ``(1 + |rho|) / (1 - |rho|)`` with ``rho = H_12 / sqrt(H_11 H_22)``. With ``power``,
+    ``P = diag(H_ii ** -power)`` instead (``power=0.5``: a common slip, one over the
+    square root of the curvature as P itself).
     """
     H = check_hessian(H)
-    d = 1 / np.sqrt(np.diag(H))
+    d = np.diag(H) ** (-power / 2)
     return d[:, None] * H * d[None, :]
 
 
@@ -290,7 +298,9 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
     (which for a 2-by-2 matrix is also what ``P H P`` gives instead of
     ``P^(1/2) H P^(1/2)``); ``r`` without its square root, ``H_12 / (H_11 H_22)``; the
     correlation ``r`` itself instead of the condition number; the inverse; the ratio of
-    the diagonal entries; otherwise, too large or too small.
+    the diagonal entries; ``P = diag(1 / sqrt(H_ii))`` (one square root too many, as
+    ``diagonal_scaled(H, 1 / np.sqrt(np.diag(H)))`` gives); otherwise, too large or too
+    small.
     """
     _require_answer(kappa_diag, name)
     H = _two_by_two(hessian)
@@ -306,6 +316,13 @@ def check_diagonal_kappa(kappa_diag, hessian, *, name="kappa_diag"):
         (
             1 / expected,
             "a condition number is the largest eigenvalue over the smallest, so it is at least 1.",
+        ),
+        (
+            condition_number(jacobi_scaled(H, power=0.5)),
+            "that is P^(1/2) H P^(1/2) with P = diag(1 / sqrt(H_ii)), as "
+            "diagonal_scaled(H, 1 / np.sqrt(np.diag(H))) gives: diagonal_scaled already "
+            "takes the square root of p, so pass p = 1 / np.diag(H) (that is, "
+            "P = diag(1 / H_ii), and 1 / sqrt(H_ii) on each side).",
         ),
         (
             max(np.diag(H)) / min(np.diag(H)),

@@ -866,6 +866,12 @@ ADAPTIVE_METHODS = {
     "adam": "Adam",
 }
 
+#: each method's own default rate in the chapter 8 widget (the slider moves there when
+#: the optimiser changes): gradient descent's best fixed rate on the valleys, AdaGrad's
+#: and Adam's rates of the chapter's counts, and RMSProp's smallest rate of the grid
+#: (at a constant rate it ends in a 2-cycle at lr / sqrt(2) from the minimum)
+ADAPTIVE_LRS = {"gd": 0.5, "adagrad": 1.0, "rmsprop": 0.001, "adam": 0.05}
+
 
 def adaptive_rule(method, *, beta1=0.9, beta2=0.999, alpha=0.99, bias_correction=True):
     """The :mod:`descentkit.rules` rule the chapter-8 widget runs for these settings.
@@ -910,6 +916,7 @@ def adaptive_explorer(
     shown_steps=60,
     tol=1e-3,
     half_width=2.4,
+    lrs=None,
     widget_id="ch08-adaptive",
     page="book/08_adaptive",
 ) -> Widget:
@@ -931,6 +938,10 @@ def adaptive_explorer(
         ``{kappa: (H_rot, H_axes)}``, the chapter's ``valleys(kappa)`` for each kappa.
     start_axes, start_rot : array_like, shape (2,)
         The chapter's starts on the two valleys.
+    lrs : dict, optional
+        Each method's own default rate, the one the rate slider moves to when the
+        optimiser changes (the chapter's: gradient descent's best fixed rate 0.5,
+        AdaGrad 1, Adam 0.05, RMSProp the grid's smallest rate 0.001).
     """
     if not isinstance(valleys, dict) or not valleys:
         raise TypeError("valleys must be a dict {kappa: (H_rot, H_axes)}")
@@ -967,7 +978,11 @@ def adaptive_explorer(
                 "hi": float(np.log10(surface.max() + 1e-3)),
             }
         problems[str(k)] = one
-    rates = sorted(set(_nice_log_grid(1e-3, 2.0)) | {0.5, 1.0, _nice(lr)})
+    lrs = dict(ADAPTIVE_LRS if lrs is None else lrs)
+    if set(lrs) != set(ADAPTIVE_METHODS):
+        raise ValueError(f"lrs must give a rate for each of {sorted(ADAPTIVE_METHODS)}")
+    lrs = {k: check_positive(v, f"lrs[{k!r}]") for k, v in lrs.items()}
+    rates = sorted(set(_nice_log_grid(1e-3, 2.0)) | {0.5, 1.0, _nice(lr)} | set(lrs.values()))
     data = {
         "kappas": kappas,
         "kappa": kappa,
@@ -981,6 +996,7 @@ def adaptive_explorer(
         "alpha": check_finite_scalar(alpha, "alpha"),
         "bias_correction": bool(bias_correction),
         "rates": rates,
+        "lrs": lrs,
         "beta1s": [k / 20 for k in range(20)] + [0.99],
         "beta2s": [0.9, 0.95, 0.99, 0.995, 0.999, 0.9999],
         "eps": {"adagrad": AdaGrad().eps, "rmsprop": RMSProp().eps, "adam": Adam().eps},

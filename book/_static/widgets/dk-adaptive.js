@@ -72,7 +72,8 @@
                h("p", {class: "dk-help"}, `Maps: the first ${d.shown_steps} steps from the square to the star (0). Below: the distance over ` +
                  `the chapter's budget, ${DK.int(d.budget)} steps for every \u03ba, so that counts compare across \u03ba.`),
                live.el);
-    method.onChange((v) => { state.method = v; changed(true); });
+    // a new optimiser starts at its own default rate (d.lrs, from descentkit.widgets)
+    method.onChange((v) => { state.method = v; state.lr = d.lrs[v]; lr.set(state.lr); changed(true); });
     kappa.onChange((v) => { state.kappa = Number(v); changed(true); });
     lr.onChange((v) => { state.lr = v; changed(true); });
     b1.onChange((v) => { state.beta1 = v; changed(true); });
