@@ -11,9 +11,10 @@ plus ``$...$`` math, from what the build knows:
 - figure, section and exercise numbers, glossary anchors and citations come from the Sphinx
   environment of the build (``_build/.doctrees/environment.pickle``), and become links to
   the published site (``html.baseurl`` of ``_config.yml``);
-- admonitions become block quotes, exercises bold headings, a solution's prose a
-  ``<details>`` block (the student version has no solution prose), figure captions a
-  Markdown line under the figure's cell; cells hidden on the page are collapsed.
+- admonitions become block quotes, dropdowns ``<details>`` blocks, exercises bold
+  headings, a solution's prose a ``<details>`` block (the student version has no solution
+  prose), figure captions a Markdown line under the figure's cell; cells hidden on the
+  page are collapsed.
 
 Anything MyST that is left over raises ``ValueError``, so a new role cannot slip into the
 downloads unrendered. Used by ``scripts/post_build.py``; tested in
@@ -220,6 +221,7 @@ class Renderer:
         text = ROLE.sub(self.role, text)  # roles may wrap over lines
         out, lines, i = [], text.split("\n"), 0
         quote = None  # the fence of an open admonition
+        folds = []  # the fences of open dropdowns, innermost last
         while i < len(lines):
             line = lines[i]
             if TARGET.match(line):
@@ -246,9 +248,18 @@ class Renderer:
                     quote = m.group("fence")
                     out += [f"> **{title}**", ">"]
                     continue
+                if name == "dropdown":  # a folded block: Jupyter's own <details>
+                    folds.append(m.group("fence"))
+                    out += ["<details>", f"<summary>{arg or 'Details'}</summary>", ""]
+                    continue
                 raise ValueError(f"{self.doc}: no rendering for the directive {{{name}}}")
             if quote and line.strip() == quote:
                 quote = None
+                i += 1
+                continue
+            if folds and line.strip() == folds[-1]:
+                folds.pop()
+                out += ["", "</details>"]
                 i += 1
                 continue
             rendered = STUDENT_HEADING.sub(self._student_heading, line)

@@ -87,6 +87,16 @@ def test_admonitions_become_block_quotes():
     assert out == "> **Learning objectives**\n>\n> You will\n> 1. learn\nAfter."
 
 
+def test_dropdowns_become_details_blocks():
+    out = render(
+        "Before.\n:::{dropdown} Going further: a bound\n:open:\nA $x$ here.\n:::\nAfter."
+    )
+    assert out == (
+        "Before.\n<details>\n<summary>Going further: a bound</summary>\n\nA $x$ here.\n"
+        "\n</details>\nAfter."
+    )
+
+
 def test_exercises_and_solutions():
     state = {}
     first = render(
