@@ -655,6 +655,39 @@ def test_check_mse_gradient_value():
     fails_with("forgot the mean", check, 20 * g, 0.3, 1.0, x, y)
     fails_with("half", check, g / 2, 0.3, 1.0, x, y)
     fails_with("wrong sign", check, -g, 0.3, 1.0, x, y)
+    # the start is named as a point, not printed as if it were a gradient
+    msg = fails_with(
+        "at the start (b, w) = (0.5, -0.1)", check, losses.mse_gradient(0.5, -0.1, x, y),
+        b_best, w_best, x, y, **kw,
+    )
+    assert f"asks for it at (b, w) = ({b_best:.3g}, {w_best:.3g})" in msg
+
+
+def test_check_mse_gradient_value_is_tolerant_at_the_minimum(capsys):
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, 30)
+    y = 1 + 2 * x + rng.normal(0, 0.1, 30)
+    w_best, b_best = np.polyfit(x, y, 1)
+    end = (b_best + 3e-7, w_best - 2e-7)  # where a gradient-descent run stopped
+    kw = {"start": (0.5, -0.1), "end": end, "name": "g"}
+    check = checks.check_mse_gradient_value
+    assert check([0.0, 0.0], b_best, w_best, x, y, **kw)  # zero, as expected
+    assert check(losses.mse_gradient(b_best, w_best, x, y), b_best, w_best, x, y, **kw)
+    # the gradient at gradient descent's end point: about 1e-7, accepted, with a note
+    g_end = losses.mse_gradient(*end, x, y)
+    assert 1e-8 < np.abs(g_end).max() < checks.NEAR_ZERO_GRADIENT
+    capsys.readouterr()
+    assert check(g_end, b_best, w_best, x, y, **kw)
+    said = capsys.readouterr().out
+    assert "Correct" in said and "gradient descent's end point" in said
+    assert "(b_best, w_best)" in said
+    # a real mistake still fails near zero
+    fails_with("too large", check, [1e-5, 0.0], b_best, w_best, x, y, **kw)
+    fails_with("gradient at the start", check, losses.mse_gradient(0.5, -0.1, x, y), b_best,
+               w_best, x, y, **kw)
+    # away from the minimum the tolerance stays tight
+    g = losses.mse_gradient(0.3, 1.0, x, y)
+    fails_with("too large", check, g + [1e-4, 0.0], 0.3, 1.0, x, y)
 
 
 def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
@@ -737,6 +770,50 @@ def test_check_training_losses():
     )
 
 
+def test_check_training_losses_accepts_float32_but_not_a_mistake_in_float32():
+    torch = pytest.importorskip("torch")
+    t = torch.linspace(0, 19, 20, dtype=torch.float64)
+    y = 0.4 * (t - 9.5) ** 2 + 5  # losses in the thousands, as in chapter 2
+
+    def loss_fn(p):
+        return ((p[0] * t**2 + p[1] * t + p[2] - y) ** 2).mean()
+
+    initial = torch.tensor([0.3, -0.2, 1.0], dtype=torch.float64)
+
+    def train(zero, lr=1e-5, epochs=40):
+        p = initial.clone().requires_grad_()
+        out = []
+        for _ in range(epochs):
+            loss = loss_fn(p)
+            loss.backward()
+            out.append(loss.item())
+            with torch.no_grad():
+                p -= lr * p.grad
+                if zero:
+                    p.grad.zero_()
+        return out
+
+    kw = dict(loss_fn=loss_fn, initial=initial, lr=1e-5, num_epochs=40, zero_grad=False)
+    right = train(False)
+    # torch.tensor of the list is float32: rounded to about 6e-8, and still right
+    as32 = torch.tensor(right)
+    assert as32.dtype == torch.float32
+    assert not np.allclose(as32.numpy(), right, rtol=1e-9, atol=1e-12)  # 1e-9 would fail it
+    assert checks.check_training_losses(as32, **kw)
+    assert checks.check_training_losses(np.array(right, dtype=np.float32), **kw)
+    assert checks.check_training_losses([torch.tensor(v) for v in right], **kw)
+    # float32 does not hide the mistakes
+    fails_with("WITH the gradient zeroed", checks.check_training_losses,
+               torch.tensor(train(True)), **kw)
+    fails_with("update step", checks.check_training_losses,
+               torch.tensor(train(False, lr=1.001e-5)), **kw)
+    fails_with("initial parameters", checks.check_training_losses,
+               torch.tensor([right[0] * 1.00001, *right[1:]]), **kw)
+    # and float64 answers keep the tight tolerance
+    fails_with("initial parameters", checks.check_training_losses,
+               [right[0] * (1 + 1e-7), *right[1:]], **kw)
+
+
 def test_check_diverging_rates():
     def run(lr):  # a quadratic with curvature 2: diverges above lr = 1
         x, losses = 1.0, []
@@ -752,7 +829,11 @@ def test_check_diverging_rates():
     fails_with(
         "0.9 in your list does not diverge", checks.check_diverging_rates, [0.9, 1.1], rates, run
     )
-    fails_with("missing from your list", checks.check_diverging_rates, [], rates, run)
+    fails_with(
+        "0.1, 0.9 in your list do not diverge: their losses still end",
+        checks.check_diverging_rates, [0.1, 0.9, 1.1], rates, run,
+    )
+    fails_with("1 rate that diverges is missing", checks.check_diverging_rates, [], rates, run)
     fails_with("not one of the rates tried", checks.check_diverging_rates, [2.0], rates, run)
     fails_with("list of learning rates", checks.check_diverging_rates, "1.1", rates, run)
 

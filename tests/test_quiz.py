@@ -271,6 +271,23 @@ def test_ch02_chain_rule_number():
     assert mistakes == {b.grad.item(), w.grad.item() / 2, -w.grad.item()}
 
 
+def test_ch02_centring_brings_kappa_from_over_200000_to_single_figures():
+    from descentkit.data import make_roller_coaster
+
+    assert _correct_letter(_question("02", 4)) == "C"
+    (c,) = [o for o in _question("02", 4).options if o.letter == "C"]
+    assert "from over 200,000 down to single figures" in c.feedback
+    t, _ = make_roller_coaster(num_seconds=20, seed=0)
+    z = (t - t.mean()) / t.std()
+
+    def kappa(*inputs):
+        a = np.column_stack([*inputs, np.ones_like(t)])
+        return np.linalg.cond(a.T @ a)
+
+    assert 2e5 < kappa(t**2, t) < 3e5
+    assert kappa(z**2, z) < 10
+
+
 def test_ch02_backward_twice_adds():
     torch = pytest.importorskip("torch")
     assert _correct_letter(_question("02", 1)) == "B"

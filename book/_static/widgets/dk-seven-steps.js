@@ -54,8 +54,11 @@
       const r = results();
       out.ratio.textContent = `${DK.fixed(state.lr / d.bound, 3)} \u00d7 2/\u03bb_max` +
         (run.diverged ? ` (diverges: it stops after ${run.numSteps} epochs, when the next step would pass 10\u00b9\u2070)` : "");
-      out.rmse.textContent = `${DK.sig(r.rmse, 3)}${r.shown < state.epoch ? ` (epoch ${r.shown}, the last before it stopped)` : ""} (the best quadratic: ${DK.sig(d.best_rmse, 3)})`;
-      out.c.textContent = `${DK.sig(r.params[2], 3)}, from ${DK.sig(d.params0[2], 3)} at the start (the best quadratic: ${DK.sig(d.best[2], 3)})`;
+      // once the run diverges, a value near the best one is a passing swing, not progress
+      const flag = run.diverged ? "; the run diverges, so this is not progress" : "";
+      out.rmse.textContent = `${DK.sig(r.rmse, 3)}${r.shown < state.epoch ? ` (epoch ${r.shown}, the last before it stopped)` : ""} (the best quadratic: ${DK.sig(d.best_rmse, 3)})${flag}`;
+      out.c.textContent = `${DK.sig(r.params[2], 3)}, from ${DK.sig(d.params0[2], 3)} at the start (the best quadratic: ${DK.sig(d.best[2], 3)})${flag}`;
+      readout.classList.toggle("dk-diverged", run.diverged);
 
       fit.layout();
       fit.axes();
