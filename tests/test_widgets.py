@@ -396,8 +396,8 @@ def test_widget_batches_replay_through_minibatch_sgd():
     assert run.num_steps == 40 and run.epochs.tolist() == [e for e in range(4) for _ in range(10)]
 
 
-def _sgd(lr, batch_size, replacement=False):
-    epochs = 800 * batch_size // 80
+def _sgd(lr, batch_size, replacement=False, num_steps=800):
+    epochs = num_steps * batch_size // 80
     order = widget_batches(80, batch_size, epochs, seed=0, replacement=replacement)
     grad = dk.losses.mse_gradient_of(DATA.x_train, DATA.y_train)
     return minibatch_sgd(
@@ -421,6 +421,21 @@ def test_noise_ball_is_reported_only_once_the_run_has_arrived():
     assert not full["settled"] and full["drift"] == pytest.approx(full["rms"], rel=1e-9)
     # drawn with replacement, B = 80 is noisy again and settles
     assert noise_ball_readout(_sgd(0.2, 80, replacement=True), x, y, THETA0, 0.2)["settled"]
+
+
+def test_noise_ball_widget_default_settles_for_every_batch_below_n():
+    """At the widget's default rate and steps every B < N reports a radius (with 800 steps,
+    B >= 8 said 'not settled yet'); B = N reshuffled stays gradient descent, no ball."""
+    x, y = DATA.x_train, DATA.y_train
+    d = dk.widgets.noise_ball_explorer(x, y, THETA0).data
+    lr, steps = d["lr"], d["num_steps"]
+    for B in d["batch_sizes"]:
+        ball = noise_ball_readout(_sgd(lr, B, num_steps=steps), x, y, THETA0, lr)
+        assert ball["settled"] == (B < 80), (B, ball)
+    # the radius still shrinks with the batch (B = 1 against B = 40)
+    small = noise_ball_readout(_sgd(lr, 1, num_steps=steps), x, y, THETA0, lr)["radius"]
+    large = noise_ball_readout(_sgd(lr, 40, num_steps=steps), x, y, THETA0, lr)["radius"]
+    assert large < small / 5
 
 
 # --------------------------------------------------------------------------- the chapters' cells

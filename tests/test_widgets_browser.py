@@ -624,7 +624,8 @@ def check_ch06(t, wid="ch06-noise"):
     r = t.results(wid)
     x, y = DATA.x_train, DATA.y_train
     N, B = x.size, r["batch"]
-    epochs = 800 * B // N
+    steps = dk.widgets.noise_ball_explorer(x, y, THETA0).data["num_steps"]
+    epochs = steps * B // N
     order = widget_batches(N, B, epochs, seed=r["seed"], replacement=r["sampling"] == "replacement")
     js = t.page.evaluate(f"() => window.__widgets['{wid}'].batches()")
     assert js == [b.tolist() for epoch in order for b in epoch], "the widget's batches are not widget_batches'"
@@ -678,7 +679,7 @@ def test_ch06_by_keyboard_and_mouse(tab):
         u = tab(wid, fragment=f"#{wid}?lr=0.2&batch=1&sampling={sampling}&seed=0&zoom=1")
         radii[sampling] = check_ch06(u)["radius"]
     assert radii["shuffle"] < radii["replacement"]
-    # a small rate: after 800 steps the run is still on its way, and the widget says so
+    # a small rate: after the widget's steps the run is still on its way, and it says so
     slow = tab(wid, fragment=f"#{wid}?lr=0.005&batch=1&sampling=shuffle&seed=0&zoom=0")
     r = check_ch06(slow)
     assert not r["settled"] and r["radius"] is None and r["rms"] > 0.5

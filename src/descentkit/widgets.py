@@ -600,7 +600,7 @@ def noise_ball_explorer(
     *,
     lr=0.1,
     batch_size=1,
-    num_steps=800,
+    num_steps=1600,
     seed=0,
     center=(1.0, 1.0),
     half_width=1.5,
@@ -615,7 +615,10 @@ def noise_ball_explorer(
     whole batches), batches are reshuffled every epoch or drawn with replacement
     (:func:`widget_batches`). The noise ball's size is
     :func:`~descentkit.stochastic.distance_to` over the second half of the epochs, reported
-    only once the run has arrived (:func:`noise_ball_readout`, with ``settle``).
+    only once the run has arrived (:func:`noise_ball_readout`, with ``settle``). The
+    default 1600 steps let every batch size below ``len(x)`` arrive at the default rate
+    (with 800, gradient descent's average path over the second half was still 0.00106 from
+    the minimum at ``lr=0.1``, more than a tenth of the ball for ``B >= 8``).
     """
     x, y, start = _line_problem(x, y, start)
     n = x.size

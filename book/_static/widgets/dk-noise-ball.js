@@ -82,6 +82,7 @@
       const hi = Math.max(loss.fast(b0, w0), loss.fast(b0, w1), loss.fast(b1, w0), loss.fast(b1, w1)) - star;
       map.heat((b, w) => loss.fast(b, w) - star, {lo: hi * 1e-4, hi, n: 14, key: state.zoom ? "zoom" : "full"});
       map.axes();
+      map.line(run.full.params, "dk-guide dk-mean");  // where the points are on average
       map.line(r.path, "dk-path dk-thin");
       map.dots(r.path.slice(1), "dk-path-dots dk-small", state.zoom ? 2.2 : 1.6);
       map.marker(d.start[0], d.start[1], "start", "start");
@@ -91,11 +92,12 @@
       dist.layout();
       dist.axes();
       const ds = r.path.map((p, t) => [t, DK.dist(p, d.minimum)]);
-      dist.line(run.full.params.map((p, t) => [t, DK.dist(p, d.minimum)]), "dk-guide");
+      dist.line(run.full.params.map((p, t) => [t, DK.dist(p, d.minimum)]), "dk-guide dk-mean");
       dist.line(ds, "dk-path");
       if (r.radius !== null) {
         dist.line([[d.num_steps / 2, r.radius], [d.num_steps, r.radius]], "dk-guide dk-strong");
-        dist.text(d.num_steps / 2, r.radius, "RMS", "", "end", -4, 4);
+        // the label in the empty top of the plot, not on the noisy curve
+        dist.text(d.num_steps, dist.y.domain[1], "solid line: RMS over the second half", "", "end", -6, 16);
       }
       dist.svg.setAttribute("aria-label", `Distance to the minimum against the step, log scale; the noise ball's radius: ${out.radius.textContent}.`);
       live.set(`B = ${state.batch}, rate ${DK.sig(state.lr, 4)}, batches ${state.sampling === "shuffle" ? "reshuffled" : "with replacement"}: noise ball: ${out.radius.textContent}.`);
