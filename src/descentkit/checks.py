@@ -1670,7 +1670,7 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     Introduced for chapter 4's exercises (and chapter 1's, with second derivatives). For a
     quadratic loss with Hessian ``H``, gradient descent converges exactly when
     ``lr < 2 / lambda_max(H)``; the answer is that bound. Recognises: 1/lambda_max (the
-    best rate for the steepest direction), lambda_max/2 (upside down), 2/lambda_min and
+    best rate for the most curved direction), lambda_max/2 (upside down), 2/lambda_min and
     1/lambda_min (the smallest curvature), 2 over a diagonal entry of a non-diagonal
     Hessian (a curvature along one axis), the wrong sign. Messages speak of second
     derivatives for a number or a diagonal Hessian, of eigenvalues otherwise.
@@ -1694,7 +1694,7 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
         )
     else:
         best = (
-            f"that is 1 over {big}, the rate that is best for the steepest direction. "
+            f"that is 1 over {big}, the rate that is best for the most curved direction. "
             "Gradient descent still converges up to twice that."
         )
     hints = [
@@ -1703,10 +1703,14 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     ]
     if not np.isclose(lmin, lmax):  # with one curvature these would shadow the hints above
         hints += [
-            (2 / lmin, f"you used {words['MIN']}. The steepest direction ({big}) sets the limit."),
+            (
+                2 / lmin,
+                f"you used {words['MIN']}. The most curved direction ({big}) sets the limit.",
+            ),
             (
                 1 / lmin,
-                f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}.",
+                f"that is 1 over {words['min']}; the limit is set by the most curved "
+                f"direction, {big}.",
             ),
         ]
     h = np.atleast_2d(np.asarray(hessian, dtype=float))
