@@ -141,6 +141,34 @@ def test_check_derivative_mistakes(df, fragment):
     fails_with(fragment, checks.check_derivative, df, f)
 
 
+def test_check_derivative_names_a_wrong_coefficient_of_x_and_reads_df_at_a_point():
+    # chapter 1, exercise 1: 3x + 2 for 6x + 2 is off by a multiple of x, as 6x is off by
+    # a constant
+    fails_with("coefficient of x", checks.check_derivative, lambda x: 3 * x + 2, f)
+    msg = fails_with("dg(-2) = 24 is not right", checks.check_derivative,
+                     lambda x: 6 * x**2, f, name="dg")
+    assert "below" in msg and "too large" not in msg
+    fails_with("gives 24 at x = -2", checks.check_derivative, lambda x: 6 * x**2, f)
+
+
+def test_check_step_factors_right_and_each_mistake():
+    # chapter 1, exercise 3: q = x^2 + 3y^2, second derivatives 2 and 6, rate 0.1
+    d, lr = [2.0, 6.0], 0.1
+    assert checks.check_step_factors([1 - 2 * lr, 1 - 6 * lr], d, lr)
+    assert checks.check_step_factors(np.array([0.8, 0.4]), d, lr)
+    fails_with("takes off", checks.check_step_factors, [0.2, 0.6], d, lr)
+    fails_with("step uphill", checks.check_step_factors, [1.2, 1.6], d, lr)
+    fails_with("coefficients of q", checks.check_step_factors, [0.9, 0.7], d, lr)
+    fails_with("wrong order", checks.check_step_factors, [0.4, 0.8], d, lr)
+    fails_with("wrong shape", checks.check_step_factors, 0.8, d, lr)
+
+
+def test_check_step_factors_reports_placeholder(capsys):
+    assert not checks.check_step_factors(checks.todo("the factors"), [2.0, 6.0], 0.1,
+                                         name="factors")
+    assert "Not answered yet (factors)" in capsys.readouterr().out
+
+
 def test_check_derivative_reports_placeholder(capsys):
     def df(x):
         raise NotImplementedError("write f'(x)")
@@ -1030,6 +1058,10 @@ def test_check_escape_steps_counts_the_step_itself_and_judges_each_answer():
     assert "- predicted = 67: right" in msg
     fails_with("round up", checks.check_escape_steps, np.log(2e5) / np.log(1.2), df, 7.0, 1.1,
                minimum=2.0, distance=1e6)
+    # np.argmax over a run that never passed 1e6 gives 0: say so, not "too small"
+    msg = fails_with("never passed 1e+06; run more steps", checks.check_escape_steps,
+                     [67, 0], df, 7.0, 1.1, **kw)
+    assert msg.startswith("observed = 0") and "too small" not in msg
 
 
 def test_check_centred_kappa_centres_the_feature_itself():

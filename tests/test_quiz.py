@@ -211,7 +211,7 @@ def _f_prime(x):
 
 def test_ch01_larger_rate_0_7_is_as_fast_as_0_3():
     q = _question("01", 1)
-    assert _correct_letter(q) == "B"
+    assert _correct_letter(q) == "D"
     steps = {
         lr: run_to_tolerance(_f_prime, 7.0, lr, minimum=2.0, tol=1e-6).converged_at
         for lr in (0.3, 0.7)
@@ -233,7 +233,7 @@ def test_ch01_one_step_from_7():
 
 
 def test_ch01_steepest_descent_misses_the_minimum_of_a_stretched_bowl():
-    assert _correct_letter(_question("01", 3)) == "B"
+    assert _correct_letter(_question("01", 3)) == "A"
     p, grad = np.array([1.5, 1.0]), np.array([2 * 1.5, 6 * 1.0])
     np.testing.assert_array_equal(grad, [3, 6])
     to_minimum = -p
@@ -243,7 +243,7 @@ def test_ch01_steepest_descent_misses_the_minimum_of_a_stretched_bowl():
 
 
 def test_ch01_smaller_h_is_not_always_better():
-    assert _correct_letter(_question("01", 4)) == "B"
+    assert _correct_letter(_question("01", 4)) == "C"
     hs = np.logspace(-13, -1, 49)
     _, central = dk.calculus.difference_errors(np.exp, np.exp, 1.0, hs)
     best = hs[np.argmin(central)]

@@ -965,7 +965,8 @@ def check_escape_steps(
     from ``x0`` (step 0 is ``x0``) and finds the first ``t`` with
     ``|x_t - minimum| > distance``. With several answers, the message gives each one's
     status on a line of its own. Recognises: one step too few or too many, not a whole
-    number (not rounded up), too large, too small.
+    number (not rounded up), too large, too small, 0 (``np.argmax`` over a run too short
+    to pass ``distance``: no entry is True).
     """
     _require_answer(answers, name)
     check_callable(derivative, "derivative")
@@ -980,8 +981,54 @@ def check_escape_steps(
     several = isinstance(answers, (list, tuple))
     if several and names is None:
         names = [f"answer {i}" for i in range(len(answers))]
+    if truth > 1:  # step 0 is the start: an answer of 0 is np.argmax finding no True
+        given = list(answers) if several else [answers]
+        labels = names if several else [name]
+        zero = [lab for lab, a in zip(labels, given) if _is_whole([a]) and float(a) == 0]
+        if zero:
+            raise CheckFailed(
+                f"{' and '.join(zero)} = 0: step 0 is the start, which is within "
+                f"{_fmt(distance)} of {_fmt(minimum)}. np.argmax gives 0 when no entry is "
+                f"True: your run never passed {_fmt(distance)}; run more steps."
+            )
     expected = [truth] * len(answers) if several else truth
     return check_steps.__wrapped__(answers, expected, names=names if several else None, name=name)
+
+
+@_self_check
+def check_step_factors(factors, second_derivatives, lr, *, name="your factors"):
+    """Check the factor by which each coordinate's distance to the minimum shrinks per step
+    of gradient descent on a sum of parabolas, ``q = sum_i (d_i / 2) x_i^2``.
+
+    Introduced for chapter 1's exercise 3. Each step maps ``x_i`` to ``(1 - lr d_i) x_i``,
+    so the answer is ``1 - lr d_i`` for each second derivative ``d_i``, in order. Recognises
+    (besides :func:`check_value`'s wrong order, sign, rounding): the amount a step takes
+    off (``lr d_i``) instead of what is left, ``1 + lr d_i`` (a step uphill), and the
+    coefficients of ``q`` (``d_i / 2``) used in place of its second derivatives.
+    """
+    _require_answer(factors, name)
+    d = check_finite_array(second_derivatives, "second_derivatives", ndim=1)
+    lr = float(lr)
+    expected = 1 - lr * d
+    got = _as_array(factors, name)
+    if got.shape == expected.shape and np.all(np.isfinite(got)):
+        known = [
+            (
+                lr * d,
+                "that is how much a step takes off (the rate times the second "
+                "derivative); the factor is what is left: 1 minus that.",
+            ),
+            (1 + lr * d, "the factor of a step uphill: gradient descent subtracts the step."),
+            (
+                1 - lr * d / 2,
+                "you used the coefficients of q, not its second derivatives (the "
+                "derivative of c x^2 is 2 c x, so the second derivative is 2 c).",
+            ),
+        ]
+        for wrong, why in known:
+            if not np.allclose(wrong, expected) and _close(got, wrong, 1e-6, 1e-8):
+                raise CheckFailed(f"{name} is not right: {why}")
+    return check_value.__wrapped__(got, expected, name=name, rtol=1e-6, atol=1e-9)
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -1008,7 +1055,9 @@ def check_derivative(
     derivative), otherwise the central difference of ``f``. Recognises: not written yet
     (raises ``NotImplementedError``), returns nothing, the wrong sign, a factor of 2, the
     function's value instead of its slope, off by the same amount everywhere (a constant
-    term), a difference quotient with a finite ``h`` instead of the limit.
+    term), a wrong coefficient of x (the difference is a multiple of x), a difference
+    quotient with a finite ``h`` instead of the limit. Otherwise it names a point where
+    ``df`` is wrong, as ``name(x) = value``.
 
     Parameters
     ----------
@@ -1045,8 +1094,42 @@ def check_derivative(
         offset="a constant term is wrong (the derivative of a x + c is a; of a constant, 0).",
         nearly="is it a difference quotient with a small h? The derivative is its limit as "
         "h goes to 0: simplify the quotient, then let h be 0.",
+        diagnose=lambda: _derivative_diagnosis(df, ref, points, name, atol),
     )
     return _passed(f"{name} matches the derivative at {n} points.")
+
+
+def _derivative_diagnosis(df, ref, points, name, atol):
+    """What :func:`check_derivative` says when no listed mistake explains ``df``: a wrong
+    coefficient of x, else the first point where it is wrong, read as ``name(x) = value``
+    (a learner's function is named by its value at a point, not as if it were a number)."""
+    got, exact = [], []
+    for x in points:
+        value = np.asarray(df(float(x)), dtype=float)
+        if value.shape != ():
+            return None
+        got.append(float(value))
+        exact.append(float(np.asarray(ref(float(x)), dtype=float)))
+    got, exact = np.array(got), np.array(exact)
+    diff = got - exact
+    if not np.all(np.isfinite(diff)):
+        return None
+    nonzero = np.abs(points) > 0
+    if np.any(nonzero) and np.all(np.abs(diff[~nonzero]) <= 1e3 * atol):
+        k = diff[nonzero] / points[nonzero]
+        if abs(k[0]) > 1e3 * atol and np.allclose(k, k[0], rtol=1e-4):
+            return (
+                f"{name} is not right: the coefficient of x is wrong (it is off by a "
+                "multiple of x at every point). The derivative of a x^2 is 2 a x."
+            )
+    i = int(np.argmax(~np.isclose(got, exact, rtol=1e-5, atol=1e-6)))
+    x = _fmt(points[i])
+    if name.isidentifier():
+        said = f"{name}({x}) = {_fmt(got[i])}"
+    else:
+        said = f"{name} gives {_fmt(got[i])} at x = {x}, which"
+    side = "below" if exact[i] < got[i] else "above"
+    return f"{said} is not right: the true slope at x = {x} is {side} that value."
 
 
 @_self_check
@@ -1737,7 +1820,7 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     Introduced for chapter 4's exercises (and chapter 1's, with second derivatives). For a
     quadratic loss with Hessian ``H``, gradient descent converges exactly when
     ``lr < 2 / lambda_max(H)``; the answer is that bound. Recognises: 1/lambda_max (the
-    best rate for the steepest direction), lambda_max/2 (upside down), 2/lambda_min and
+    best rate for the most curved direction), lambda_max/2 (upside down), 2/lambda_min and
     1/lambda_min (the smallest curvature), 2 over a diagonal entry of a non-diagonal
     Hessian (a curvature along one axis), the wrong sign. Messages speak of second
     derivatives for a number or a diagonal Hessian, of eigenvalues otherwise.
@@ -1761,7 +1844,7 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
         )
     else:
         best = (
-            f"that is 1 over {big}, the rate that is best for the steepest direction. "
+            f"that is 1 over {big}, the rate that is best for the most curved direction. "
             "Gradient descent still converges up to twice that."
         )
     hints = [
@@ -1770,10 +1853,14 @@ def check_learning_rate_bound(lr, hessian, *, name="your learning rate"):
     ]
     if not np.isclose(lmin, lmax):  # with one curvature these would shadow the hints above
         hints += [
-            (2 / lmin, f"you used {words['MIN']}. The steepest direction ({big}) sets the limit."),
+            (
+                2 / lmin,
+                f"you used {words['MIN']}. The most curved direction ({big}) sets the limit.",
+            ),
             (
                 1 / lmin,
-                f"that is 1 over {words['min']}; the limit is set by the steepest direction, {big}.",
+                f"that is 1 over {words['min']}; the limit is set by the most curved "
+                f"direction, {big}.",
             ),
         ]
     h = np.atleast_2d(np.asarray(hessian, dtype=float))

@@ -27,7 +27,8 @@
     const fig = DK.frame(root, {
       title: `Try a learning rate on ${poly(d.a, d.b, d.c)}`,
       hint: `Choose \u03b7 with the slider (arrow keys move it by 0.01), then press Step to take one step ` +
-            `from x\u2080 = ${d.x0}. Each step multiplies the distance to the minimum by 1 \u2212 ${d.curvature}\u03b7.`,
+            `from x\u2080 = ${d.x0}. Each step multiplies the distance to the minimum by 1 \u2212 ${d.curvature}\u03b7. ` +
+            `On the right, dotted: the distance over the whole run at this \u03b7; solid: the steps taken so far.`,
     });
     const slider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr,
                               format: (v) => String(v), name: "lr"});
@@ -114,6 +115,9 @@
       plotE.line(dist, "dk-guide");
       plotE.line(dist.slice(0, t + 1), "dk-path");
       plotE.dots(dist.slice(0, t + 1), "dk-path-dots", 3);
+      // a log scale has no 0: say so where the run lands exactly on the minimum
+      const zero = dist.findIndex(([, v]) => v === 0);
+      if (zero >= 0) plotE.text(zero, plotE.y.domain[0], "distance 0: below the log scale", "", "start", 6, -8);
       plotE.svg.setAttribute("aria-label", `Distance to the minimum against the step, log scale: it ${r.factor === 0 ? "drops to zero at once" : Math.abs(r.factor) < 1 ? "shrinks by the factor " + DK.fixed(Math.abs(r.factor), 2) + " per step" : Math.abs(r.factor) === 1 ? "stays the same" : "grows by the factor " + DK.fixed(Math.abs(r.factor), 2) + " per step"}.`);
       live.set(`Learning rate ${state.lr}: factor ${DK.fixed(r.factor, 2)}, ${r.word}. ${stepOut.textContent}`);
     }
