@@ -339,6 +339,69 @@ def _student_markdown(text: str, state: dict) -> str:
     return "\n".join(out).strip("\n")
 
 
+#: Methods that change their object: a hidden cell calling one changes what later cells see.
+_IN_PLACE = set(
+    "append extend insert update setdefault pop popitem remove clear sort reverse seed "
+    "manual_seed step zero_grad backward add_ sub_ mul_ copy_ fill_ zero_ requires_grad_ "
+    "fit".split()
+)
+
+
+def _mentioned_names(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(re.findall(r"[A-Za-z_]\w*", code))
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _build_only_cells(cells: list) -> set[int]:
+    """Indices of the ``remove-cell`` code cells a student version can do without.
+
+    The course setup cell stays (it installs descentkit), and so does a hidden cell that
+    binds (assigns, imports, defines) a name that any later kept code cell mentions: going
+    from the last cell back, a kept cell's names count for the cells before it. The test is
+    generous, a name mentioned anywhere later keeps the cell, so that no kept cell can meet
+    a NameError.
+    """
+    drop, needed = set(), set()
+    for index in range(len(cells) - 1, -1, -1):
+        cell = cells[index]
+        if cell["cell_type"] != "code":
+            continue
+        code = cell_source(cell)
+        meta = cell.get("metadata", {})
+        hidden = "remove-cell" in meta.get("tags", [])
+        if hidden and not meta.get("descentkit", {}).get("setup"):
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                tree = None
+            bound = set()
+            for node in tree.body if tree else []:
+                bound.update(_bound_names(node))
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+            for node in ast.walk(tree) if tree else []:  # changed in place: x[k] = .., x.append
+                changed = None
+                if isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(
+                    node.ctx, ast.Load
+                ):
+                    changed = node.value
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    if node.func.attr in _IN_PLACE:
+                        changed = node.func.value
+                while isinstance(changed, (ast.Subscript, ast.Attribute)):
+                    changed = changed.value
+                if isinstance(changed, ast.Name):
+                    bound.add(changed.id)
+            if tree is not None and not bound & needed:
+                drop.add(index)
+                continue
+        needed |= _mentioned_names(code)
+    return drop
+
+
 def student_notebook(nb: dict, chapter: str | None = None) -> dict:
     """The student version of a chapter notebook (a new dict; ``nb`` is not changed).
 
@@ -349,7 +412,10 @@ def student_notebook(nb: dict, chapter: str | None = None) -> dict:
     exercises gets ``metadata.descentkit.exercises``. Outputs are cleared. The notebook's
     ``metadata.descentkit`` records the chapter, the course version, the exercises and the
     ids of all cells, so that ``python -m descentkit.grade`` can tell a learner's notebook
-    from another chapter's or version's, and cells that were deleted.
+    from another chapter's or version's, and cells that were deleted. Build-only cells
+    (tagged ``remove-cell``: the page's glue and asserts) are left out too, except the
+    course setup cell and any that binds a name a later cell of the student version
+    mentions (see :func:`_build_only_cells`).
     """
     nb = copy.deepcopy(nb)
     state = {"in_solution": False, "label": "", "started": []}
@@ -384,7 +450,8 @@ def student_notebook(nb: dict, chapter: str | None = None) -> dict:
                     }
                 }
         cells.append(cell)
-    nb["cells"] = cells
+    drop = _build_only_cells(cells)
+    nb["cells"] = cells = [c for i, c in enumerate(cells) if i not in drop]
     exercises = []
     for cell in cells:
         for label in cell.get("metadata", {}).get("descentkit", {}).get("exercises", []):

@@ -886,6 +886,18 @@ def test_check_finder_picks():
     fails_with(
         "dictionary", checks.check_finder_picks, list(picks.values()), finder, num_steps=[30, 60]
     )
+    wrong_range = {  # the finder's default lr_min, not the exercise's
+        n: suggest_lr(
+            lr_finder(lambda x: 2 * x, lambda x: float(x @ x), np.array([1.0, -2.0]),
+                      lr_max=10.0, num_steps=n),
+            rule="min/10",
+        )
+        for n in (30, 60)
+    }
+    msg = fails_with(
+        "same range", checks.check_finder_picks, wrong_range, finder, num_steps=[30, 60]
+    )
+    assert "lr_min = 0.001" in msg and "lr_max = 10" in msg, msg
 
 
 def test_check_best_choice():
@@ -1236,3 +1248,23 @@ def test_check_mse_expanded_rejects_the_direct_mse():
         ),
         expanded=True,
     )
+
+
+def test_check_unscaled_line_names_a_run_that_stopped_too_early():
+    from descentkit.losses import mse_gradient_of
+    from descentkit.models import least_squares_line, unscale_params
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 10, 30)
+    y = 1 + 0.2 * x + rng.normal(0, 0.1, 30)
+    mean, scale = x.mean() + 0.3, 1.1 * x.std()  # a leaky scaler: z not standard
+    z, start = (x - mean) / scale, np.zeros(2)
+    theta = start - 0.5 * mse_gradient_of(z, y)(start)
+    one_step = unscale_params(*theta, mean, scale)
+    msg = fails_with(
+        "not converged", checks.check_unscaled_line, one_step, (mean, scale), x, y,
+        start=start, lr=0.5,
+    )
+    assert "1 step at rate 0.5" in msg and "not exactly standardized" in msg, msg
+    assert checks.check_unscaled_line(least_squares_line(x, y), (mean, scale), x, y,
+                                      start=start, lr=0.5)

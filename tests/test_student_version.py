@@ -159,6 +159,27 @@ def test_build_only_cells_of_a_solution_are_left_out():
     assert "secret_number" not in text
 
 
+def test_build_only_cells_are_left_out_unless_a_later_cell_needs_them():
+    setup = code("install()", tags=["remove-cell"])
+    setup["metadata"]["descentkit"] = {"setup": True}
+    nb = {
+        "cells": [
+            setup,
+            code("from descentkit.nb import glue", tags=["remove-cell"]),
+            code("x = 2", tags=["remove-cell"]),  # the visible cell below reads it
+            code("seen = []", tags=["remove-cell"]),
+            code("seen.append(1)", tags=["remove-cell"]),  # changes a name read below
+            code("assert x > 1\nglue('only_for_the_page', x)", tags=["remove-cell"]),
+            code("print(x, seen)"),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    kept = [source(c) for c in post_build.student_notebook(nb)["cells"]]
+    assert kept == ["install()", "x = 2", "seen = []", "seen.append(1)", "print(x, seen)"]
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_solutions_use_the_self_checks(path):
     cells = solution_code_cells(notebook(path))

@@ -1950,7 +1950,17 @@ def check_finder_picks(picks, finder, *, num_steps, rule="min/10", name="your pi
             f"{name} are those of the rule {other!r}; this exercise reads the picks with "
             f"rule={rule!r}, as the chapter does."
         )
-    raise CheckFailed(_compare(got, ref, what=name, rtol=1e-9, atol=0, names=names))
+    problem = _compare(got, ref, what=name, rtol=1e-9, atol=0, names=names)
+    first = results[keys[0]]
+    if len(first.lrs) > 1 and keys[0] > 1:  # the range, from the growth per step
+        lr_min = float(first.lrs[0])
+        lr_max = lr_min * float(first.lrs[1] / first.lrs[0]) ** (keys[0] - 1)
+        problem += (
+            f" The check runs the finder over the rates from lr_min = {lr_min:.3g} to "
+            f"lr_max = {lr_max:.3g}: did each of your runs use that same range (and "
+            "the number of steps it is stored under)?"
+        )
+    raise CheckFailed(problem)
 
 
 @_self_check
@@ -2312,7 +2322,9 @@ def _scaler_stats(scaler):
 
 
 @_self_check
-def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
+def check_unscaled_line(
+    line, scaler, x, y, *, rtol=1e-5, start=None, lr=None, name="your line"
+):
     """Check a line ``(b, w)`` in the units of ``x``, fitted on the feature scaled by ``scaler``.
 
     Introduced for chapter 5's exercises. ``scaler`` is a fitted ``StandardScaler`` (or a
@@ -2324,7 +2336,9 @@ def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
     ``w``): an intercept and a slope in the units of ``x`` can be of any size. The line
     does not depend on the scaler (any affine scaling gives back the same least-squares
     line), so an answer that skips the scaler cannot be told from the right one here:
-    check what does depend on it (:func:`check_scaled_kappa`).
+    check what does depend on it (:func:`check_scaled_kappa`). With ``start`` and ``lr``
+    (the run's start in the units of ``z`` and its rate), a line that is the run after only
+    a few steps (up to 10) is reported as not converged.
     """
     from .models import least_squares_line, unscale_params
 
@@ -2356,6 +2370,25 @@ def check_unscaled_line(line, scaler, x, y, *, rtol=1e-5, name="your line"):
     for value, why in wrong:
         if _close(got, value, rtol, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
+    if start is not None and lr is not None:
+        from .losses import mse_gradient_of
+
+        grad = mse_gradient_of(z, np.asarray(y, dtype=float))
+        theta = np.array(start, dtype=float)
+        for steps in range(1, 11):
+            theta = theta - lr * np.asarray(grad(theta), dtype=float)
+            if _close(got, np.array(unscale_params(*theta, mean, scale)), rtol, 1e-12):
+                why = "run until the tolerance."
+                if not np.allclose([z.mean(), z.std()], [0, 1], atol=1e-9):
+                    why = (
+                        "with this scaler the training feature is not exactly "
+                        "standardized, so kappa is not 1 and one step no longer lands "
+                        "on the minimum: " + why
+                    )
+                raise CheckFailed(
+                    f"{name} is not right: not converged, it is the line after "
+                    f"{steps} step{'s' if steps > 1 else ''} at rate {_fmt(lr)}; {why}"
+                )
     raise CheckFailed(_compare(got, ref, what=name, rtol=rtol, atol=1e-12, names=["b", "w"]))
 
 
