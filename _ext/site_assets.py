@@ -40,9 +40,11 @@ Little to load (page weight and Lighthouse):
   stays at least ``MIN_PSNR`` (38 dB: the eye sees no difference), and as it is otherwise.
   (The animation's frames are palette PNGs already.) Every
   figure gets its ``width`` and ``height`` (no layout shift) and ``loading="lazy"``
-  ``decoding="async"`` (figures load as the reader scrolls to them), and becomes a link to
-  its own PNG: on a phone the figure is shrunk to the column, a tap opens it alone at its
-  full size, where the reader can zoom into it.
+  ``decoding="async"`` (figures load as the reader scrolls to them). The chapters draw
+  their figures as "retina" PNGs (twice the pixels, :func:`descentkit.plots.use_style`):
+  the page shows a copy at half the pixels, the size it always had (:func:`one_x_copy`),
+  and links to the sharp original: on a phone, where a figure is shrunk to the column, a
+  tap opens it alone, sharp enough to zoom into.
 
 - **No layout of the whole page at load**: pydata-sphinx-theme's script reads the scroll
   size of every ``<pre>`` and cell output as soon as the page is parsed (and after every
@@ -407,12 +409,44 @@ def palette_png(path: Path) -> bool:
     return smaller is not None
 
 
+#: The suffix of a figure's copy at its usual size, made from a "retina" PNG.
+ONE_X = "-1x.png"
+
+
+def one_x_copy(path: Path) -> Path | None:
+    """The copy at half the pixels of a figure drawn at twice them ("retina", 200 dpi).
+
+    Made once (a figure's name is the hash of its content); ``None`` for any other image.
+    The page shows the copy, at the size it always had; the sharp original is what a tap
+    opens (:func:`zoomable_figures`).
+    """
+    from PIL import Image
+
+    if path.name.endswith(ONE_X):
+        return None
+    small = path.with_name(path.stem + ONE_X)
+    if small.is_file():
+        return small
+    with Image.open(path) as image:
+        dpi = image.info.get("dpi", (72, 72))[0]
+        if dpi < 150:
+            return None
+        half = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
+    half.save(small, "PNG", optimize=True)
+    return small
+
+
 def _sized_lazy_img(match, page: Path) -> str:
     from PIL import Image
 
     attributes, src = match.group(1), match.group(2)
     extra = ' loading="lazy" decoding="async"'
     target = (page.parent / src).resolve()
+    small = target.with_name(target.stem + ONE_X) if target.is_file() else None
+    if small is not None and small.is_file():  # show the copy at the usual size
+        attributes = attributes.replace(f'src="{src}"', f'src="{src[:-4]}{ONE_X}"')
+        attributes = re.sub(r'\s(width|height)="[^"]*"', "", attributes)
+        target = small
     if not re.search(r"\b(width|height|style)=", attributes) and target.is_file():
         with Image.open(target) as image:
             # the theme caps the width at the column's; height:auto keeps the proportions
@@ -426,16 +460,19 @@ FIGURE_IMG = re.compile(r'<img [^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*>')
 def zoomable_figures(html: str) -> str:
     """Every figure image that is not in a link yet becomes a link to its own PNG.
 
-    A phone shows a 7-inch figure in a 343 px column; a tap opens the figure alone at
-    its full size, where the reader can zoom into it. A second pass changes nothing.
+    A phone shows a 7-inch figure in a 343 px column; a tap opens the figure alone, at
+    twice the pixels of the page's copy (:func:`one_x_copy`), where the reader can zoom
+    into it. A second pass changes nothing.
     """
 
     def link(match):
         before = match.string[: match.start()]
         if before.rfind("<a ") > before.rfind("</a>"):  # already inside a link
             return match.group(0)
+        src = match.group(1)
+        sharp = src[: -len(ONE_X)] + ".png" if src.endswith(ONE_X) else src
         return (
-            f'<a class="dk-zoom" href="{match.group(1)}" '
+            f'<a class="dk-zoom" href="{sharp}" '
             f'title="Open the figure full size">{match.group(0)}</a>'
         )
 
@@ -448,6 +485,8 @@ def _lighter_assets(app, exception):
     outdir = Path(app.outdir)
     lazy_theme_tabstops(outdir)
     subset_icon_fonts(outdir, cache=Path(app.doctreedir).parent / "icon-fonts")
+    for png in sorted(outdir.glob("_images/*.png")):
+        one_x_copy(png)  # from the original, before it goes into a palette
     for png in outdir.glob("_images/*.png"):
         palette_png(png)
     for page in outdir.rglob("*.html"):

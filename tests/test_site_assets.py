@@ -143,6 +143,37 @@ def test_figures_get_their_size_and_load_lazily(tmp_path):
     assert site_assets.IMG_TAG.sub(lambda m: site_assets._sized_lazy_img(m, page), out) == out
 
 
+def test_retina_figures_are_shown_from_a_copy_at_the_usual_size(tmp_path):
+    """A 200-dpi figure gets a copy at half its pixels: the page shows the copy, with its
+    size, and links to the sharp original; a 100-dpi image is left as it is."""
+    images = tmp_path / "_images"
+    images.mkdir()
+    Image.new("RGB", (400, 200), "white").save(images / "r.png", dpi=(200, 200))
+    Image.new("RGB", (300, 120), "white").save(images / "n.png", dpi=(100, 100))
+    assert site_assets.one_x_copy(images / "n.png") is None
+    small = site_assets.one_x_copy(images / "r.png")
+    assert small == images / "r-1x.png"
+    with Image.open(small) as image:
+        assert image.size == (200, 100)
+    assert site_assets.one_x_copy(images / "r.png") == small  # made once
+    assert site_assets.one_x_copy(small) is None
+    page = tmp_path / "book" / "p.html"
+    page.parent.mkdir()
+    html = (
+        '<img alt="R" src="../_images/r.png" width="200" height="100" />'
+        '<img alt="N" src="../_images/n.png" />'
+    )
+    out = site_assets.IMG_TAG.sub(lambda m: site_assets._sized_lazy_img(m, page), html)
+    out = site_assets.zoomable_figures(out)
+    shown = re.findall(r'<a class="dk-zoom" href="([^"]+)"[^>]*><img alt="(\w)" src="([^"]+)"', out)
+    assert shown == [
+        ("../_images/r.png", "R", "../_images/r-1x.png"),
+        ("../_images/n.png", "N", "../_images/n.png"),
+    ]
+    assert 'width="200" height="100"' in out and 'width="300" height="120"' in out
+    assert out.count("width=") == 2
+
+
 def test_figures_open_full_size_on_a_tap():
     html = (
         '<figure><img alt="A" src="../_images/a.png" loading="lazy" /></figure>'

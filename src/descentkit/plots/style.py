@@ -62,6 +62,24 @@ def use_style() -> None:
     """
     plt.rcParams.update(STYLE)
     np.set_printoptions(precision=4, suppress=True)
+    _retina_figures()
+
+
+def _retina_figures() -> None:
+    """In a notebook, draw inline figures at twice the pixels, shown at their usual size.
+
+    Jupyter, Colab and VS Code show a "retina" PNG at half its pixel size (its metadata
+    says so), so it looks as before, only sharper. The website shows each figure from a
+    copy at the usual size and links to the sharp one, which a phone reader opens to zoom
+    into (``_ext/site_assets.py``). Outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - IPython is part of the notebook stack
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
 
 
 def boxed_legend(ax, **kwargs):
