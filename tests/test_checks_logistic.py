@@ -256,6 +256,21 @@ def test_swap_in_place_is_caught():
         check_swap_units(in_place)
 
 
+def test_swap_through_views_is_named():
+    def aliased(theta, i, j):  # the right side holds views: column j twice
+        theta = theta.copy()
+        W1, b1, w2, _ = mlp_layers(theta)
+        W1[:, i], W1[:, j] = W1[:, j], W1[:, i]
+        b1[i], b1[j] = b1[j], b1[i]
+        w2[i], w2[j] = w2[j], w2[i]
+        return theta
+
+    with pytest.raises(CheckFailed, match=r"columns \d+ and \d+ of W1 are now equal"):
+        check_swap_units(aliased)
+    with pytest.raises(CheckFailed, match=r"W1\[:, \[i, j\]\]"):
+        check_swap_units(aliased)
+
+
 def test_swap_placeholder_and_bad_input(capsys):
     not_answered(check_swap_units, unwritten, capsys=capsys)
     with pytest.raises(TypeError, match="swap_fn"):

@@ -356,7 +356,8 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
     and ``j`` of ``W1``), their biases (``b1``) and their outgoing weights (``w2``), so that
     the network computes exactly the same function. Recognises: nothing swapped, ``b1`` or
     ``w2`` left out, only ``W1`` swapped or ``W1`` left out, changing ``theta`` in place,
-    the wrong shape; otherwise, whether the network still computes the same function.
+    the wrong shape, columns ``i`` and ``j`` of ``W1`` made equal (the tuple swap through
+    views); otherwise, whether the network still computes the same function.
     """
     _require_answer(swap_fn, name)
     check_callable(swap_fn, "swap_fn")
@@ -408,6 +409,16 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
             )
         if _close(got, swapped(theta, i, j, ("W1", "b1", "w2")), 1e-12, 0.0):
             continue
+        W1_got = mlp_layers(got, num_inputs=num_inputs)[0]
+        if np.array_equal(W1_got[:, i], W1_got[:, j]):
+            raise CheckFailed(
+                f"{name} is not right {where}: columns {i} and {j} of W1 are "
+                "now equal, so one unit's incoming weights were lost. That is "
+                "the view aliasing the hint warns about: in W1[:, i], W1[:, j] "
+                "= W1[:, j], W1[:, i] the right side holds views, so the first "
+                "assignment overwrites column i before it is copied into "
+                "column j. Index both at once: W1[:, [i, j]] = W1[:, [j, i]]."
+            )
         for parts, why in mistakes:
             if _close(got, swapped(theta, i, j, parts), 1e-12, 0.0):
                 raise CheckFailed(f"{name} is not right {where}: {why}")

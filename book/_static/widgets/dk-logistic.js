@@ -65,7 +65,7 @@
     const readout = h("dl", {class: "dk-readout dk-grid"},
       item("lr", "learning rate \u03b7"), item("safe", "safe rate 2/\u03bb_max(H(0)) (8/\u03bb_max(X\u0303\u1d40X\u0303/N))"),
       item("local", "local limit 2/S(\u03b8*)"), item("excess", `excess loss after ${DK.int(d.num_steps)} steps`),
-      item("rises", "steps at which the loss rose"), item("dist", "distance \u2016\u03b8\u209c \u2212 \u03b8*\u2016"), item("acc", "validation accuracy"), item("verdict", "verdict"));
+      item("rises", "steps at which the loss rose"), item("dist", "relative distance \u2016\u03b8\u209c \u2212 \u03b8*\u2016 / \u2016\u03b8*\u2016"), item("acc", "validation accuracy"), item("verdict", "verdict"));
     const curve = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [1e-16, 10], log: true, label: "L(\u03b8\u209c) \u2212 L(\u03b8*)"}, aspect: 0.75, maxHeight: 340});
     const accPlot = new DK.Plot({x: {domain: [0, d.num_steps], label: "step"}, y: {domain: [0.3, 1], label: "validation accuracy"}, aspect: 0.75, maxHeight: 340});
     const live = DK.live();
@@ -110,8 +110,11 @@
       out.local.textContent = `${DK.sig(s.local_lr, 4)} = ${DK.sig(s.local_lr / s.safe_lr, 3)} \u00d7 \u03b7_safe`;
       out.excess.textContent = DK.sig(end, 3);
       out.rises.textContent = `${DK.int(run.rises)} of ${DK.int(n)}`;
-      out.dist.textContent = `${DK.sig(run.dist[0], 3)} at the start, ${DK.sig(run.dist[run.closest], 3)} at its closest (step ${DK.int(run.closest)}), ` +
-                             `${DK.sig(run.dist[n], 3)} at the end`;
+      // relative to |theta*| and to 6 digits: on raw features the run moves by a tiny
+      // fraction of its distance, which 3 digits would not show
+      const norm = Math.hypot(...s.theta_star), rel = (v) => DK.sig(v / norm, 6);
+      out.dist.textContent = `${rel(run.dist[0])} at the start, ${rel(run.dist[run.closest])} at its closest (step ${DK.int(run.closest)}), ` +
+                             `${rel(run.dist[n])} at the end`;
       out.acc.textContent = `${DK.fixed(100 * run.acc[n], 1)}% after step ${DK.int(n)}; ${DK.fixed(100 * s.val_acc_star, 1)}% at \u03b8*`;
       out.verdict.textContent = run.verdict;
 
@@ -125,6 +128,9 @@
       strip.marker(state.rate, 0.5, "", `the rate chosen: ${DK.sig(state.rate, 4)} times the safe rate`);
       strip.svg.setAttribute("aria-label", `The rate chosen, ${DK.sig(state.rate, 4)} times the safe rate, on a log scale with the safe rate and the local limit, ${DK.sig(local, 3)} times it, marked.`);
 
+      // the vertical axis reaches the largest finite excess loss (at least 10), in whole decades
+      const top = run.excess.reduce((m, v) => (Number.isFinite(v) && v > m ? v : m), 10);
+      curve.y.domain = [1e-16, Math.pow(10, Math.ceil(Math.log10(top)))];
       curve.layout();
       curve.axes();
       curve.line([[0, d.settled], [d.num_steps, d.settled]], "dk-guide");
