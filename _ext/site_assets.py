@@ -385,6 +385,15 @@ def psnr(a, b) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
 
 
+def _palette(image):
+    """``image`` in a 256-colour palette, or ``None`` if its PSNR would fall below MIN_PSNR."""
+    from PIL import Image
+
+    image = image.convert("RGBA")
+    quantized = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    return quantized if psnr(image, quantized.convert("RGBA")) >= MIN_PSNR else None
+
+
 def palette_bytes(data: bytes) -> bytes | None:
     """A PNG in a 256-colour palette, if its PSNR stays at least MIN_PSNR and it is smaller."""
     from PIL import Image
@@ -392,9 +401,8 @@ def palette_bytes(data: bytes) -> bytes | None:
     with Image.open(io.BytesIO(data)) as original:
         if original.mode == "P":
             return None
-        image = original.convert("RGBA")
-    quantized = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    if psnr(image, quantized.convert("RGBA")) < MIN_PSNR:
+        quantized = _palette(original)
+    if quantized is None:
         return None
     out = io.BytesIO()
     quantized.save(out, "PNG", optimize=True)
@@ -411,6 +419,17 @@ def palette_png(path: Path) -> bool:
 
 #: The suffix of a figure's copy at its usual size, made from a "retina" PNG.
 ONE_X = "-1x.png"
+#: The same for a copy that no palette keeps (3-D surfaces): lossy WebP at this quality,
+#: used when its PSNR stays at least MIN_PSNR.
+ONE_X_WEBP, WEBP_QUALITY = "-1x.webp", 90
+
+
+def _one_x_of(path: Path) -> Path | None:
+    for suffix in (ONE_X, ONE_X_WEBP):
+        small = path.with_name(path.stem + suffix)
+        if small.is_file():
+            return small
+    return None
 
 
 def one_x_copy(path: Path) -> Path | None:
@@ -418,21 +437,37 @@ def one_x_copy(path: Path) -> Path | None:
 
     Made once (a figure's name is the hash of its content); ``None`` for any other image.
     The page shows the copy, at the size it always had; the sharp original is what a tap
-    opens (:func:`zoomable_figures`).
+    opens (:func:`zoomable_figures`). The copy is a palette PNG when the palette keeps
+    it (:func:`palette_bytes`), else a WebP when that does, else a PNG.
     """
     from PIL import Image
 
-    if path.name.endswith(ONE_X):
+    if path.stem.endswith("-1x"):
         return None
-    small = path.with_name(path.stem + ONE_X)
-    if small.is_file():
+    if (small := _one_x_of(path)) is not None:
         return small
     with Image.open(path) as image:
         dpi = image.info.get("dpi", (72, 72))[0]
         if dpi < 150:
             return None
-        half = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
-    half.save(small, "PNG", optimize=True)
+        half = image.convert("RGBA").resize(
+            (image.width // 2, image.height // 2), Image.Resampling.LANCZOS
+        )
+    if half.getchannel("A").getextrema()[0] == 255:  # opaque: the course's figures
+        half = half.convert("RGB")
+    png = io.BytesIO()
+    half.save(png, "PNG", optimize=True)
+    data = palette_bytes(png.getvalue())
+    if data is None and _palette(half) is None:  # a palette would show: try WebP
+        webp = io.BytesIO()
+        half.save(webp, "WEBP", quality=WEBP_QUALITY, method=6)
+        with Image.open(io.BytesIO(webp.getvalue())) as back:
+            if webp.tell() < png.tell() and psnr(half, back) >= MIN_PSNR:
+                small = path.with_name(path.stem + ONE_X_WEBP)
+                small.write_bytes(webp.getvalue())
+                return small
+    small = path.with_name(path.stem + ONE_X)
+    small.write_bytes(png.getvalue() if data is None else data)
     return small
 
 
@@ -442,10 +477,13 @@ def _sized_lazy_img(match, page: Path) -> str:
     attributes, src = match.group(1), match.group(2)
     extra = ' loading="lazy" decoding="async"'
     target = (page.parent / src).resolve()
-    small = target.with_name(target.stem + ONE_X) if target.is_file() else None
-    if small is not None and small.is_file():  # show the copy at the usual size
-        attributes = attributes.replace(f'src="{src}"', f'src="{src[:-4]}{ONE_X}"')
-        attributes = re.sub(r'\s(width|height)="[^"]*"', "", attributes)
+    small = _one_x_of(target) if target.is_file() else None
+    if small is not None:  # show the copy at the usual size
+        suffix = ONE_X if small.name.endswith(ONE_X) else ONE_X_WEBP
+        attributes = attributes.replace(f'src="{src}"', f'src="{src[:-4]}{suffix}"')
+        # myst-nb sizes a retina figure with style="width: ..px; height: ..px", which
+        # squashes it in a narrow column: the copy's own size and height:auto instead
+        attributes = re.sub(r'\s(width|height|style)="[^"]*"', "", attributes)
         target = small
     if not re.search(r"\b(width|height|style)=", attributes) and target.is_file():
         with Image.open(target) as image:
@@ -454,7 +492,7 @@ def _sized_lazy_img(match, page: Path) -> str:
     return f"<img {attributes}{extra} />"
 
 
-FIGURE_IMG = re.compile(r'<img [^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*>')
+FIGURE_IMG = re.compile(r'<img [^>]*\bsrc="([^"]*_images/[^"]+\.(?:png|webp))"[^>]*>')
 
 
 def zoomable_figures(html: str) -> str:
@@ -470,7 +508,7 @@ def zoomable_figures(html: str) -> str:
         if before.rfind("<a ") > before.rfind("</a>"):  # already inside a link
             return match.group(0)
         src = match.group(1)
-        sharp = src[: -len(ONE_X)] + ".png" if src.endswith(ONE_X) else src
+        sharp = re.sub(r"-1x\.(png|webp)$", ".png", src)
         return (
             f'<a class="dk-zoom" href="{sharp}" '
             f'title="Open the figure full size">{match.group(0)}</a>'

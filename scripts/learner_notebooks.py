@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from docutils.nodes import make_id
 from latexcodec import codec  # noqa: F401  (registers the "latex" codec)
 from myst_nb.core.variables import format_plain_text
 
@@ -102,8 +103,11 @@ def book_refs(build: Path, config: Path) -> BookRefs:
             for label, number in labels.items():
                 refs.numbers[label] = (doc, ".".join(map(str, number)), kind)
     std = env.domaindata["std"]
-    for label, (doc, anchor, _title) in std["labels"].items():
-        number = env.toc_secnumbers.get(doc, {}).get(f"#{anchor}")
+    for label, (doc, anchor, title) in std["labels"].items():
+        secnumbers = env.toc_secnumbers.get(doc, {})
+        # a label before a heading is a second id of the section, whose number is kept
+        # under its first id, the one made from its title
+        number = secnumbers.get(f"#{anchor}") or secnumbers.get(f"#{make_id(title)}")
         if number:
             refs.sections[label] = (doc, anchor, ".".join(map(str, number)))
     for (kind, name), (doc, anchor) in std["objects"].items():

@@ -160,7 +160,7 @@ def test_retina_figures_are_shown_from_a_copy_at_the_usual_size(tmp_path):
     page = tmp_path / "book" / "p.html"
     page.parent.mkdir()
     html = (
-        '<img alt="R" src="../_images/r.png" width="200" height="100" />'
+        '<img alt="R" src="../_images/r.png" style="width: 200px; height: 100px;" />'
         '<img alt="N" src="../_images/n.png" />'
     )
     out = site_assets.IMG_TAG.sub(lambda m: site_assets._sized_lazy_img(m, page), html)
@@ -171,7 +171,31 @@ def test_retina_figures_are_shown_from_a_copy_at_the_usual_size(tmp_path):
         ("../_images/n.png", "N", "../_images/n.png"),
     ]
     assert 'width="200" height="100"' in out and 'width="300" height="120"' in out
-    assert out.count("width=") == 2
+    assert out.count("width=") == 2 and "px" not in out  # no fixed height to squash it
+
+
+def test_a_retina_surface_no_palette_keeps_gets_a_webp_copy(tmp_path):
+    y, x = np.mgrid[0:300, 0:400]  # smooth, in many colours: no palette keeps it
+    pixels = np.stack(
+        [127 + 120 * np.sin(x / 17 + y / 29), 127 + 120 * np.sin(y / 13),
+         127 + 120 * np.cos((x + y) / 23)], axis=-1).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "s.png", dpi=(200, 200))
+    small = site_assets.one_x_copy(tmp_path / "s.png")
+    assert small == tmp_path / "s-1x.webp"
+    with Image.open(small) as image, Image.open(tmp_path / "s.png") as sharp:
+        assert image.size == (200, 150)
+        half = sharp.resize((200, 150), Image.Resampling.LANCZOS)
+        assert site_assets.psnr(half, image.convert("RGB")) >= site_assets.MIN_PSNR
+    page = tmp_path / "book" / "p.html"
+    page.parent.mkdir()
+    (tmp_path / "_images").mkdir()
+    for f in ("s.png", "s-1x.webp"):
+        (tmp_path / f).rename(tmp_path / "_images" / f)
+    out = site_assets.IMG_TAG.sub(
+        lambda m: site_assets._sized_lazy_img(m, page), '<img alt="S" src="../_images/s.png" />'
+    )
+    assert 'src="../_images/s-1x.webp"' in out and 'width="200" height="150"' in out
+    assert 'href="../_images/s.png"' in site_assets.zoomable_figures(out)
 
 
 def test_figures_open_full_size_on_a_tap():
