@@ -566,6 +566,7 @@ def setup(app):
     app.connect("config-inited", _static_path)
     app.add_css_file("course.css")
     app.add_js_file("scroll-tabstops.js", loading_method="defer")
+    app.add_js_file("figure-zoom.js", loading_method="defer")
     app.connect("doctree-resolved", _fix_animations)
     app.connect("html-page-context", _lean_page, priority=900)
     app.connect("build-finished", _rewrite_pages)

@@ -12,6 +12,7 @@ Prints the path of the built index.html.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -41,6 +42,10 @@ def main() -> int:
     if out.exists():
         shutil.rmtree(out / "book", ignore_errors=True)
     shutil.copytree(ROOT, out, ignore=ignore, dirs_exist_ok=True)
+    # the build's own npm packages (KaTeX, d3), installed by `make site`, come along: the
+    # preview builds with the same assets instead of failing on a missing stylesheet
+    for modules in ROOT.glob("_ext/*/node_modules"):
+        shutil.copytree(modules, out / modules.relative_to(ROOT), dirs_exist_ok=True)
     # Chapters not asked for become one-cell stubs with the same title, so that links to them
     # still resolve and nothing in them executes.
     for doc in toc_documents(ROOT):
@@ -66,7 +71,12 @@ def main() -> int:
         "-n",
         "--keep-going",
     ]
-    result = subprocess.run(cmd, cwd=out)
+    # the kernels import the copy's package, not whichever one the environment installed
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(out / "src"), os.environ.get("PYTHONPATH")])),
+    )
+    result = subprocess.run(cmd, cwd=out, env=env)
     status = "OK" if result.returncode == 0 else "FAILED"
     print(f"[preview] {status}: {out / '_build' / 'html' / 'index.html'}")
     return result.returncode

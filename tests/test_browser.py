@@ -426,6 +426,43 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, base_url):
     assert not wide, f"wider than a 375 px screen (px too wide): {wide}"
 
 
+def test_a_tapped_figure_opens_full_size_in_the_page(browser, base_url):
+    """At 375 px a tap on a figure opens its sharp copy (twice the page copy's pixels) in a
+    dialog, at the figure's wide-screen size in a box that pans; Escape closes it and the
+    keyboard focus goes back to the figure's link. The page does not navigate away."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True)
+    page = context.new_page()
+    url = f"{base_url}book/02_autograd.html"
+    page.goto(url, wait_until="load")
+    link = page.locator("figure a.image-reference").first
+    link.scroll_into_view_if_needed()
+    shown = link.locator("img")
+    shown.evaluate("img => img.decode()")
+    link.tap()
+    dialog = page.locator("dialog.dk-figzoom")
+    dialog.wait_for(state="visible")
+    page.wait_for_function(
+        "() => document.querySelector('dialog.dk-figzoom img').complete"
+        " && document.querySelector('dialog.dk-figzoom img').naturalWidth > 0"
+    )
+    info = page.evaluate("""() => {
+        const d = document.querySelector('dialog.dk-figzoom'), img = d.querySelector('img');
+        const box = d.querySelector('.dk-figzoom-box');
+        return {open: d.open, label: d.getAttribute('aria-label'), src: img.src,
+                natural: img.naturalWidth, width: img.getBoundingClientRect().width,
+                pans: box.scrollWidth > box.clientWidth, alt: img.alt};
+    }""")
+    page_copy = shown.evaluate("img => [img.naturalWidth, img.alt]")
+    assert page.url == url and info["open"] and info["label"].startswith("Fig. 2.")
+    assert not info["src"].endswith("-1x.png") and info["natural"] // 2 == page_copy[0]
+    assert abs(info["width"] - page_copy[0]) < 1 and info["pans"]  # wide-screen size, pans
+    assert info["alt"] == page_copy[1]
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("() => document.activeElement.classList.contains('image-reference')")
+    context.close()
+
+
 # --------------------------------------------------------------------------- site-wide
 
 
