@@ -193,6 +193,98 @@ def test_check_gradient_right_and_wrong():
     fails_with("shape", checks.check_gradient, lambda v: np.array([[2 * v[0], 6 * v[1]]]), q)
 
 
+def test_check_gradient_names_swapped_partials():
+    # chapter 1, exercise 5: r = x^2 y + y^3
+    def r(v):
+        return v[0] ** 2 * v[1] + v[1] ** 3
+
+    def swapped(v):
+        return np.array([v[0] ** 2 + 3 * v[1] ** 2, 2 * v[0] * v[1]])
+
+    fails_with("wrong order: give the one with respect to x first",
+               checks.check_gradient, swapped, r, names=["x", "y"])
+
+
+def test_component_messages_use_the_names_given():
+    # chapter 1, exercises 3 and 5: "y's factor", not "component 1"
+    names = ["x's factor", "y's factor"]
+    msg = fails_with("y's factor (-0.4) is the wrong sign", checks.check_step_factors,
+                     [0.8, -0.4], [2.0, 6.0], 0.1, names=names)
+    assert "component" not in msg
+    fails_with("x's factor (0.6) is too small", checks.check_step_factors,
+               [0.6, 0.2], [2.0, 6.0], 0.1, names=names)
+    msg = fails_with("dr/dy (7) is too small", checks.check_value, np.array([4.0, 7.0]),
+                     [4.0, 13.0], names=["dr/dx", "dr/dy"], name="autograd_grad")
+    assert "component" not in msg
+
+
+def test_check_escape_steps_says_which_answer_is_none():
+    # chapter 1, exercise 4: observed = None (not "contains NaN")
+    msg = fails_with("observed is None", checks.check_escape_steps, [67, None],
+                     lambda x: 2 * x - 4, 7.0, 1.1, minimum=2.0, distance=1e6,
+                     names=["predicted", "observed"])
+    assert "NaN" not in msg
+
+
+def sin2(x):
+    return -np.sin(x)
+
+
+def sin3(x):
+    return -np.cos(x)
+
+
+def test_check_error_ratio_right_and_each_mistake(capsys):
+    # chapter 1, exercise 6: sin at x = 1, h = 1e-3; the prediction is 3 tan(1) / h
+    h, measured = 1e-3, 4671.9
+    right = 3 * np.tan(1.0) / h
+    assert checks.check_error_ratio(right, sin2, sin3, 1.0, h, measured=measured)
+    fails_with("measured ratio, copied", checks.check_error_ratio, measured, sin2, sin3,
+               1.0, h, measured=measured)
+    fails_with("upside down", checks.check_error_ratio, 1 / right, sin2, sin3, 1.0, h)
+    fails_with("twice", checks.check_error_ratio, 2 * right, sin2, sin3, 1.0, h)
+    fails_with("too small", checks.check_error_ratio, right * h / 3, sin2, sin3, 1.0, h)
+    fails_with("rounded", checks.check_error_ratio, 4672, sin2, sin3, 1.0, h)
+    assert not checks.check_error_ratio(checks.todo("predict it"), sin2, sin3, 1.0, h,
+                                        name="predicted_ratio")
+    assert "Not answered yet (predicted_ratio): predict it" in capsys.readouterr().out
+
+
+P = [1, 0, -2, 0, 0]  # chapter 1, exercise 8: x^4 - 2x^2, minima -1 and 1, maximum 0
+
+
+def test_check_stationary_points_right_in_any_order():
+    assert checks.check_stationary_points([-1.0, 1.0], [0.0], P)
+    assert checks.check_stationary_points(np.array([1, -1]), [0], P)
+    assert checks.check_stationary_points([1.0], [-1.0], [1, 0, -3, 0])  # x^3 - 3x
+    assert checks.check_stationary_points([], [], [1, 0, 0, 0])  # x^3: no extremum
+
+
+@pytest.mark.parametrize(
+    "minima, maxima, fragment",
+    [
+        ([0.0], [-1.0, 1.0], "swapped"),
+        ([-1.0, 0.0, 1.0], [], "minima lists 0, but p''(0) = -4: the curve bends downwards"),
+        ([-1.0], [0.0, 1.0], "maxima lists 1, but p''(1) = 8: the curve bends upwards"),
+        ([1.0], [0.0], "minima is missing 1 point: p has 2 local minima"),
+        ([-1.0, 1.0], [], "maxima is missing 1 point: p has 1 local maximum"),
+        ([-0.5, 0.5], [0.0], "minima lists -0.5, which is not a stationary point"),
+        ([-np.sqrt(2), np.sqrt(2)], [0.0], "zero of p itself"),
+        ([1.0, 1.0, -1.0], [0.0], "more than once"),
+    ],
+)
+def test_check_stationary_points_mistakes(minima, maxima, fragment):
+    fails_with(fragment, checks.check_stationary_points, minima, maxima, P)
+
+
+def test_check_stationary_points_neither_and_placeholder(capsys):
+    fails_with("neither a minimum nor a maximum", checks.check_stationary_points,
+               [0.0], [], [1, 0, 0, 0])
+    assert not checks.check_stationary_points(checks.todo("solve p' = 0"),
+                                              checks.todo("solve p' = 0"), P)
+    assert "Not answered yet (minima): solve p' = 0" in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------- linear regression
 
 

@@ -981,6 +981,11 @@ def check_escape_steps(
     several = isinstance(answers, (list, tuple))
     if several and names is None:
         names = [f"answer {i}" for i in range(len(answers))]
+    for label, answer in zip(names if several else [name], answers if several else [answers]):
+        if answer is None:
+            raise CheckFailed(
+                f"{label} is None. Did you forget to assign the result (or a `return`)?"
+            )
     if truth > 1:  # step 0 is the start: an answer of 0 is np.argmax finding no True
         given = list(answers) if several else [answers]
         labels = names if several else [name]
@@ -996,7 +1001,7 @@ def check_escape_steps(
 
 
 @_self_check
-def check_step_factors(factors, second_derivatives, lr, *, name="your factors"):
+def check_step_factors(factors, second_derivatives, lr, *, names=None, name="your factors"):
     """Check the factor by which each coordinate's distance to the minimum shrinks per step
     of gradient descent on a sum of parabolas, ``q = sum_i (d_i / 2) x_i^2``.
 
@@ -1005,6 +1010,7 @@ def check_step_factors(factors, second_derivatives, lr, *, name="your factors"):
     (besides :func:`check_value`'s wrong order, sign, rounding): the amount a step takes
     off (``lr d_i``) instead of what is left, ``1 + lr d_i`` (a step uphill), and the
     coefficients of ``q`` (``d_i / 2``) used in place of its second derivatives.
+    ``names`` label the factors in messages (``["x's factor", "y's factor"]``).
     """
     _require_answer(factors, name)
     d = check_finite_array(second_derivatives, "second_derivatives", ndim=1)
@@ -1028,7 +1034,7 @@ def check_step_factors(factors, second_derivatives, lr, *, name="your factors"):
         for wrong, why in known:
             if not np.allclose(wrong, expected) and _close(got, wrong, 1e-6, 1e-8):
                 raise CheckFailed(f"{name} is not right: {why}")
-    return check_value.__wrapped__(got, expected, name=name, rtol=1e-6, atol=1e-9)
+    return check_value.__wrapped__(got, expected, name=name, rtol=1e-6, atol=1e-9, names=names)
 
 
 # --------------------------------------------------------------------------- derivatives
@@ -1133,6 +1139,134 @@ def _derivative_diagnosis(df, ref, points, name, atol):
 
 
 @_self_check
+def check_error_ratio(
+    predicted, f2, f3, x, h, *, measured=None, rtol=1e-6, name="your predicted ratio"
+):
+    """Check a predicted ratio of the forward- to the central-difference error at ``x``.
+
+    Introduced for chapter 1's exercise 6. The check computes the prediction of the two
+    error terms itself, ``(h / 2) |f2(x)| / ((h^2 / 6) |f3(x)|)``, from the second and
+    third derivatives ``f2`` and ``f3``. Recognises (besides :func:`check_value`'s upside
+    down, twice, rounded): the ``measured`` ratio copied instead of predicted.
+    """
+    _require_answer(predicted, name)
+    check_callable(f2, "f2")
+    check_callable(f3, "f3")
+    x, h = float(x), float(h)
+    expected = (h / 2) * abs(float(f2(x))) / ((h**2 / 6) * abs(float(f3(x))))
+    value = _number(predicted, name)
+    if (
+        measured is not None
+        and not np.isclose(value, expected, rtol=rtol)
+        and np.isclose(value, float(measured), rtol=1e-9)
+    ):
+        raise CheckFailed(
+            f"{name} is the measured ratio, copied: the task is to predict it from the "
+            "two error terms, then compare with the measurement."
+        )
+    return check_value.__wrapped__(value, expected, name=name, rtol=rtol, atol=0.0)
+
+
+def _stationary_points(coefficients):
+    """``[(x, kind)]``: the real stationary points of a polynomial (highest power first),
+    each a "minimum", "maximum" or "neither", by the first derivative that is not 0."""
+    p = np.poly1d(coefficients)
+    found = []
+    for root in np.roots(p.deriv().coeffs) if p.order > 1 else []:
+        x = float(root.real)
+        if abs(root.imag) > 1e-7 or any(abs(x - y) < 1e-6 for y, _ in found):
+            continue
+        kind, d = "neither", p.deriv()
+        for order in range(2, p.order + 1):
+            d = d.deriv()
+            if abs(d(x)) > 1e-8:
+                if order % 2 == 0:
+                    kind = "minimum" if d(x) > 0 else "maximum"
+                break
+        found.append((x, kind))
+    return sorted(found)
+
+
+@_self_check
+def check_stationary_points(minima, maxima, coefficients, *, names=("minima", "maxima")):
+    """Check the local minima and maxima a learner found for a polynomial.
+
+    Introduced for chapter 1's exercise 8. ``coefficients`` are the polynomial's, highest
+    power first (as :func:`numpy.roots`): ``[1, 0, -2, 0, 0]`` is ``x^4 - 2 x^2``. The check
+    finds the stationary points itself (the real zeros of ``p'``) and classifies each by
+    the sign of ``p''``. ``minima`` and ``maxima`` are lists of x values (any order).
+    Recognises: not answered yet, a point that is not stationary (``p'`` is not 0 there;
+    also a zero of ``p`` itself), a maximum listed as a minimum or the reverse (also the
+    two lists swapped), a point listed twice, a missing point.
+    """
+    _require_answer(minima, names[0], (maxima, names[1]))
+    p = np.poly1d(check_finite_array(coefficients, "coefficients", ndim=1))
+    dp, d2p = p.deriv(), p.deriv(2)
+    truth = _stationary_points(p.coeffs)
+    given = {
+        label: _as_array(answer, label).ravel() for label, answer in zip(names, (minima, maxima))
+    }
+    for label, xs in given.items():
+        if not np.all(np.isfinite(xs)):
+            raise CheckFailed(f"{label} contains NaN or infinite values: {_fmt(xs)}.")
+        for x in xs:
+            scale = 1e-6 * max(1.0, abs(x) ** p.order)
+            if abs(dp(x)) > scale:
+                also = (
+                    " It is a zero of p itself: the stationary points are the zeros of p'."
+                    if abs(p(x)) <= scale
+                    else " The stationary points are where p'(x) = 0."
+                )
+                raise CheckFailed(
+                    f"{label} lists {_fmt(x)}, which is not a stationary point: "
+                    f"p'({_fmt(x)}) = {_fmt(dp(x))}, not 0.{also}"
+                )
+            if np.sum(np.isclose(xs, x, rtol=1e-6, atol=1e-6)) > 1:
+                raise CheckFailed(f"{label} lists {_fmt(x)} more than once.")
+
+    def kind(x):
+        return min(truth, key=lambda point: abs(point[0] - x))[1]
+
+    kinds = {label: [kind(x) for x in xs] for label, xs in given.items()}
+    wanted = dict(zip(names, ("minimum", "maximum")))
+    extrema = sum(k != "neither" for _, k in truth)
+    if len(given[names[0]]) + len(given[names[1]]) == extrema and all(
+        len(kinds[label]) and all(k == wanted[other] for k in kinds[label])
+        for label, other in zip(names, names[::-1])
+    ):
+        raise CheckFailed(
+            f"{names[0]} and {names[1]} are swapped: p'' > 0 (the curve bends upwards) at a "
+            "minimum, p'' < 0 (it bends downwards) at a maximum."
+        )
+    for label, xs in given.items():
+        for x, k in zip(xs, kinds[label]):
+            if k == wanted[label]:
+                continue
+            if k == "neither":
+                why = "it is neither a minimum nor a maximum (p'' = 0 there, and p keeps going)"
+            else:
+                bends = "downwards" if k == "maximum" else "upwards"
+                why = (
+                    f"p''({_fmt(x)}) = {_fmt(d2p(x))}: the curve bends {bends} there, "
+                    f"a {k}, not a {wanted[label]}"
+                )
+            raise CheckFailed(f"{label} lists {_fmt(x)}, but {why}.")
+    for label in names:
+        count = sum(k == wanted[label] for _, k in truth)
+        if len(given[label]) < count:
+            missing = count - len(given[label])
+            raise CheckFailed(
+                f"{label} is missing {missing} point{'s' if missing > 1 else ''}: p has "
+                f"{count} local {wanted[label] if count == 1 else wanted[label][:-2] + 'a'}. Find every real "
+                "solution of p'(x) = 0 (factor p'(x) completely)."
+            )
+    return _passed(
+        f"{names[0]} = {_fmt(np.sort(given[names[0]]))}, "
+        f"{names[1]} = {_fmt(np.sort(given[names[1]]))}."
+    )
+
+
+@_self_check
 def check_gradient(
     grad, f=None, *, reference=None, points=None, dim=2, seed=0, names=None, name="your gradient"
 ):
@@ -1168,11 +1302,17 @@ def check_gradient(
     cases = [(p.copy(),) for p in points]
     coords = names or [f"coordinate {i}" for i in range(points.shape[1])]
     labels = [f"the partial derivative with respect to {c}" for c in coords]
+    swapped = (
+        lambda v: np.asarray(ref(v), dtype=float)[::-1],
+        "the partial derivatives are in the wrong order: give the one with respect to "
+        f"{coords[0]} first.",
+    )
     n = _run_cases(
         grad,
         cases,
         ref,
         what=name,
+        mistakes=[swapped] if points.shape[1] > 1 else [],
         rtol=rtol,
         atol=atol,
         names=labels,

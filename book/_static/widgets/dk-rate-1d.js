@@ -28,7 +28,7 @@
       title: `Try a learning rate on ${poly(d.a, d.b, d.c)}`,
       hint: `Choose \u03b7 with the slider (arrow keys move it by 0.01), then press Step to take one step ` +
             `from x\u2080 = ${d.x0}. Each step multiplies the distance to the minimum by 1 \u2212 ${d.curvature}\u03b7. ` +
-            `On the right, dotted: the distance over the whole run at this \u03b7; solid: the steps taken so far.`,
+            `On the right, dotted: the distance over the next 10 steps at this \u03b7; solid: the steps taken so far.`,
     });
     const slider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr,
                               format: (v) => String(v), name: "lr"});
@@ -102,16 +102,23 @@
       if (t > 0) {
         const [cx, cy] = [Math.max(lo, Math.min(hi, xt)), Math.min(f(xt), plotF.y.domain[1])];
         plotF.marker(cx, cy, "dk-now", `x after ${t} steps`);
-        if (xt < lo || xt > hi) plotF.text(cx, cy, xt < lo ? "\u2190 off the chart" : "off the chart \u2192", "", xt < lo ? "start" : "end", xt < lo ? 8 : -8, -10);
+        // pinned to the edge: the label goes under the point, inside the axes
+        if (xt < lo || xt > hi) plotF.text(cx, cy, xt < lo ? `\u2190 x = ${DK.sig(xt, 4)}, off the chart` : `off the chart, x = ${DK.sig(xt, 4)} \u2192`, "", xt < lo ? "start" : "end", xt < lo ? 8 : -8, 30);
       }
       plotF.svg.setAttribute("aria-label", `Graph of ${poly(d.a, d.b, d.c)} with the ${t} step${t === 1 ? "" : "s"} taken from x0 = ${d.x0} at learning rate ${state.lr}. ${stepOut.textContent}`);
 
-      // right: the distance to the minimum on a log scale; the whole run dotted, the steps taken solid
-      const T = Math.max(10, t);
+      // right: the distance to the minimum on a log scale; the next 10 steps dotted, the steps taken solid
+      const T = t + 10;
       plotE.x.domain = [0, T];
+      const dist = run.xs.slice(0, T + 1).map((u, k) => [k, Math.abs(u - d.minimum)]);
+      // a distance that does not shrink gets an axis that spans just its decades, so growth shows
+      const pos = dist.map(([, v]) => v).filter((v) => v > 0);
+      if (Math.abs(r.factor) >= 1 && pos.length) {
+        const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...pos))));
+        plotE.y.domain = [lo, Math.max(10 * lo, Math.pow(10, Math.ceil(Math.log10(Math.max(...pos)))))];
+      } else plotE.y.domain = [1e-9, 1e4];
       plotE.layout();
       plotE.axes();
-      const dist = run.xs.slice(0, T + 1).map((u, k) => [k, Math.abs(u - d.minimum)]);
       plotE.line(dist, "dk-guide");
       plotE.line(dist.slice(0, t + 1), "dk-path");
       plotE.dots(dist.slice(0, t + 1), "dk-path-dots", 3);
