@@ -1013,6 +1013,16 @@ def test_check_scaled_kappa_tells_a_skipped_scaler():
     fails_with("its OWN statistics", checks.check_scaled_kappa, 1.0, (mean, scale), x)
     fails_with("upside down", checks.check_scaled_kappa, 1 / right, (mean, scale), x)
     fails_with("too large", checks.check_scaled_kappa, 1 + 1.5 * (right - 1), (mean, scale), x)
+    # rounded to 4 significant digits: named as rounded, not "too small"
+    typed = float(f"{right:.3e}")
+    assert typed != right and abs(typed - right) < 0.01 * right
+    fails_with("looks rounded", checks.check_scaled_kappa, typed, (mean, scale), x)
+    # kappa on all the points the leaky scaler was fitted on: exactly 1, the set is wrong
+    everything = np.concatenate([x, rng.uniform(0, 10, 20)])
+    all_mean, all_scale = everything.mean(), everything.std()
+    on_all = kappa((everything - all_mean) / all_scale)
+    fails_with("training feature only", checks.check_scaled_kappa, on_all,
+               (all_mean, all_scale), x)
 
 
 def test_check_basin_fraction():

@@ -2083,7 +2083,8 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
     number of :func:`descentkit.losses.mse_hessian` on it. Since ``kappa`` is then close
     to 1, it is compared through ``kappa - 1``. Recognises: the raw feature's (the scaler
     skipped), that of ``x`` standardized with its own statistics (exactly 1: the honest
-    scaler instead), the inverse ratio.
+    scaler instead, or kappa taken on all the data the leaky scaler was fitted on), the
+    inverse ratio, a rounded value (few digits, within 1 %).
     """
     _require_answer(kappa, name)
     x = check_finite_array(x, "x", ndim=1, min_size=2)
@@ -2098,9 +2099,10 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
         ),
         (
             1.0,
-            "that is the condition number of the feature standardized with its OWN "
-            "statistics (exactly 1); use the scaler you are given, whose mean and scale "
-            "come from other data.",
+            "exactly 1 is the condition number of a feature standardized with its OWN "
+            "statistics: either the scaler was fitted on the very points you took kappa "
+            "on (the leaky scaler on all the data), or it is the honest scaler. Take "
+            "kappa on the training feature only, transformed by the scaler you are given.",
         ),
         (1 / expected, "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1."),
     ]
@@ -2111,6 +2113,13 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
         ):
             raise CheckFailed(f"{name} = {_fmt(value)} is not right: {why}")
     if not np.isclose(value - 1, excess, rtol=1e-3, atol=0):
+        if _looks_typed(value) and abs(value - expected) <= ROUNDED * expected:
+            raise CheckFailed(
+                f"{name} = {_fmt(value)} is not right: within 1 % of the right value but "
+                "not equal, it looks rounded. Give the exact value: keep all the digits "
+                "(compute it rather than type it); since kappa is close to 1, the check "
+                "compares kappa - 1, so a few digits are not enough."
+            )
         size = "too large" if value > expected else "too small"
         raise CheckFailed(
             f"{name} = {_fmt(value)} is not right: {size} (its distance from 1, which "
