@@ -1225,6 +1225,18 @@ def test_check_steps_whole_requires_a_whole_prediction():
     )
 
 
+def test_check_steps_names_the_flat_factor_at_the_best_rate():
+    """Chapter 5, exercise 2: rho = 1 - 1/kappa counts about twice the steps."""
+    hessian = np.diag([1.0, 100.0])
+    flat = int(np.ceil(np.log(1e6) / np.log(1 / (1 - 1 / 100))))
+    kw = dict(hessian=hessian, lr=2 / 101, shrink=1e6, rtol=0.05, whole=True)
+    fails_with("(kappa - 1)/(kappa + 1)", checks.check_steps, flat, **kw)
+    # at another rate the factor 1 - 1/kappa is not the mistake named
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check_steps(flat, hessian=hessian, lr=1.5 / 101, shrink=1e6, rtol=0.05)
+    assert "(kappa - 1)/(kappa + 1)" not in str(info.value)
+
+
 def test_check_standardize_names_an_answer_that_changes_its_inputs():
     def in_place(X_train, X):
         X -= X_train.mean(axis=0)

@@ -915,6 +915,8 @@ def check_steps(
             )
         exact = math.log(float(shrink)) / math.log(1 / rho)
         expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
+        if hessian is not None and factor is None:
+            _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name)
     if hasattr(expected, "converged_at"):
         expected = expected.converged_at
     elif isinstance(expected, (list, tuple)):
@@ -942,6 +944,31 @@ def check_steps(
             "the error has shrunk enough."
         )
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+def _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name):
+    """At the best fixed rate, an answer counted with the factor 1 - 1/kappa (the flat
+    direction's at rate 1/lambda_max) instead of (kappa - 1)/(kappa + 1)."""
+    hessian = np.asarray(hessian, dtype=float)
+    if hessian.ndim != 2 or hessian.shape[0] < 2:
+        return
+    lam = np.linalg.eigvalsh(hessian)
+    if lam[0] <= 0 or not np.isclose(lr, 2 / (lam[0] + lam[-1]), rtol=1e-6):
+        return
+    flat = math.log(float(shrink)) / math.log(1 / (1 - lam[0] / lam[-1]))
+    try:
+        got = float(answer)
+    except (TypeError, ValueError):
+        return
+    near = max(rtol, 1e-9) * flat
+    if abs(got - flat) <= near or abs(got - math.ceil(flat)) <= near:
+        if abs(got - exact) > max(rtol, 1e-9) * exact:
+            raise CheckFailed(
+                f"{name} = {_fmt(got)} is not right: about twice the right value. "
+                "1 - 1/kappa is the flat direction's factor at the rate 1/lambda_max; at "
+                "the best fixed rate both extreme directions shrink by "
+                "(kappa - 1)/(kappa + 1) per step."
+            )
 
 
 @_self_check
