@@ -1246,6 +1246,15 @@ def test_check_standardize_names_an_answer_that_changes_its_inputs():
     fails_with("in place", checks.check_standardize, in_place)
 
 
+def test_check_standardize_gives_the_axis_hint_for_axis_1():
+    """axis=1 takes the statistics of the rows, which do not broadcast against X."""
+
+    def by_rows(X_train, X):
+        return (X - X_train.mean(axis=1)) / X_train.std(axis=1)
+
+    fails_with("down each column (axis=0)", checks.check_standardize, by_rows)
+
+
 def test_check_mse_expanded_rejects_the_direct_mse():
     def direct(b, w, x, y):
         return np.mean((b + w * x - y) ** 2)

@@ -2199,8 +2199,8 @@ def check_standardize(standardize, *, name="your standardization"):
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
     statistics taken from ``X`` instead of the training set (each set scaled its own way),
     forgot to subtract the mean, centred but not scaled, divided by the variance, the sample
-    standard deviation (``ddof=1``), statistics over the wrong axis, an answer that
-    changes its inputs in place.
+    standard deviation (``ddof=1``), statistics over all the numbers or over the rows
+    (``axis=1``: the shapes do not broadcast), an answer that changes its inputs in place.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -2248,7 +2248,17 @@ def check_standardize(standardize, *, name="your standardization"):
     for X_train, X in cases:  # on copies: an answer that changes its inputs is told so
         given = {"X_train": X_train, "X": X}
         copies = {k: v.copy() for k, v in given.items()}
-        _call(standardize, (copies["X_train"], copies["X"]), name)
+        try:
+            _call(standardize, (copies["X_train"], copies["X"]), name)
+        except CheckFailed as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ValueError) and "broadcast" in str(cause):
+                raise CheckFailed(
+                    f"{str(exc).rstrip(' .')}. The shapes do not fit: statistics over axis=1 are one per "
+                    "ROW of X_train (one per example); take them per feature, down each "
+                    "column (axis=0), one mean and one standard deviation per column of X."
+                ) from cause
+            raise
         changed = [k for k in given if not np.array_equal(copies[k], given[k])]
         if changed:
             raise CheckFailed(
