@@ -1105,6 +1105,16 @@ def test_check_scaled_kappa_tells_a_skipped_scaler():
     fails_with("its OWN statistics", checks.check_scaled_kappa, 1.0, (mean, scale), x)
     fails_with("upside down", checks.check_scaled_kappa, 1 / right, (mean, scale), x)
     fails_with("too large", checks.check_scaled_kappa, 1 + 1.5 * (right - 1), (mean, scale), x)
+    # rounded to 4 significant digits: named as rounded, not "too small"
+    typed = float(f"{right:.3e}")
+    assert typed != right and abs(typed - right) < 0.01 * right
+    fails_with("looks rounded", checks.check_scaled_kappa, typed, (mean, scale), x)
+    # kappa on all the points the leaky scaler was fitted on: exactly 1, the set is wrong
+    everything = np.concatenate([x, rng.uniform(0, 10, 20)])
+    all_mean, all_scale = everything.mean(), everything.std()
+    on_all = kappa((everything - all_mean) / all_scale)
+    fails_with("training feature only", checks.check_scaled_kappa, on_all,
+               (all_mean, all_scale), x)
 
 
 def test_check_basin_fraction():
@@ -1307,6 +1317,18 @@ def test_check_steps_whole_requires_a_whole_prediction():
     )
 
 
+def test_check_steps_names_the_flat_factor_at_the_best_rate():
+    """Chapter 5, exercise 2: rho = 1 - 1/kappa counts about twice the steps."""
+    hessian = np.diag([1.0, 100.0])
+    flat = int(np.ceil(np.log(1e6) / np.log(1 / (1 - 1 / 100))))
+    kw = dict(hessian=hessian, lr=2 / 101, shrink=1e6, rtol=0.05, whole=True)
+    fails_with("(kappa - 1)/(kappa + 1)", checks.check_steps, flat, **kw)
+    # at another rate the factor 1 - 1/kappa is not the mistake named
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check_steps(flat, hessian=hessian, lr=1.5 / 101, shrink=1e6, rtol=0.05)
+    assert "(kappa - 1)/(kappa + 1)" not in str(info.value)
+
+
 def test_check_standardize_names_an_answer_that_changes_its_inputs():
     def in_place(X_train, X):
         X -= X_train.mean(axis=0)
@@ -1314,6 +1336,15 @@ def test_check_standardize_names_an_answer_that_changes_its_inputs():
         return X
 
     fails_with("in place", checks.check_standardize, in_place)
+
+
+def test_check_standardize_gives_the_axis_hint_for_axis_1():
+    """axis=1 takes the statistics of the rows, which do not broadcast against X."""
+
+    def by_rows(X_train, X):
+        return (X - X_train.mean(axis=1)) / X_train.std(axis=1)
+
+    fails_with("down each column (axis=0)", checks.check_standardize, by_rows)
 
 
 def test_check_mse_expanded_rejects_the_direct_mse():

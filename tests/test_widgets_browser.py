@@ -575,6 +575,12 @@ def check_ch05(t, wid="ch05-scaling"):
     close([r["kappa"], r["bound"], r["best"]], [c.condition_number, c.max_stable_lr, c.best_fixed_lr], "numbers")
     close(r["minimum"], star, "minimum")
     close(r["path"], run.params[:31])
+    # the map: +-3 around the minimum (wider only to hold the start), equal scales
+    assert r["window"] == pytest.approx(max(3, 1.15 * np.abs(THETA0 - star).max()), rel=1e-9)
+    w, h = t.page.evaluate("(wid) => { const c = document.querySelector(`#${wid} canvas`);"
+                           " return [c.getBoundingClientRect().width, c.getBoundingClientRect().height]; }",
+                           wid)
+    assert abs(w - h) <= 1.5, (w, h)
     s = t.shown(wid)
     shows_sig(s["kappa"], c.condition_number, 4)
     shows_sig(s["best"], c.best_fixed_lr, 4)

@@ -915,6 +915,8 @@ def check_steps(
             )
         exact = math.log(float(shrink)) / math.log(1 / rho)
         expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
+        if hessian is not None and factor is None:
+            _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name)
     if hasattr(expected, "converged_at"):
         expected = expected.converged_at
     elif isinstance(expected, (list, tuple)):
@@ -942,6 +944,31 @@ def check_steps(
             "the error has shrunk enough."
         )
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+def _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name):
+    """At the best fixed rate, an answer counted with the factor 1 - 1/kappa (the flat
+    direction's at rate 1/lambda_max) instead of (kappa - 1)/(kappa + 1)."""
+    hessian = np.asarray(hessian, dtype=float)
+    if hessian.ndim != 2 or hessian.shape[0] < 2:
+        return
+    lam = np.linalg.eigvalsh(hessian)
+    if lam[0] <= 0 or not np.isclose(lr, 2 / (lam[0] + lam[-1]), rtol=1e-6):
+        return
+    flat = math.log(float(shrink)) / math.log(1 / (1 - lam[0] / lam[-1]))
+    try:
+        got = float(answer)
+    except (TypeError, ValueError):
+        return
+    near = max(rtol, 1e-9) * flat
+    if abs(got - flat) <= near or abs(got - math.ceil(flat)) <= near:
+        if abs(got - exact) > max(rtol, 1e-9) * exact:
+            raise CheckFailed(
+                f"{name} = {_fmt(got)} is not right: about twice the right value. "
+                "1 - 1/kappa is the flat direction's factor at the rate 1/lambda_max; at "
+                "the best fixed rate both extreme directions shrink by "
+                "(kappa - 1)/(kappa + 1) per step."
+            )
 
 
 @_self_check
@@ -2223,7 +2250,8 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
     number of :func:`descentkit.losses.mse_hessian` on it. Since ``kappa`` is then close
     to 1, it is compared through ``kappa - 1``. Recognises: the raw feature's (the scaler
     skipped), that of ``x`` standardized with its own statistics (exactly 1: the honest
-    scaler instead), the inverse ratio.
+    scaler instead, or kappa taken on all the data the leaky scaler was fitted on), the
+    inverse ratio, a rounded value (few digits, within 1 %).
     """
     _require_answer(kappa, name)
     x = check_finite_array(x, "x", ndim=1, min_size=2)
@@ -2238,9 +2266,10 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
         ),
         (
             1.0,
-            "that is the condition number of the feature standardized with its OWN "
-            "statistics (exactly 1); use the scaler you are given, whose mean and scale "
-            "come from other data.",
+            "exactly 1 is the condition number of a feature standardized with its OWN "
+            "statistics: either the scaler was fitted on the very points you took kappa "
+            "on (the leaky scaler on all the data), or it is the honest scaler. Take "
+            "kappa on the training feature only, transformed by the scaler you are given.",
         ),
         (1 / expected, "the ratio is upside down: kappa = lambda_max / lambda_min is at least 1."),
     ]
@@ -2251,6 +2280,13 @@ def check_scaled_kappa(kappa, scaler, x, *, name="your condition number"):
         ):
             raise CheckFailed(f"{name} = {_fmt(value)} is not right: {why}")
     if not np.isclose(value - 1, excess, rtol=1e-3, atol=0):
+        if _looks_typed(value) and abs(value - expected) <= ROUNDED * expected:
+            raise CheckFailed(
+                f"{name} = {_fmt(value)} is not right: within 1 % of the right value but "
+                "not equal, it looks rounded. Give the exact value: keep all the digits "
+                "(compute it rather than type it); since kappa is close to 1, the check "
+                "compares kappa - 1, so a few digits are not enough."
+            )
         size = "too large" if value > expected else "too small"
         raise CheckFailed(
             f"{name} = {_fmt(value)} is not right: {size} (its distance from 1, which "
@@ -2303,8 +2339,8 @@ def check_standardize(standardize, *, name="your standardization"):
     scikit-learn's ``StandardScaler``) of each column of ``X_train``. Recognises:
     statistics taken from ``X`` instead of the training set (each set scaled its own way),
     forgot to subtract the mean, centred but not scaled, divided by the variance, the sample
-    standard deviation (``ddof=1``), statistics over the wrong axis, an answer that
-    changes its inputs in place.
+    standard deviation (``ddof=1``), statistics over all the numbers or over the rows
+    (``axis=1``: the shapes do not broadcast), an answer that changes its inputs in place.
     """
     _require_answer(standardize, name)
     check_callable(standardize, "standardize")
@@ -2352,7 +2388,17 @@ def check_standardize(standardize, *, name="your standardization"):
     for X_train, X in cases:  # on copies: an answer that changes its inputs is told so
         given = {"X_train": X_train, "X": X}
         copies = {k: v.copy() for k, v in given.items()}
-        _call(standardize, (copies["X_train"], copies["X"]), name)
+        try:
+            _call(standardize, (copies["X_train"], copies["X"]), name)
+        except CheckFailed as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ValueError) and "broadcast" in str(cause):
+                raise CheckFailed(
+                    f"{str(exc).rstrip(' .')}. The shapes do not fit: statistics over axis=1 are one per "
+                    "ROW of X_train (one per example); take them per feature, down each "
+                    "column (axis=0), one mean and one standard deviation per column of X."
+                ) from cause
+            raise
         changed = [k for k in given if not np.array_equal(copies[k], given[k])]
         if changed:
             raise CheckFailed(

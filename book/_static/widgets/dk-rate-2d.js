@@ -39,7 +39,7 @@
     const table = h("table", {class: "dk-table"},
       h("thead", {}, h("tr", {}, h("th", {scope: "col"}, "direction"), h("th", {scope: "col"}, "\u03bb"),
                       h("th", {scope: "col"}, "factor 1 \u2212 \u03b7\u03bb"), h("th", {scope: "col"}, "per step it"))),
-      h("tbody", {}, [["u_min (flat)", lamMin, 3], ["u_max (steep)", lamMax, 0]].map(([name, lam, key], i) =>
+      h("tbody", {}, [["u_min (flat)", lamMin, 3], ["u_max (sharp)", lamMax, 0]].map(([name, lam, key], i) =>
         h("tr", {}, h("th", {scope: "row"}, h("span", {class: `dk-key dk-key-${key}`}), name), h("td", {}, DK.fixed(lam, 4)), rows[i].factor, rows[i].verdict))));
     const summary = h("p", {class: "dk-readout", "data-dk-out": "summary"});
     const map = new DK.Plot({x: {domain: d.window.b, label: "b (intercept)"}, y: {domain: d.window.w, label: "w (slope)"},
@@ -139,7 +139,7 @@
 
     // a key under the error plot
     fig.insertBefore(h("p", {class: "dk-help"}, h("span", {class: "dk-key dk-key-3"}), "along u_min (flat)  ",
-                       h("span", {class: "dk-key dk-key-0"}), "along u_max (steep)"), live.el);
+                       h("span", {class: "dk-key dk-key-0"}), "along u_max (sharp)"), live.el);
 
     return {
       plots: [scale, map, coords],

@@ -30,8 +30,9 @@
     const readout = h("dl", {class: "dk-readout dk-grid"},
       item("feature", "feature values"), item("eigenvalues", "\u03bb_min, \u03bb_max"), item("kappa", "condition number \u03ba"),
       item("bound", "largest stable rate 2/\u03bb_max"), item("best", "best fixed rate 2/(\u03bb_min + \u03bb_max)"),
-      item("factor", "factor per step (\u03ba \u2212 1)/(\u03ba + 1)"), item("steps", `steps at the best rate until the distance to the minimum stays below ${DK.sig(d.tol).replace(/^1 \u00d7 /, "")} of the start's`));
-    const map = new DK.Plot({x: {domain: [0, 1], label: "b (intercept)"}, y: {domain: [0, 1], label: "w (slope)"}, heat: true, aspect: 0.8, maxHeight: 420});
+      item("factor", "factor per step (\u03ba \u2212 1)/(\u03ba + 1)"), item("steps", `steps at the best rate until the distance to the minimum stays below ${DK.sig(d.tol).replace(/^1 \u00d7 /, "")} of the start's`),
+      item("window", "map window"));
+    const map = new DK.Plot({x: {domain: [0, 1], label: "b (intercept)"}, y: {domain: [0, 1], label: "w (slope)"}, heat: true, equal: true, maxHeight: 420});
     const sweep = new DK.Plot({x: {domain: [1, 1e5], log: true, label: "condition number \u03ba"}, y: {domain: [1, 1e6], log: true, label: "steps"}, aspect: 0.8, maxHeight: 420});
     const live = DK.live();
     fig.append(h("div", {class: "dk-controls"}, sSlider.el, cSlider.el, toggle.el), readout,
@@ -67,7 +68,8 @@
     function results() {
       return {scale: state.scale, offset: state.offset, standardize: state.standardize, feature: [Math.min(...m.x), Math.max(...m.x)],
               eigenvalues: [m.lmin, m.lmax], kappa: m.kappa, bound: m.bound, best: m.best, factor: m.factor,
-              steps: m.steps, minimum: m.loss.star, path: m.path};
+              steps: m.steps, minimum: m.loss.star, path: m.path,
+              window: Math.max(3, 1.15 * Math.max(...d.start.map((v, i) => Math.abs(v - m.loss.star[i]))))};
     }
     function render() {
       if (!m) compute();
@@ -82,16 +84,19 @@
       const counted = m.steps === null ? `more than ${DK.int(d.max_steps)} steps` : stepWord(m.steps);
       cSlider.input.disabled = sSlider.input.disabled = false;
 
-      // the window: the ellipse of the start's loss around the minimum (L - L* = 1/2 e^T H e)
-      const [bs, ws] = m.loss.star, H = m.loss.hessian;
-      const c0 = m.loss.fast(d.start[0], d.start[1]) - m.loss.fast(bs, ws);
-      const det = H[0][0] * H[1][1] - H[0][1] * H[0][1];
-      const hb = 1.15 * Math.sqrt(2 * c0 * H[1][1] / det), hw = 1.15 * Math.sqrt(2 * c0 * H[0][0] / det);
-      map.x.domain = [bs - hb, bs + hb];
-      map.y.domain = [ws - hw, ws + hw];
+      // the window: +-3 around the minimum on both axes with equal scales (as Fig. 5.3), so
+      // that stretching the feature visibly stretches the bowl; wider, still square, only
+      // when the start lies farther away
+      const [bs, ws] = m.loss.star, half = r.window;
+      out.window.textContent = `minimum ± ${DK.sig(half, 3)} on both axes, equal scales`;
+      map.x.domain = [bs - half, bs + half];
+      map.y.domain = [ws - half, ws + half];
       map.layout();
       const star = m.loss.fast(bs, ws);
-      map.heat((b, w) => m.loss.fast(b, w) - star, {lo: c0 * 1e-3, hi: c0 * 2.5, n: 16,
+      // the bands span the window's own range of the loss (a quadratic: largest at a corner)
+      const top = Math.max(...[[-1, -1], [-1, 1], [1, -1], [1, 1]].map(([i, j]) =>
+        m.loss.fast(bs + i * half, ws + j * half) - star));
+      map.heat((b, w) => m.loss.fast(b, w) - star, {lo: top * 1e-4, hi: top, n: 16,
                                                      key: `${state.scale}|${state.offset}|${state.standardize}`});
       map.axes();
       map.line(m.path, "dk-halo");

@@ -212,11 +212,16 @@ def plot_matrix_action(
                 )
             )
             tip = value * vector if abs(value) >= 1 else vector
+            # the label just beyond the tip, on the outer side, clear of the other vectors
+            # (which all end inside the circle or on the ellipse)
+            outward = np.sign(tip) + (tip == 0)
             ax.annotate(
                 rf"${label}$: $\lambda = {value:.2f}$",
                 tip,
-                xytext=(4, 4),
+                xytext=4 * outward,
                 textcoords="offset points",
+                ha="left" if outward[0] > 0 else "right",
+                va="bottom" if outward[1] > 0 else "top",
                 color=colour,
                 fontsize=10,
                 bbox={
