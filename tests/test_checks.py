@@ -864,6 +864,11 @@ def test_check_diverging_rates():
     fails_with("1 rate that diverges is missing", checks.check_diverging_rates, [], rates, run)
     fails_with("not one of the rates tried", checks.check_diverging_rates, [2.0], rates, run)
     fails_with("list of learning rates", checks.check_diverging_rates, "1.1", rates, run)
+    # a list of non-rates: the message names the items' type, not the list's
+    for bad, kind in (([[1.1]], "list"), ([run(1.1)], "list"), ([None], "NoneType")):
+        msg = fails_with(f"item 0 of your list is a {kind}, not a number",
+                         checks.check_diverging_rates, bad, rates, run)
+        assert "but it is a list." not in msg
 
 
 def test_check_finder_picks():

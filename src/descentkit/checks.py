@@ -1279,12 +1279,25 @@ def _rate_list(answer, name):
     try:
         if isinstance(answer, (str, bytes, dict)):
             raise TypeError
-        return [float(r) for r in answer]
-    except (TypeError, ValueError):
+        items = list(answer)
+    except TypeError:
         raise CheckFailed(
             f"{name} should be a list of learning rates (an empty list [] if none "
             f"diverges), but it is a {kind}."
         ) from None
+    rates = []
+    for k, r in enumerate(items):
+        try:
+            if isinstance(r, (str, bytes, bool)):
+                raise TypeError
+            rates.append(float(r))
+        except (TypeError, ValueError):
+            raise CheckFailed(
+                f"{name} should be a list of learning rates, numbers such as 1e-5 (an "
+                f"empty list [] if none diverges), but item {k} of your {kind} is a "
+                f"{type(r).__name__}, not a number: list the rates themselves."
+            ) from None
+    return rates
 
 
 @_self_check
