@@ -1253,6 +1253,32 @@ def test_check_mse_expanded_rejects_the_direct_mse():
         ),
         expanded=True,
     )
+    # the residuals point by point, in a loop, are direct too (review r2)
+    def loop(b, w, x, y):
+        total = 0.0
+        for xi, yi in zip(x, y):
+            r = b + w * xi - yi
+            total += r * r
+        return total / len(x)
+
+    def loop_floats(b, w, x, y):
+        errors = [b + w * float(x[i]) - float(y[i]) for i in range(len(x))]
+        return sum(e**2 for e in errors) / len(errors)
+
+    assert checks.check_mse(loop)
+    for fn in (loop, loop_floats):
+        msg = fails_with("computes the MSE directly", checks.check_mse, fn, expanded=True)
+        assert "in a loop" in msg
+    # a loop that only sums the data (the five means) is the expansion
+    def loop_means(b, w, x, y):
+        mx = mxx = my = mxy = myy = 0.0
+        for xi, yi in zip(x, y):
+            mx, mxx, my = mx + xi, mxx + xi * xi, my + yi
+            mxy, myy = mxy + xi * yi, myy + yi * yi
+        mx, mxx, my, mxy, myy = (v / len(x) for v in (mx, mxx, my, mxy, myy))
+        return b**2 + 2 * b * w * mx + w**2 * mxx - 2 * b * my - 2 * w * mxy + myy
+
+    assert checks.check_mse(loop_means, expanded=True)
 
 
 def test_check_unscaled_line_names_a_run_that_stopped_too_early():
