@@ -732,6 +732,13 @@ def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
     fails_with("looks rounded", checks.check_mse_value, 0.0374, 1, 2, x, y, **kw)  # typed
     msg = fails_with("too small", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
     assert "rounded" not in msg  # computed, all its digits: a different quantity
+    # b and w swapped, mse(2, 1, ...), and a guessed round number (review r2)
+    fails_with("b and w swapped", checks.check_mse_value, losses.mse(2, 1, x, y), 1, 2, x, y,
+               **kw)
+    msg = fails_with("round number", checks.check_mse_value, 0.01, 1, 2, x, y, **kw)
+    assert "rather than guessing" in msg
+    msg = fails_with("not right", checks.check_mse_value, float(f"{right:.1g}"), 1, 2, x, y)
+    assert "guessing" not in msg  # the MSE rounded to one digit is no guess
 
 
 def test_check_mse_value():

@@ -1634,7 +1634,13 @@ def check_mse_value(value, b, w, x, y, *, fitted=None, other_set=None, name="you
         if _close(got, np.asarray(wrong_fn(b, w, x, y), dtype=float), 1e-9, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
     line = f"the line b = {_fmt(b)}, w = {_fmt(w)}"
-    others = []
+    others = [
+        (
+            losses.mse(w, b, x, y),
+            f"that is the MSE of the line with b and w swapped (b = {_fmt(w)}, "
+            f"w = {_fmt(b)}): the order is mse(b, w, x, y), the intercept first.",
+        )
+    ]
     if fitted is not None:
         others.append(
             (
@@ -1656,6 +1662,15 @@ def check_mse_value(value, b, w, x, y, *, fitted=None, other_set=None, name="you
             ref, np.asarray(wrong, dtype=float), 1e-6, 1e-12
         ):
             raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
+    if got.size == 1 and ref.size == 1 and float(got) != 0:
+        one = float(got)
+        # a round number, typed, that is not the MSE rounded: a guess
+        if float(f"{one:.1g}") == one != float(f"{float(ref):.1g}"):
+            raise CheckFailed(
+                f"{name} = {_fmt(got)} is a round number, not the MSE of {line}: "
+                "compute it with mse(b, w, x, y) rather than guessing (the noise the "
+                "data were drawn with only tells you what it is near)."
+            )
     raise CheckFailed(
         _compare(
             got,
