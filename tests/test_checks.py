@@ -1288,6 +1288,26 @@ def test_check_mse_expanded_rejects_the_direct_mse():
     assert checks.check_mse(loop_means, expanded=True)
 
 
+def test_check_mse_expanded_names_sums_and_fixed_data():
+    def expanded(b, w, x, y, avg=np.mean, sums=()):
+        m = {k: (np.sum if k in sums else avg)(v)
+             for k, v in {"x": x, "xx": x**2, "y": y, "xy": x * y, "yy": y**2}.items()}
+        return (b**2 + 2 * b * w * m["x"] + w**2 * m["xx"] - 2 * b * m["y"]
+                - 2 * w * m["xy"] + m["yy"])
+
+    assert checks.check_mse(expanded, expanded=True)
+    msg = fails_with("use sums of the data where the expansion has means",
+                     checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, avg=np.sum),
+                     expanded=True)
+    assert "np.mean" in msg
+    fails_with("w mean(x y) uses a sum", checks.check_mse,
+               lambda b, w, x, y: expanded(b, w, x, y, sums=("xy",)), expanded=True)
+    x_train = np.linspace(0, 1, 7)
+    y_train = 1 + 2 * x_train
+    fails_with("ignores the x and y it is given", checks.check_mse,
+               lambda b, w, x, y: expanded(b, w, x_train, y_train), expanded=True)
+
+
 def test_check_unscaled_line_names_a_run_that_stopped_too_early():
     from descentkit.losses import mse_gradient_of
     from descentkit.models import least_squares_line, unscale_params

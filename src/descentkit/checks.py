@@ -1492,6 +1492,56 @@ def _mse_terms_wrong(mse_fn, name):
     return f"{name} is not right: {'; '.join(parts)}. The other terms of the expansion are right."
 
 
+def _mse_sums_or_fixed_data(mse_fn, name):
+    """Name the terms of the expansion that use a sum where a mean belongs, or an answer
+    that ignores the data it is given (``x_train`` written inside, say), or ``None``."""
+    rng = np.random.default_rng(4)
+    rows, diffs = [], []
+    for _, _, x, y in _linreg_cases():
+        for b, w in rng.normal(0, 1.5, size=(4, 2)):
+            try:
+                out = float(np.asarray(mse_fn(float(b), float(w), x, y), dtype=float))
+            except Exception:
+                return None
+            terms = [term(b, w, x, y) for _, _, term in _MSE_TERMS]
+            rows.append(terms + [x.size * t for t in terms[1:]])
+            diffs.append(out - losses.mse(b, w, x, y))
+    if not np.all(np.isfinite(diffs)):
+        return None
+    cases = _linreg_cases()
+    b, w = 0.4, -0.8
+    try:
+        got = [float(np.asarray(mse_fn(b, w, x, y), dtype=float)) for _, _, x, y in cases]
+    except Exception:
+        got = None
+    ref = [losses.mse(b, w, x, y) for _, _, x, y in cases]
+    if got is not None and np.allclose(got, got[0], rtol=1e-12, atol=0) and not np.allclose(
+        ref, ref[0], rtol=1e-6, atol=0
+    ):
+        return (
+            f"{name} gives the same value on different data sets: it ignores the x and y "
+            "it is given. Use its arguments x and y inside (np.mean(x), not "
+            "np.mean(x_train))."
+        )
+    rows, diffs = np.array(rows), np.array(diffs)
+    delta = np.linalg.lstsq(rows, diffs, rcond=None)[0]
+    if not np.allclose(rows @ delta, diffs, rtol=1e-6, atol=1e-8):
+        return None
+    summed = [
+        term
+        for (c, term, _), d in zip(_MSE_TERMS[1:], delta[len(_MSE_TERMS):])
+        if np.isclose(d, c, rtol=1e-6, atol=1e-6)
+    ]
+    if not summed:
+        return None
+    return (
+        f"{name} is not right: {', '.join(summed)} "
+        + ("uses a sum" if len(summed) == 1 else "use sums")
+        + " of the data where the expansion has means: use np.mean (or divide the sum "
+        "by len(x))."
+    )
+
+
 class _Traced(np.ndarray):
     """An array that notes whether a parameter (``b``, ``w``) meets the data elementwise.
 
@@ -1598,7 +1648,8 @@ def check_mse(mse_fn, *, expanded=False, name="your MSE"):
         mistakes=_mse_mistakes(),
         factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
         describe=_describe_linreg,
-        diagnose=lambda: _mse_terms_wrong(mse_fn, name),
+        diagnose=lambda: _mse_terms_wrong(mse_fn, name)
+        or _mse_sums_or_fixed_data(mse_fn, name),
     )
     if expanded and _computes_directly(mse_fn):
         raise CheckFailed(
