@@ -699,8 +699,14 @@ def test_check_mse_gradient_value_is_tolerant_at_the_minimum(capsys):
     end = (b_best + 3e-7, w_best - 2e-7)  # where a gradient-descent run stopped
     kw = {"start": (0.5, -0.1), "end": end, "name": "g"}
     check = checks.check_mse_gradient_value
+    capsys.readouterr()
     assert check([0.0, 0.0], b_best, w_best, x, y, **kw)  # zero, as expected
+    assert check([0, 0], b_best, w_best, x, y, **kw)
+    said = capsys.readouterr().out  # typed zeros pass, with a nudge (review r2)
+    assert said.count("Correct") == 2 and said.count("Right, but compute it") == 2
     assert check(losses.mse_gradient(b_best, w_best, x, y), b_best, w_best, x, y, **kw)
+    assert check(np.zeros(2), b_best, w_best, x, y, **kw)
+    assert "compute it" not in capsys.readouterr().out  # computed: no nudge
     # the gradient at gradient descent's end point: about 1e-7, accepted, with a note
     g_end = losses.mse_gradient(*end, x, y)
     assert 1e-8 < np.abs(g_end).max() < checks.NEAR_ZERO_GRADIENT

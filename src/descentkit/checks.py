@@ -1852,6 +1852,14 @@ def check_mse_gradient_value(
                     "itself (b_best, w_best), where it is zero up to rounding. Both are "
                     f"within {NEAR_ZERO_GRADIENT:g} of zero."
                 )
+        typed = isinstance(value, (list, tuple)) and all(
+            type(v) in (int, float) and v == 0 for v in value
+        )
+        if at_zero and typed:  # [0, 0] written out, not computed
+            note = (
+                " Right, but compute it: call the gradient function at (b_best, w_best) "
+                "rather than typing zeros; seeing it vanish is the point."
+            )
         return _passed(f"{name} = {_vec(got) if at_zero else _fmt(got)}.{note}")
     wrong = []
     if start is not None:
