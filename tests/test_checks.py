@@ -791,8 +791,14 @@ def test_check_mse_gradient_value_is_tolerant_at_the_minimum(capsys):
     end = (b_best + 3e-7, w_best - 2e-7)  # where a gradient-descent run stopped
     kw = {"start": (0.5, -0.1), "end": end, "name": "g"}
     check = checks.check_mse_gradient_value
+    capsys.readouterr()
     assert check([0.0, 0.0], b_best, w_best, x, y, **kw)  # zero, as expected
+    assert check([0, 0], b_best, w_best, x, y, **kw)
+    said = capsys.readouterr().out  # typed zeros pass, with a nudge (review r2)
+    assert said.count("Correct") == 2 and said.count("Right, but compute it") == 2
     assert check(losses.mse_gradient(b_best, w_best, x, y), b_best, w_best, x, y, **kw)
+    assert check(np.zeros(2), b_best, w_best, x, y, **kw)
+    assert "compute it" not in capsys.readouterr().out  # computed: no nudge
     # the gradient at gradient descent's end point: about 1e-7, accepted, with a note
     g_end = losses.mse_gradient(*end, x, y)
     assert 1e-8 < np.abs(g_end).max() < checks.NEAR_ZERO_GRADIENT
@@ -824,6 +830,13 @@ def test_check_mse_value_recognises_the_fitted_line_and_the_other_set():
     fails_with("looks rounded", checks.check_mse_value, 0.0374, 1, 2, x, y, **kw)  # typed
     msg = fails_with("too small", checks.check_mse_value, 0.995 * right, 1, 2, x, y, **kw)
     assert "rounded" not in msg  # computed, all its digits: a different quantity
+    # b and w swapped, mse(2, 1, ...), and a guessed round number (review r2)
+    fails_with("b and w swapped", checks.check_mse_value, losses.mse(2, 1, x, y), 1, 2, x, y,
+               **kw)
+    msg = fails_with("round number", checks.check_mse_value, 0.01, 1, 2, x, y, **kw)
+    assert "rather than guessing" in msg
+    msg = fails_with("not right", checks.check_mse_value, float(f"{right:.1g}"), 1, 2, x, y)
+    assert "guessing" not in msg  # the MSE rounded to one digit is no guess
 
 
 def test_check_mse_value():
@@ -956,6 +969,11 @@ def test_check_diverging_rates():
     fails_with("1 rate that diverges is missing", checks.check_diverging_rates, [], rates, run)
     fails_with("not one of the rates tried", checks.check_diverging_rates, [2.0], rates, run)
     fails_with("list of learning rates", checks.check_diverging_rates, "1.1", rates, run)
+    # a list of non-rates: the message names the items' type, not the list's
+    for bad, kind in (([[1.1]], "list"), ([run(1.1)], "list"), ([None], "NoneType")):
+        msg = fails_with(f"item 0 of your list is a {kind}, not a number",
+                         checks.check_diverging_rates, bad, rates, run)
+        assert "but it is a list." not in msg
 
 
 def test_check_finder_picks():
@@ -1371,6 +1389,52 @@ def test_check_mse_expanded_rejects_the_direct_mse():
         ),
         expanded=True,
     )
+    # the residuals point by point, in a loop, are direct too (review r2)
+    def loop(b, w, x, y):
+        total = 0.0
+        for xi, yi in zip(x, y):
+            r = b + w * xi - yi
+            total += r * r
+        return total / len(x)
+
+    def loop_floats(b, w, x, y):
+        errors = [b + w * float(x[i]) - float(y[i]) for i in range(len(x))]
+        return sum(e**2 for e in errors) / len(errors)
+
+    assert checks.check_mse(loop)
+    for fn in (loop, loop_floats):
+        msg = fails_with("computes the MSE directly", checks.check_mse, fn, expanded=True)
+        assert "in a loop" in msg
+    # a loop that only sums the data (the five means) is the expansion
+    def loop_means(b, w, x, y):
+        mx = mxx = my = mxy = myy = 0.0
+        for xi, yi in zip(x, y):
+            mx, mxx, my = mx + xi, mxx + xi * xi, my + yi
+            mxy, myy = mxy + xi * yi, myy + yi * yi
+        mx, mxx, my, mxy, myy = (v / len(x) for v in (mx, mxx, my, mxy, myy))
+        return b**2 + 2 * b * w * mx + w**2 * mxx - 2 * b * my - 2 * w * mxy + myy
+
+    assert checks.check_mse(loop_means, expanded=True)
+
+
+def test_check_mse_expanded_names_sums_and_fixed_data():
+    def expanded(b, w, x, y, avg=np.mean, sums=()):
+        m = {k: (np.sum if k in sums else avg)(v)
+             for k, v in {"x": x, "xx": x**2, "y": y, "xy": x * y, "yy": y**2}.items()}
+        return (b**2 + 2 * b * w * m["x"] + w**2 * m["xx"] - 2 * b * m["y"]
+                - 2 * w * m["xy"] + m["yy"])
+
+    assert checks.check_mse(expanded, expanded=True)
+    msg = fails_with("use sums of the data where the expansion has means",
+                     checks.check_mse, lambda b, w, x, y: expanded(b, w, x, y, avg=np.sum),
+                     expanded=True)
+    assert "np.mean" in msg
+    fails_with("w mean(x y) uses a sum", checks.check_mse,
+               lambda b, w, x, y: expanded(b, w, x, y, sums=("xy",)), expanded=True)
+    x_train = np.linspace(0, 1, 7)
+    y_train = 1 + 2 * x_train
+    fails_with("ignores the x and y it is given", checks.check_mse,
+               lambda b, w, x, y: expanded(b, w, x_train, y_train), expanded=True)
 
 
 def test_check_unscaled_line_names_a_run_that_stopped_too_early():

@@ -1446,12 +1446,25 @@ def _rate_list(answer, name):
     try:
         if isinstance(answer, (str, bytes, dict)):
             raise TypeError
-        return [float(r) for r in answer]
-    except (TypeError, ValueError):
+        items = list(answer)
+    except TypeError:
         raise CheckFailed(
             f"{name} should be a list of learning rates (an empty list [] if none "
             f"diverges), but it is a {kind}."
         ) from None
+    rates = []
+    for k, r in enumerate(items):
+        try:
+            if isinstance(r, (str, bytes, bool)):
+                raise TypeError
+            rates.append(float(r))
+        except (TypeError, ValueError):
+            raise CheckFailed(
+                f"{name} should be a list of learning rates, numbers such as 1e-5 (an "
+                f"empty list [] if none diverges), but item {k} of your {kind} is a "
+                f"{type(r).__name__}, not a number: list the rates themselves."
+            ) from None
+    return rates
 
 
 @_self_check
@@ -1646,6 +1659,56 @@ def _mse_terms_wrong(mse_fn, name):
     return f"{name} is not right: {'; '.join(parts)}. The other terms of the expansion are right."
 
 
+def _mse_sums_or_fixed_data(mse_fn, name):
+    """Name the terms of the expansion that use a sum where a mean belongs, or an answer
+    that ignores the data it is given (``x_train`` written inside, say), or ``None``."""
+    rng = np.random.default_rng(4)
+    rows, diffs = [], []
+    for _, _, x, y in _linreg_cases():
+        for b, w in rng.normal(0, 1.5, size=(4, 2)):
+            try:
+                out = float(np.asarray(mse_fn(float(b), float(w), x, y), dtype=float))
+            except Exception:
+                return None
+            terms = [term(b, w, x, y) for _, _, term in _MSE_TERMS]
+            rows.append(terms + [x.size * t for t in terms[1:]])
+            diffs.append(out - losses.mse(b, w, x, y))
+    if not np.all(np.isfinite(diffs)):
+        return None
+    cases = _linreg_cases()
+    b, w = 0.4, -0.8
+    try:
+        got = [float(np.asarray(mse_fn(b, w, x, y), dtype=float)) for _, _, x, y in cases]
+    except Exception:
+        got = None
+    ref = [losses.mse(b, w, x, y) for _, _, x, y in cases]
+    if got is not None and np.allclose(got, got[0], rtol=1e-12, atol=0) and not np.allclose(
+        ref, ref[0], rtol=1e-6, atol=0
+    ):
+        return (
+            f"{name} gives the same value on different data sets: it ignores the x and y "
+            "it is given. Use its arguments x and y inside (np.mean(x), not "
+            "np.mean(x_train))."
+        )
+    rows, diffs = np.array(rows), np.array(diffs)
+    delta = np.linalg.lstsq(rows, diffs, rcond=None)[0]
+    if not np.allclose(rows @ delta, diffs, rtol=1e-6, atol=1e-8):
+        return None
+    summed = [
+        term
+        for (c, term, _), d in zip(_MSE_TERMS[1:], delta[len(_MSE_TERMS):])
+        if np.isclose(d, c, rtol=1e-6, atol=1e-6)
+    ]
+    if not summed:
+        return None
+    return (
+        f"{name} is not right: {', '.join(summed)} "
+        + ("uses a sum" if len(summed) == 1 else "use sums")
+        + " of the data where the expansion has means: use np.mean (or divide the sum "
+        "by len(x))."
+    )
+
+
 class _Traced(np.ndarray):
     """An array that notes whether a parameter (``b``, ``w``) meets the data elementwise.
 
@@ -1699,8 +1762,33 @@ def _computes_directly(mse_fn) -> bool:
     try:
         mse_fn(traced(0.3, "param"), traced(-0.7, "param"), traced(x, "data"), traced(y, "data"))
     except Exception:  # the value check has passed; an answer this probe upsets is let be
-        return False
-    return log["direct"]
+        pass
+    return log["direct"] or _exact_on_far_data(mse_fn)
+
+
+def _exact_on_far_data(mse_fn) -> bool:
+    """Whether ``mse_fn`` stays exact on data far from 0 (x near 1e7), where only the
+    residuals computed point by point (in a loop, say) stay exact: in the expansion,
+    terms near 1e14 cancel down to an MSE near 0.01, and rounding leaves errors of about
+    0.1. True when it is within 0.1 % on all three data sets."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        x = 1e7 + rng.uniform(0, 1, 8)
+        b, w = 1.0, 2.0
+        y = b + w * x + rng.normal(0, 0.1, 8)
+        exact = sum(
+            (Fraction(b) + Fraction(w) * Fraction(xi) - Fraction(yi)) ** 2
+            for xi, yi in zip(x.tolist(), y.tolist())
+        ) / len(x)
+        try:
+            got = float(np.asarray(mse_fn(b, w, x, y), dtype=float))
+        except Exception:
+            return False
+        if not abs(got - float(exact)) <= 1e-3 * float(exact):
+            return False
+    return True
 
 
 @_self_check
@@ -1727,12 +1815,14 @@ def check_mse(mse_fn, *, expanded=False, name="your MSE"):
         mistakes=_mse_mistakes(),
         factors={0.5: "a factor 1/2 is in your formula; the course's MSE has none."},
         describe=_describe_linreg,
-        diagnose=lambda: _mse_terms_wrong(mse_fn, name),
+        diagnose=lambda: _mse_terms_wrong(mse_fn, name)
+        or _mse_sums_or_fixed_data(mse_fn, name),
     )
     if expanded and _computes_directly(mse_fn):
         raise CheckFailed(
             f"{name} gives the right values, but computes the MSE directly, from the "
-            "residuals b + w x_i - y_i of every data point: that is not the expansion. "
+            "residuals b + w x_i - y_i of every data point (with arrays or in a loop): "
+            "that is not the expansion. "
             "Write it as a quadratic in b and w whose coefficients are the five means "
             "mean(x), mean(x**2), mean(y), mean(x*y), mean(y**2), so that b and w meet "
             "the data only through them."
@@ -1762,7 +1852,13 @@ def check_mse_value(value, b, w, x, y, *, fitted=None, other_set=None, name="you
         if _close(got, np.asarray(wrong_fn(b, w, x, y), dtype=float), 1e-9, 1e-12):
             raise CheckFailed(f"{name} is not right: {why}")
     line = f"the line b = {_fmt(b)}, w = {_fmt(w)}"
-    others = []
+    others = [
+        (
+            losses.mse(w, b, x, y),
+            f"that is the MSE of the line with b and w swapped (b = {_fmt(w)}, "
+            f"w = {_fmt(b)}): the order is mse(b, w, x, y), the intercept first.",
+        )
+    ]
     if fitted is not None:
         others.append(
             (
@@ -1784,6 +1880,15 @@ def check_mse_value(value, b, w, x, y, *, fitted=None, other_set=None, name="you
             ref, np.asarray(wrong, dtype=float), 1e-6, 1e-12
         ):
             raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
+    if got.size == 1 and ref.size == 1 and float(got) != 0:
+        one = float(got)
+        # a round number, typed, that is not the MSE rounded: a guess
+        if float(f"{one:.1g}") == one != float(f"{float(ref):.1g}"):
+            raise CheckFailed(
+                f"{name} = {_fmt(got)} is a round number, not the MSE of {line}: "
+                "compute it with mse(b, w, x, y) rather than guessing (the noise the "
+                "data were drawn with only tells you what it is near)."
+            )
     raise CheckFailed(
         _compare(
             got,
@@ -1914,6 +2019,14 @@ def check_mse_gradient_value(
                     "itself (b_best, w_best), where it is zero up to rounding. Both are "
                     f"within {NEAR_ZERO_GRADIENT:g} of zero."
                 )
+        typed = isinstance(value, (list, tuple)) and all(
+            type(v) in (int, float) and v == 0 for v in value
+        )
+        if at_zero and typed:  # [0, 0] written out, not computed
+            note = (
+                " Right, but compute it: call the gradient function at (b_best, w_best) "
+                "rather than typing zeros; seeing it vanish is the point."
+            )
         return _passed(f"{name} = {_vec(got) if at_zero else _fmt(got)}.{note}")
     wrong = []
     if start is not None:

@@ -19,16 +19,18 @@
     for (let k = 0; k <= d.max_epochs; k += k < 50 ? 1 : k < 200 ? 10 : 50) epochs.push(k);
     if (epochs[epochs.length - 1] !== d.max_epochs) epochs.push(d.max_epochs);
     const state = {lr: d.lr, epoch: d.epoch};
+    // 2/lambda_max with a typeset subscript, as the page writes it
+    const bound = () => h("span", {}, "2/\u03bb", h("sub", {}, "max"));
     const fig = DK.frame(root, {
       title: "How large can the learning rate of the seven steps be?",
-      hint: `Gradient descent on a t\u00b2 + b t + c from the chapter's random start, one epoch per step. ` +
-            `The largest stable rate is 2/\u03bb_max = ${DK.sig(d.bound, 3)}, set by t\u00b2, which reaches ${d.t[n - 1] ** 2}.`,
+      hint: h("span", {}, "Gradient descent on a t\u00b2 + b t + c from the chapter's random start, one epoch per step. " +
+            "The largest stable rate is ", bound(), ` = ${DK.sig(d.bound, 3)}, set by t\u00b2, which reaches ${d.t[n - 1] ** 2}.`),
     });
     const lrSlider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr, format: (v) => DK.sig(v, 3), name: "lr", log: true});
     const eSlider = DK.slider({label: "epoch shown:", values: epochs, value: state.epoch, format: String, name: "epoch"});
     const out = {};
     const item = (key, label) => { out[key] = h("dd", {"data-dk-out": key}); return [h("dt", {}, label), out[key]]; };
-    const readout = h("dl", {class: "dk-readout dk-grid"}, item("ratio", "\u03b7 against 2/\u03bb_max"),
+    const readout = h("dl", {class: "dk-readout dk-grid"}, item("ratio", h("span", {}, "\u03b7 against ", bound())),
                       item("rmse", "RMSE at this epoch"), item("c", "c at this epoch"));
     const fit = new DK.Plot({x: {domain: [Math.min(...d.t) - 0.5, Math.max(...d.t) + 0.5], label: "time t (s)"},
                              y: {domain: [Math.min(0, ...d.y) - 5, Math.max(...d.y) + 10], label: "speed"}, aspect: 0.75, maxHeight: 400});
@@ -52,8 +54,8 @@
     function render() {
       if (!run) compute();
       const r = results();
-      out.ratio.textContent = `${DK.fixed(state.lr / d.bound, 3)} \u00d7 2/\u03bb_max` +
-        (run.diverged ? ` (diverges: it stops after ${run.numSteps} epochs, when the next step would pass 10\u00b9\u2070)` : "");
+      out.ratio.replaceChildren(`${DK.fixed(state.lr / d.bound, 3)} \u00d7 `, bound(),
+        run.diverged ? ` (diverges: it stops after ${run.numSteps} epochs, when the next step would pass 10\u00b9\u2070)` : "");
       // once the run diverges, a value near the best one is a passing swing, not progress
       const flag = run.diverged ? "; the run diverges, so this is not progress" : "";
       out.rmse.textContent = `${DK.sig(r.rmse, 3)}${r.shown < state.epoch ? ` (epoch ${r.shown}, the last before it stopped)` : ""} (the best quadratic: ${DK.sig(d.best_rmse, 3)})${flag}`;
