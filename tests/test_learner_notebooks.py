@@ -249,8 +249,16 @@ def test_solutions_fold_in_the_full_notebook_and_are_absent_from_the_student_one
         assert "<summary>Answer</summary>" in markdown_of(student_nb)
         exercises = len(re.findall(r"\*\*\[?Exercise \d+\.\d+", full))
         assert exercises and full.count("<summary>Solution to Exercise") == exercises
+        # no solution is left; the chapter's dropdowns stay folded blocks of the text
+        source = json.loads((ROOT / "book" / name).read_text())
+        dropdowns = sum(
+            "".join(c["source"]).count("{dropdown}")
+            for c in source["cells"]
+            if c["cell_type"] == "markdown"
+        )
         assert (
-            "<details>" not in student
+            "<summary>Solution" not in student
+            and student.count("<details>") == dropdowns
             and len(re.findall(r"\*\*Exercise \d+\.\d+\*\*", student)) == exercises
         )
 
