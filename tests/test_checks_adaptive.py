@@ -123,7 +123,7 @@ def test_rmsprop_step_other_failures_say_what_is_wrong():
     assert "mean_sq is wrong" not in message
 
 
-def test_rmsprop_step_does_not_see_its_inputs_changed_in_place():
+def test_rmsprop_step_changed_in_place_passes_with_a_warning(capsys):
     def in_place(p, a, g, lr, b, e):
         a *= b
         a += (1 - b) * g**2
@@ -131,6 +131,21 @@ def test_rmsprop_step_does_not_see_its_inputs_changed_in_place():
         return p, a
 
     assert ca.check_rmsprop_step(in_place)
+    out = capsys.readouterr().out
+    assert "Correct" in out
+    assert "Warning: it changes its input params and mean_sq in place" in out
+
+    def params_only(p, a, g, lr, b, e):
+        a = b * a + (1 - b) * g**2
+        p -= lr * g / (np.sqrt(a) + e)
+        return p, a
+
+    assert ca.check_rmsprop_step(params_only)
+    assert "its input params in place" in capsys.readouterr().out
+
+    # the inputs the caller kept are not changed by the check itself
+    assert ca.check_rmsprop_step(rmsprop_right)
+    assert "Warning" not in capsys.readouterr().out
 
 
 def test_rmsprop_step_in_torch():
@@ -330,6 +345,14 @@ def cos_part(s, length, lr0=0.01):
         ),
         (lambda t: schedule_right(t) if t < 10 else 2 * cos_part(t - 10, 90), "twice lr0"),
         (lambda t: cos_part(t, 100), "no warm-up"),
+        (
+            lambda t: 0.01 * (0.1 + 0.9 * t / 9) if t < 10 else cos_part(t - 10, 90),
+            r"divides t by warmup_steps - 1 = 9, so it reaches lr0 at step 9",
+        ),
+        (
+            lambda t: schedule_right(t) if t < 10 else cos_part(t - 10, 89),
+            r"divides s = t - warmup_steps by 89 .*reaches 0 at the run's last step, 99",
+        ),
         (
             lambda t: schedule_right(t) * (1.5 if t == 50 else 1.0),
             r"warmup_cosine\(50\).*too large",

@@ -62,7 +62,8 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
     by ``1 - beta2`` (of the step, or of the stored ``mean_sq``); a running sum (AdaGrad)
     instead of an average; the step added instead of subtracted; torch functions given
     numpy arrays; otherwise, whether the new ``mean_sq`` or the new params are wrong, and
-    for which inputs; the two results returned in the wrong order; no pair returned.
+    for which inputs; the two results returned in the wrong order; no pair returned. A
+    right answer that changes its input arrays in place passes, with a warning.
     """
     _require_answer(rmsprop_step, name)
     check_callable(rmsprop_step, "rmsprop_step")
@@ -143,12 +144,19 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
         ),
     ]
 
+    changed = set()  # the inputs the answer changes in place: passed, with a warning
+    input_names = ("params", "mean_sq", "grad")
+
     def run(case):
         # arrays copied, lr, beta2 and eps as plain floats (a 0-d array times a torch
         # tensor is a TypeError); a torch function given numpy arrays is told so
         args = [np.copy(c) if isinstance(c, np.ndarray) else float(c) for c in case]
         try:
-            return _pair(_call(rmsprop_step, args, name), name)
+            result = _pair(_call(rmsprop_step, args, name), name)
+            changed.update(
+                k for k, a, c in zip(input_names, args, case) if not np.array_equal(a, c)
+            )
+            return result
         except CheckFailed as exc:
             cause = exc.__cause__
             if isinstance(cause, TypeError) and "Tensor" in str(cause):
@@ -171,7 +179,16 @@ def check_rmsprop_step(rmsprop_step, *, name="your rmsprop_step"):
         )
 
     if same(got, expected):
-        return _passed(f"{name} takes RMSProp's step on {len(cases)} test cases.")
+        warning = ""
+        if changed:
+            which = [k for k in input_names if k in changed]
+            warning = (
+                f" Warning: it changes its input {' and '.join(which)} in place "
+                "(params -= ..., mean_sq *= ...), so the caller's arrays are overwritten: "
+                "a start you kept, such as theta0, or a point stored in a run's history "
+                "changes too. Return new arrays instead: params - lr * ..."
+            )
+        return _passed(f"{name} takes RMSProp's step on {len(cases)} test cases.{warning}")
     for wrong, why in mistakes:
         if same(got, [wrong(*case) for case in cases]):
             raise CheckFailed(f"{name} is not right: {why}")
@@ -428,7 +445,9 @@ def check_warmup_cosine(
     warmup_steps))``, which equals torch's ``SequentialLR`` of ``LinearLR`` and
     ``CosineAnnealingLR``. Recognises: a warm-up from 0; the cosine started at step 0
     instead of at the end of the warm-up; a cosine over all ``num_steps`` (from step 0 or
-    from the end of the warm-up); a cosine without the factor 1/2; no warm-up; otherwise
+    from the end of the warm-up); a cosine without the factor 1/2; no warm-up; the two
+    off-by-ones, a warm-up divided by ``warmup_steps - 1`` and a cosine divided by
+    ``num_steps - warmup_steps - 1``; otherwise
     the first step whose rate is wrong, in which phase, too large or too small. A function
     right at the exercise's numbers is also tried with two other settings of ``lr0``,
     ``warmup_steps`` and ``num_steps`` (passed as keywords): one that ignores them (the
@@ -485,6 +504,29 @@ def check_warmup_cosine(
             "there is no warm-up: the first steps must start small and grow.",
         ),
     ]
+    if warmup_steps > 1:  # off by one: the warm-up reaches lr0 a step early
+        mistakes.append((
+            lambda t: (
+                lr0 * (start_factor + (1 - start_factor) * t / (warmup_steps - 1))
+                if t < warmup_steps else cosine(t - warmup_steps, decay)
+            ),
+            f"the warm-up divides t by warmup_steps - 1 = {warmup_steps - 1}, so it "
+            f"reaches lr0 at step {warmup_steps - 1}, one step early. Divide by "
+            f"warmup_steps = {warmup_steps}, as torch's LinearLR: the rate reaches lr0 "
+            f"at step {warmup_steps}, where the cosine takes over.",
+        ))
+    if decay > 1:  # off by one: the cosine reaches 0 at the run's last step
+        mistakes.append((
+            lambda t: (
+                warm(t, start_factor) if t < warmup_steps
+                else cosine(t - warmup_steps, decay - 1)
+            ),
+            f"the cosine divides s = t - warmup_steps by {decay - 1} "
+            f"(num_steps - warmup_steps - 1), so the rate reaches 0 at the run's last "
+            f"step, {num_steps - 1}, which is then wasted. Divide by {decay}, as torch's "
+            f"CosineAnnealingLR(T_max={decay}): the rate would reach 0 at t = "
+            f"{num_steps}, just after the last step.",
+        ))
     got = np.array([_number(_call(warmup_cosine, (t,), name), f"{name}({t})") for t in steps])
     expected = np.array([reference(t) for t in steps])
     if np.allclose(got, expected, rtol=1e-9, atol=1e-15):
