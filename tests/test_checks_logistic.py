@@ -69,6 +69,7 @@ def test_right_gradient_passes(capsys):
         (lambda t, X, y: gradient(t, X, y)[1:], "intercept b is missing"),
         (lambda t, X, y: np.roll(gradient(t, X, y), -1), "intercept's entry last"),
         (lambda t, X, y: None, "return"),
+        (lambda t, X, y: (gradient(t, X, y)[0], gradient(t, X, y)[1:]), "np.r_[...]"),
         (lambda t, X, y: gradient(t, X, y) + np.r_[0.1, np.zeros(t.size - 1)], "dL/db is wrong"),
         (lambda t, X, y: gradient(t, X, y) + np.r_[0.0, t[1:] / 426], "0.00235 x w (the weights)"),
         (lambda t, X, y: gradient(t, X, y) + 0.01 * t, "0.01 x theta (the intercept too)"),

@@ -109,8 +109,8 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     wrong sign (``y - p``), a sum instead of the mean, the sigmoid left out (``z - y``),
     a factor 2 as in the MSE's gradient, the gradient of the squared error of the
     probabilities, the intercept's entry missing or last, an L2 penalty's gradient
-    ``c * w`` added (on the weights, or on the intercept too); otherwise, which entries
-    are wrong.
+    ``c * w`` added (on the weights, or on the intercept too), the two parts returned
+    as a tuple instead of one array; otherwise, which entries are wrong.
     """
     _require_answer(grad_fn, name)
     check_callable(grad_fn, "grad_fn")
@@ -156,7 +156,15 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         ),
     ]
     for theta, X, y in cases:
-        got = _as_array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
+        got = _call(grad_fn, (theta.copy(), X.copy(), y.copy()), name)
+        if isinstance(got, (tuple, list)) and any(np.ndim(v) > 0 for v in got):
+            raise CheckFailed(
+                f"{name} returned a {type(got).__name__} of {len(got)} parts (a number "
+                "and an array?); the gradient is one flat array with theta's shape. "
+                "Join the parts with np.r_[...], e.g. "
+                "np.r_[error.mean(), X.T @ error / len(y)]."
+            )
+        got = _as_array(got, name)
         expected = ref(theta, X, y)
         where = f"(theta with {theta.size} entries, on {len(y)} examples)"
         if got.shape != expected.shape:
