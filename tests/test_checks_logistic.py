@@ -69,6 +69,7 @@ def test_right_gradient_passes(capsys):
         (lambda t, X, y: gradient(t, X, y)[1:], "intercept b is missing"),
         (lambda t, X, y: np.roll(gradient(t, X, y), -1), "intercept's entry last"),
         (lambda t, X, y: None, "return"),
+        (lambda t, X, y: (gradient(t, X, y)[0], gradient(t, X, y)[1:]), "np.r_[...]"),
         (lambda t, X, y: gradient(t, X, y) + np.r_[0.1, np.zeros(t.size - 1)], "dL/db is wrong"),
         (lambda t, X, y: gradient(t, X, y) + np.r_[0.0, t[1:] / 426], "0.00235 x w (the weights)"),
         (lambda t, X, y: gradient(t, X, y) + 0.01 * t, "0.01 x theta (the intercept too)"),
@@ -289,3 +290,104 @@ def test_swap_that_breaks_the_function_says_so():
         check_swap_units(broken)
     with pytest.raises(CheckFailed, match="flat"):
         check_swap_units(lambda t, i, j: t.reshape(1, -1).copy() * 1.0)
+
+
+# ------------------------------------------------------- Hessian-vector products
+
+
+@pytest.fixture(scope="module")
+def tiny_net():
+    import torch
+
+    rng = np.random.default_rng(1)
+    X = torch.tensor(rng.normal(size=(20, 2)))
+    y = torch.tensor((rng.uniform(size=20) < 0.5).astype(float))
+    theta = torch.tensor(rng.normal(size=13))  # 3 hidden units: 4 * 3 + 1
+    return theta, X, y
+
+
+def make_hvp(X, y, *, graph=True, second=True, normalise=False, dot=False):
+    import torch
+
+    from descentkit.losses import mlp_cross_entropy
+
+    def hvp(theta, v):
+        theta = theta.detach().requires_grad_()
+        loss = mlp_cross_entropy(theta[None], X, y)[0]
+        (g,) = torch.autograd.grad(loss, theta, create_graph=graph)
+        if not second:
+            return g
+        if dot:
+            return g @ v
+        (Hv,) = torch.autograd.grad(g @ v, theta)
+        return Hv / Hv.norm() if normalise else Hv
+
+    return hvp
+
+
+def power_top(hvp, theta, iters=100):
+    import torch
+
+    v = torch.randn(theta.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    for _ in range(iters):
+        v = hvp(theta, v)
+        v = v / v.norm()
+    return v, float(v @ hvp(theta, v))
+
+
+def test_right_hvp_and_top_eigenvalue_pass(tiny_net, capsys):
+    from descentkit.checks_logistic import check_hvp, check_top_eigenvalue
+
+    theta, X, y = tiny_net
+    hvp = make_hvp(X, y)
+    assert check_hvp(hvp, theta, X, y)
+    _, top = power_top(hvp, theta)
+    assert check_top_eigenvalue(top, theta, X, y)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"graph": False}, "create_graph=True"),
+        ({"second": False}, "returned the gradient"),
+        ({"dot": True}, "g . v"),
+        ({"normalise": True}, "normalised"),
+    ],
+)
+def test_hvp_mistakes_are_named(tiny_net, options, words):
+    from descentkit.checks_logistic import check_hvp
+
+    theta, X, y = tiny_net
+    with pytest.raises(CheckFailed, match=re.escape(words)):
+        check_hvp(make_hvp(X, y, **options), theta, X, y)
+
+
+def test_top_eigenvalue_mistakes_are_named(tiny_net):
+    import torch
+
+    from descentkit.checks_logistic import check_top_eigenvalue
+
+    theta, X, y = tiny_net
+    hvp = make_hvp(X, y)
+    v, top = power_top(hvp, theta)
+    H = torch.autograd.functional.hessian(
+        lambda t: __import__("descentkit").losses.mlp_cross_entropy(t[None], X, y)[0], theta)
+    low = float(torch.linalg.eigvalsh(H)[0])
+    for wrong, words in [
+        (hvp(theta, v), "entries"),
+        (float(hvp(theta, v) @ hvp(theta, v)), "square"),
+        (low, "smallest"),
+        (power_top(hvp, theta, iters=1)[1], "not converged"),
+        (-top, "not the largest"),
+    ]:
+        with pytest.raises(CheckFailed, match=words):
+            check_top_eigenvalue(wrong, theta, X, y)
+
+
+def test_unwritten_hvp_is_not_answered_yet(tiny_net, capsys):
+    from descentkit.checks_logistic import check_hvp, check_top_eigenvalue
+
+    theta, X, y = tiny_net
+    not_answered(check_hvp, unwritten, theta, X, y, capsys=capsys)
+    not_answered(check_top_eigenvalue, todo("the hint"), theta, X, y, capsys=capsys)

@@ -295,6 +295,23 @@ def test_chapter_9s_widget_says_repels_only_where_the_run_is_pushed_away():
                 assert dist.min() > 0.99 * dist[0]  # never nearer than at the start
 
 
+def test_chapter_9s_widget_no_rate_settles_on_raw_features():
+    """The widget says so on raw features: at no rate of its slider does the run settle
+    (excess loss below ``settled``) within its budget."""
+    from threadpoolctl import threadpool_limits
+
+    X_raw, y, X_val_raw, y_val, scaler, l2 = breast_cancer()
+    d = dk.widgets.logistic_rate_explorer(X_raw, y, X_val_raw, y_val, scaler, l2).data
+    s = d["sets"]["raw"]
+    f = dk.losses.cross_entropy_of(X_raw, y, l2)
+    grad = dk.losses.cross_entropy_gradient_of(X_raw, y, l2)
+    for rate in d["rates"]:
+        with threadpool_limits(limits=1):
+            run = dk.optim.descend(grad, np.zeros(31), rate * s["safe_lr"],
+                                   num_steps=d["num_steps"], f=f)
+        assert np.nanmin(run.losses) - s["loss_star"] > d["settled"], rate
+
+
 def test_widget_arguments_are_checked():
     with pytest.raises(ValueError, match="divide"):
         dk.widgets.noise_ball_explorer(DATA.x_train, DATA.y_train, THETA0, batch_size=3)

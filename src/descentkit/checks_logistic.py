@@ -50,6 +50,8 @@ __all__ = [
     "check_safe_learning_rate",
     "check_l2_for_C",
     "check_swap_units",
+    "check_hvp",
+    "check_top_eigenvalue",
 ]
 
 
@@ -109,8 +111,8 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
     wrong sign (``y - p``), a sum instead of the mean, the sigmoid left out (``z - y``),
     a factor 2 as in the MSE's gradient, the gradient of the squared error of the
     probabilities, the intercept's entry missing or last, an L2 penalty's gradient
-    ``c * w`` added (on the weights, or on the intercept too); otherwise, which entries
-    are wrong.
+    ``c * w`` added (on the weights, or on the intercept too), the two parts returned
+    as a tuple instead of one array; otherwise, which entries are wrong.
     """
     _require_answer(grad_fn, name)
     check_callable(grad_fn, "grad_fn")
@@ -156,7 +158,15 @@ def check_cross_entropy_gradient(grad_fn, *, name="your gradient"):
         ),
     ]
     for theta, X, y in cases:
-        got = _as_array(_call(grad_fn, (theta.copy(), X.copy(), y.copy()), name), name)
+        got = _call(grad_fn, (theta.copy(), X.copy(), y.copy()), name)
+        if isinstance(got, (tuple, list)) and any(np.ndim(v) > 0 for v in got):
+            raise CheckFailed(
+                f"{name} returned a {type(got).__name__} of {len(got)} parts (a number "
+                "and an array?); the gradient is one flat array with theta's shape. "
+                "Join the parts with np.r_[...], e.g. "
+                "np.r_[error.mean(), X.T @ error / len(y)]."
+            )
+        got = _as_array(got, name)
         expected = ref(theta, X, y)
         where = f"(theta with {theta.size} entries, on {len(y)} examples)"
         if got.shape != expected.shape:
@@ -437,3 +447,124 @@ def check_swap_units(swap_fn, *, num_inputs=2, hidden=16, name="your swap_units"
         f"{name} swaps two hidden units, and the network computes the same "
         f"function ({len(pairs)} cases)."
     )
+
+
+# ------------------------------------------------------------ Hessian-vector products
+
+
+def _net_loss_and_hessian(theta, X, y):
+    """The chapter's network loss at a float64 copy of ``theta``, and its Hessian there."""
+    import torch
+
+    from .losses import mlp_cross_entropy
+
+    theta = torch.as_tensor(theta, dtype=torch.float64).detach().clone()
+    X = torch.as_tensor(X, dtype=torch.float64)
+    y = torch.as_tensor(y, dtype=torch.float64)
+
+    def loss(t):
+        return mlp_cross_entropy(t[None], X, y)[0]
+
+    H = torch.autograd.functional.hessian(loss, theta, vectorize=True)
+    return theta, loss, H
+
+
+@_self_check
+def check_hvp(hvp_fn, theta, X, y, *, name="hvp"):
+    """Check a learner's ``hvp_fn(theta, v)``: the Hessian of the network's training loss
+    ``mlp_cross_entropy(theta[None], X, y)[0]`` at ``theta`` times ``v``.
+
+    Introduced for chapter 9's exercise on sharpness. Compared with the full Hessian (by
+    ``torch.autograd.functional.hessian``) for three seeded vectors ``v``. Recognises:
+    ``create_graph=True`` missing in the first ``torch.autograd.grad`` (the second then
+    finds no graph), the gradient returned instead of ``H v``, the number ``g . v``
+    returned, ``H v`` normalised (that belongs to the power iteration).
+    """
+    import torch
+
+    _require_answer(hvp_fn, name)
+    check_callable(hvp_fn, "hvp_fn")
+    theta, loss, H = _net_loss_and_hessian(theta, X, y)
+    t = theta.clone().requires_grad_()
+    (g,) = torch.autograd.grad(loss(t), t)
+    gen = torch.Generator().manual_seed(0)
+    for k in range(3):
+        v = torch.randn(theta.shape, dtype=torch.float64, generator=gen)
+        try:
+            got = _call(hvp_fn, (theta.clone(), v.clone()), name)
+        except CheckFailed as exc:
+            if "RuntimeError" in str(exc) and "grad" in str(exc):
+                raise CheckFailed(
+                    f"{name} raised in its second torch.autograd.grad: the gradient "
+                    "from the first call carries no graph to differentiate. Pass "
+                    "create_graph=True to the first call."
+                ) from exc
+            raise
+        got = _as_array(got, name)
+        Hv = (H @ v).numpy()
+        where = f"(a random v, case {k + 1} of 3)"
+        if got.size == 1:
+            raise CheckFailed(
+                f"{name} returned one number {where}: that is g . v. H v is its "
+                "gradient with respect to theta: differentiate it once more."
+            )
+        if got.shape != Hv.shape:
+            raise CheckFailed(
+                f"{name} returned shape {got.shape}; H v has the shape of theta, "
+                f"{tuple(theta.shape)}."
+            )
+        if _close(got, Hv, 1e-8, 1e-12):
+            continue
+        if _close(got, g.numpy(), 1e-8, 1e-12):
+            raise CheckFailed(
+                f"{name} returned the gradient, not H v {where}: differentiate "
+                "g . v with respect to theta a second time."
+            )
+        if _close(got, Hv / np.linalg.norm(Hv), 1e-8, 1e-12):
+            raise CheckFailed(
+                f"{name} returned H v normalised to length 1 {where}: return H v "
+                "itself; dividing by its norm belongs to the power iteration."
+            )
+        raise CheckFailed(f"{name} is not H v {where}.")
+    return _passed(f"{name} gives H v, as the full Hessian does (3 random vectors).")
+
+
+@_self_check
+def check_top_eigenvalue(value, theta, X, y, *, name="top_hvp"):
+    """Check the largest eigenvalue of the network loss's Hessian at ``theta``, found by
+    power iteration, against ``torch.linalg.eigvalsh`` of the full Hessian, to 1e-6.
+
+    Introduced for chapter 9's exercise on sharpness. Recognises: the vector ``H v``
+    given instead of a number, the square ``|H v|^2`` of a unit ``v``, the smallest
+    eigenvalue, and a value below the top one (the iteration has not converged).
+    """
+    _require_answer(value, name)
+    import torch
+
+    _, _, H = _net_loss_and_hessian(theta, X, y)
+    eig = torch.linalg.eigvalsh(H).numpy()
+    top = float(eig[-1])
+    arr = _as_array(value, name)
+    if arr.size > 1:
+        raise CheckFailed(
+            f"{name} has {arr.size} entries: the eigenvalue is one number, the "
+            "Rayleigh quotient v . (H v) of the unit vector v."
+        )
+    got = _number(arr, name)
+    if abs(got - top) <= 1e-6 * abs(top):
+        return _passed(
+            f"{name} = {_fmt(got)} is the largest eigenvalue of the full Hessian."
+        )
+    if abs(got - top**2) <= 1e-6 * top**2:
+        raise CheckFailed(
+            f"{name} is the square of the top eigenvalue: |H v|^2 of a unit v. The "
+            "eigenvalue is v . (H v), or |H v|."
+        )
+    if abs(got - float(eig[0])) <= 1e-6 * max(abs(float(eig[0])), 1e-12):
+        raise CheckFailed(f"{name} is the smallest eigenvalue; the question is the largest.")
+    if 0 < got < top:
+        raise CheckFailed(
+            f"{name} is below the largest eigenvalue: power iteration has not "
+            "converged. Run more iterations, and normalise v at every one."
+        )
+    raise CheckFailed(f"{name} is not the largest eigenvalue of the Hessian.")

@@ -8,6 +8,14 @@
 (function () {
   "use strict";
   const {h} = DK;
+  // three significant digits, trailing zeros kept (0.0100, not 0.01)
+  const sig3 = (x) => {
+    if (!Number.isFinite(x) || x === 0) return DK.sig(x, 3);
+    const a = Math.abs(x);
+    if (a >= 1e-3 && a < 1e5) return x.toPrecision(3).replace(/^-/, "\u2212");
+    const [m, e] = x.toExponential(2).split("e");
+    return `${m.replace(/^-/, "\u2212")} \u00d7 ${DK.sig(Number(`1e${e}`)).split(" \u00d7 ")[1]}`;
+  };
 
   function problem(X, y, Xv, yv, l2) {
     const N = X.length, D = X[0].length;
@@ -105,10 +113,10 @@
     function render() {
       if (!run) compute();
       const s = sets(), n = run.numSteps, end = run.excess[n];
-      out.lr.textContent = `${DK.sig(run.lr, 4)} (${DK.sig(state.rate, 4)} \u00d7 \u03b7_safe)`;
-      out.safe.textContent = `${DK.sig(s.safe_lr, 4)} (${DK.sig(s.eight_over, 4)}); \u03ba of H(0) ${DK.sig(s.kappa0, 3)}`;
-      out.local.textContent = `${DK.sig(s.local_lr, 4)} = ${DK.sig(s.local_lr / s.safe_lr, 3)} \u00d7 \u03b7_safe`;
-      out.excess.textContent = DK.sig(end, 3);
+      out.lr.textContent = `${sig3(run.lr)} (${sig3(state.rate)} \u00d7 \u03b7_safe)`;
+      out.safe.textContent = `${sig3(s.safe_lr)} (${sig3(s.eight_over)}); \u03ba of H(0) ${sig3(s.kappa0)}`;
+      out.local.textContent = `${sig3(s.local_lr)} = ${sig3(s.local_lr / s.safe_lr)} \u00d7 \u03b7_safe`;
+      out.excess.textContent = sig3(end);
       out.rises.textContent = `${DK.int(run.rises)} of ${DK.int(n)}`;
       // relative to |theta*| and to 6 digits: on raw features the run moves by a tiny
       // fraction of its distance, which 3 digits would not show
@@ -116,7 +124,9 @@
       out.dist.textContent = `${rel(run.dist[0])} at the start, ${rel(run.dist[run.closest])} at its closest (step ${DK.int(run.closest)}), ` +
                              `${rel(run.dist[n])} at the end`;
       out.acc.textContent = `${DK.fixed(100 * run.acc[n], 1)}% after step ${DK.int(n)}; ${DK.fixed(100 * s.val_acc_star, 1)}% at \u03b8*`;
-      out.verdict.textContent = run.verdict;
+      // on raw features no rate of the slider settles within the budget (checked in the tests)
+      out.verdict.textContent = run.verdict + (state.standardize ? "" :
+        `. On raw features no rate settles within ${DK.int(d.num_steps)} steps.`);
 
       strip.layout();
       strip.axes();
@@ -134,11 +144,13 @@
       curve.layout();
       curve.axes();
       curve.line([[0, d.settled], [d.num_steps, d.settled]], "dk-guide");
+      curve.text(d.num_steps, d.settled, `settled: ${DK.sig(d.settled, 3)}`, "", "end", -4, -4);
       curve.line(run.excess.map((v, t) => [t, v]), "dk-curve");
       curve.svg.setAttribute("aria-label", `Excess training loss against the step, log scale: ${DK.sig(end, 3)} after ${DK.int(n)} steps, ${run.verdict}.`);
       accPlot.layout();
       accPlot.axes();
       accPlot.line([[0, s.val_acc_star], [d.num_steps, s.val_acc_star]], "dk-guide");
+      accPlot.text(d.num_steps, s.val_acc_star, `at \u03b8*: ${DK.fixed(100 * s.val_acc_star, 1)}%`, "", "end", -4, 14);
       accPlot.line(run.acc.map((v, t) => [t, v]), "dk-path");
       accPlot.svg.setAttribute("aria-label", `Validation accuracy against the step: ${out.acc.textContent}.`);
       live.set(`${state.standardize ? "Standardized" : "Raw"} features, ${DK.sig(state.rate, 4)} times the safe rate: excess loss ${out.excess.textContent}, ` +
