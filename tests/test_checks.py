@@ -963,6 +963,26 @@ def test_check_minibatch_average():
     )
     with pytest.raises(ValueError, match="divide"):
         checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=3)
+    # one batch only, from a shuffle of its own
+    from descentkit.stochastic import epoch_batches
+
+    batch = epoch_batches(8, 2, rng=np.random.default_rng(2))[-1]
+    fails_with(
+        "ONE batch of 2", checks.check_minibatch_average,
+        grad(theta, batch), grad, theta, n=8, batch_size=2,
+    )
+    # the full gradient at the exercise's start instead of at theta
+    start = np.array([2.25, 3.0])
+    fails_with(
+        "gradient at theta0, (b, w) = (2.25, 3)", checks.check_minibatch_average,
+        grad(start), grad, theta, n=8, batch_size=2, other_points={"theta0": start},
+    )
+    # another wrong value keeps the comparison's message
+    fails_with(
+        "dL/db", checks.check_minibatch_average,
+        grad(theta) + [1.0, 0.0], grad, theta, n=8, batch_size=2,
+        other_points={"theta0": start},
+    )
 
 
 def test_check_unscaled_line():

@@ -2459,14 +2459,18 @@ def check_batches(
 
 
 @_self_check
-def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name="your average"):
+def check_minibatch_average(
+    average, grad, theta, *, n, batch_size, seed=0, other_points=None, name="your average"
+):
     """Check the average of the mini-batch gradients over one epoch, at a fixed point ``theta``.
 
     Introduced for chapter 6's exercises. ``grad(theta, idx)`` is the gradient on the
     examples ``idx``; the check averages it over the batches of one shuffled epoch
     (:func:`descentkit.stochastic.epoch_batches`, ``batch_size`` dividing ``n``).
     Recognises: the sum of the batch gradients instead of their average, the wrong sign,
-    a factor of 2.
+    a factor of 2, the gradient of one batch only (of a shuffle seeded 0 to 19, or not
+    shuffled), and the gradient at one of ``other_points`` (a dictionary from a name,
+    such as ``"theta0"``, to a point) instead of at ``theta``.
     """
     from .stochastic import epoch_batches
 
@@ -2490,9 +2494,42 @@ def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name
             "(divide by the number of batches)."
         },
     )
+    if problem and "SUM" not in problem and got.shape == ref.shape:
+        problem = (
+            _minibatch_average_slip(got, grad, theta, n, batch_size, name, other_points)
+            or problem
+        )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+def _minibatch_average_slip(got, grad, theta, n, batch_size, name, other_points):
+    """Name the slip behind a wrong epoch average: one batch only, or another point."""
+    from .stochastic import epoch_batches
+
+    def same(a):
+        return np.allclose(got, a, rtol=1e-9, atol=1e-12)
+
+    orders = [epoch_batches(n, batch_size, shuffle=False)]
+    orders += [epoch_batches(n, batch_size, rng=np.random.default_rng(s)) for s in range(20)]
+    k = n // batch_size
+    if any(same(np.asarray(grad(theta, idx), dtype=float)) for b in orders for idx in b):
+        return (
+            f"{name} is the gradient of ONE batch of {batch_size}, not the average over "
+            f"the {k} batches of an epoch: loop over all of them, each gradient at the "
+            "same point, and average."
+        )
+    for label, point in (other_points or {}).items():
+        point = np.asarray(point, dtype=float)
+        if same(np.asarray(grad(point), dtype=float)) or any(
+            same(np.asarray(grad(point, idx), dtype=float)) for b in orders for idx in b
+        ):
+            return (
+                f"{name} is the gradient at {label}, {_point(point)}, not at "
+                f"{_point(theta)}: take every batch gradient at the fixed point asked for."
+            )
+    return None
 
 
 @_self_check
