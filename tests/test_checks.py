@@ -512,8 +512,10 @@ def test_messages_never_show_the_reference_value():
     assert "should be" not in msg
 
 
-def test_check_value_compares_dictionaries_and_counts():
+def test_check_value_compares_dictionaries_and_counts(capsys):
     assert checks.check_value({1: 80, 7: 12}, {1: 80, 7: 12}, count=True)
+    # the confirmation shows the dictionary with its keys, counts as whole numbers
+    assert "= {1: 80, 7: 12}." in capsys.readouterr().out
     fails_with(
         "the value for 7 (11) is one too few",
         checks.check_value,

@@ -816,6 +816,7 @@ def check_value(
     """
     _require_answer(answer, name, (expected, ""))
     if isinstance(expected, dict):
+        expected_keys = list(expected)
         got, expected, names = _mapping_arrays(answer, expected, name)
     else:
         got = _as_array(answer, name)
@@ -847,6 +848,12 @@ def check_value(
     )
     if problem:
         raise CheckFailed(problem)
+    if isinstance(answer, dict):  # shown with its keys, as the learner wrote it
+        shown = ", ".join(
+            f"{k!r}: {_fmt(v)}" if isinstance(k, str) else f"{k}: {_fmt(v)}"
+            for k, v in zip(expected_keys, got)
+        )
+        return _passed(f"{name} = {{{shown}}}.")
     return _passed(f"{name} = {_fmt(got)}.")
 
 
