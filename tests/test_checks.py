@@ -553,6 +553,22 @@ def test_check_steps_diagnoses(answer, fragment):
     fails_with(fragment, checks.check_steps, answer, 67)
 
 
+@pytest.mark.parametrize(
+    "answer, method, fragment",
+    [
+        (70, "heavy ball", "approximation ln(1/rho) ~ 2/sqrt(kappa)"),  # sqrt(100)/2 ln 1e6
+        (69.0776, "heavy ball", "approximation"),  # the same, not rounded up
+        (35, "heavy ball", "beta = rho**2 as the factor"),
+        (30, "heavy ball", "log10 of the shrink over the natural log"),
+        (159, "heavy ball", "natural log of the shrink over the log10"),
+        (300, "gradient descent", "log10 of the shrink over the natural log"),
+        (692, "gradient descent", "one too many"),
+    ],
+)
+def test_check_steps_names_the_kappa_slips(answer, method, fragment):
+    fails_with(fragment, checks.check_steps, answer, kappa=100, method=method, shrink=1e6)
+
+
 def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
     from descentkit.optim import run_to_tolerance
 

@@ -894,9 +894,13 @@ def check_steps(
     counts of a sequence.
 
     Recognises: one step too few or too many (rounded down instead of up, counted from
-    1 instead of 0), not a whole number, twice or half the count, too many, too few.
+    1 instead of 0), not a whole number, twice or half the count, too many, too few; with
+    ``kappa``: the shrink's log10 over the natural log of 1/factor (or the other way
+    round), and for heavy ball the approximation ``ln(1/factor) ~ 2/sqrt(kappa)`` and the
+    momentum ``beta = factor**2`` taken as the factor.
     """
     _require_answer(answer, name, (expected, ""))
+    slips = {}
     if expected is None:
         given = [factor is not None, hessian is not None and lr is not None, kappa is not None]
         if shrink is None or sum(given) != 1:
@@ -922,6 +926,8 @@ def check_steps(
             )
         exact = math.log(float(shrink)) / math.log(1 / rho)
         expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
+        if kappa is not None:
+            slips = _kappa_step_slips(float(kappa), method, float(shrink), rho)
     if hasattr(expected, "converged_at"):
         expected = expected.converged_at
     elif isinstance(expected, (list, tuple)):
@@ -930,6 +936,11 @@ def check_steps(
         raise ValueError("the reference run did not converge: it has no step count")
     got = _as_array(answer, name)
     expected = np.asarray(expected, dtype=float)
+    if got.ndim == 0 and expected.ndim == 0 and float(got) != float(expected):
+        for value, why in slips.items():
+            near = abs(float(got) - value) <= 1e-6 * value
+            if value != float(expected) and (near or float(got) == math.ceil(value)):
+                raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
     problem = _compare(
         got,
         expected,
@@ -949,6 +960,27 @@ def check_steps(
             "the error has shrunk enough."
         )
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+def _kappa_step_slips(kappa, method, shrink, rho):
+    """Typical wrong step counts for a condition number: value (before rounding) -> hint."""
+    ln_shrink, ln_rho = math.log(shrink), math.log(1 / rho)
+    slips = {
+        math.log10(shrink) / ln_rho: "the log10 of the shrink over the natural log of "
+        "1/rho: use the same logarithm above and below the fraction.",
+        ln_shrink / math.log10(1 / rho): "the natural log of the shrink over the log10 "
+        "of 1/rho: use the same logarithm above and below the fraction.",
+    }
+    if method == "heavy ball":
+        slips[math.sqrt(kappa) / 2 * ln_shrink] = (
+            "that is the approximation ln(1/rho) ~ 2/sqrt(kappa), which is a little "
+            "too small: compute rho itself and use ln(1/rho) exactly."
+        )
+        slips[ln_shrink / math.log(1 / rho**2)] = (
+            "that uses the momentum beta = rho**2 as the factor per step; the roots' "
+            "modulus, the factor, is sqrt(beta)."
+        )
+    return slips
 
 
 @_self_check
