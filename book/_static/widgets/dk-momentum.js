@@ -54,7 +54,7 @@
     const fig = DK.frame(root, {
       title: `Momentum on the \u03ba = ${Math.round(d.kappa)} valley`,
       hint: "Set the learning rate and \u03b2; gradient descent, heavy ball and Nesterov race from the same start. " +
-            "Below, heavy ball for every (\u03b7, \u03b2): yellow needs the fewest steps, dark purple the most, grey never converges (on the contour map, yellow is high loss); point at it to name the regime, click or tap to try it.",
+            "Below, heavy ball for every (\u03b7, \u03b2): yellow needs the fewest steps, dark purple the most, grey never converges; point at it to name the regime, click or tap to try it.",
     });
     const lrSlider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr, format: (v) => DK.sig(v, 4), name: "lr"});
     const betaSlider = DK.slider({label: "momentum \u03b2 =", values: d.betas, value: state.beta, format: (v) => DK.sig(v, 4), name: "beta"});
@@ -77,9 +77,8 @@
     const live = DK.live();
     fig.append(h("div", {class: "dk-controls"}, lrSlider.el, betaSlider.el, stepSlider.el, buttons),
                table, h("div", {class: "dk-plots"}, map.el, curves.el), phase.el, pointed,
-               h("p", {class: "dk-help"}, "The two colour maps mean different things. On the contour map, yellow is high loss and dark purple the valley floor. " +
-                 "On the phase diagram, the colour is the steps heavy ball needs to shrink the error a millionfold: yellow few (good), dark purple many, grey it does not converge. " +
-                 "At \u03b2 = 0 both momentum methods are gradient descent, and their rows show its result. " +
+               h("p", {class: "dk-help"}, "Colours: on the contour map yellow is high loss; on the phase diagram, the steps heavy ball needs to shrink the error a millionfold (yellow: few; grey: it does not converge). " +
+                 "At \u03b2 = 0 both momentum rows are gradient descent. " +
                  "Star: Polyak's optimum. Ring: the rate and \u03b2 above. " + REGIMES), live.el);
     lrSlider.onChange((v) => { state.lr = v; changed(true); });
     betaSlider.onChange((v) => { state.beta = v; changed(true); });
