@@ -604,8 +604,10 @@ def test_messages_never_show_the_reference_value():
     assert "should be" not in msg
 
 
-def test_check_value_compares_dictionaries_and_counts():
+def test_check_value_compares_dictionaries_and_counts(capsys):
     assert checks.check_value({1: 80, 7: 12}, {1: 80, 7: 12}, count=True)
+    # the confirmation shows the dictionary with its keys, counts as whole numbers
+    assert "= {1: 80, 7: 12}." in capsys.readouterr().out
     fails_with(
         "the value for 7 (11) is one too few",
         checks.check_value,
@@ -641,6 +643,22 @@ def test_check_value_square_root_and_square():
 )
 def test_check_steps_diagnoses(answer, fragment):
     fails_with(fragment, checks.check_steps, answer, 67)
+
+
+@pytest.mark.parametrize(
+    "answer, method, fragment",
+    [
+        (70, "heavy ball", "approximation ln(1/rho) ~ 2/sqrt(kappa)"),  # sqrt(100)/2 ln 1e6
+        (69.0776, "heavy ball", "approximation"),  # the same, not rounded up
+        (35, "heavy ball", "beta = rho**2 as the factor"),
+        (30, "heavy ball", "log10 of the shrink over the natural log"),
+        (159, "heavy ball", "natural log of the shrink over the log10"),
+        (300, "gradient descent", "log10 of the shrink over the natural log"),
+        (692, "gradient descent", "one too many"),
+    ],
+)
+def test_check_steps_names_the_kappa_slips(answer, method, fragment):
+    fails_with(fragment, checks.check_steps, answer, kappa=100, method=method, shrink=1e6)
 
 
 def test_check_steps_from_a_run_a_factor_a_hessian_or_kappa():
@@ -1073,6 +1091,26 @@ def test_check_minibatch_average():
     )
     with pytest.raises(ValueError, match="divide"):
         checks.check_minibatch_average(grad(theta), grad, theta, n=8, batch_size=3)
+    # one batch only, from a shuffle of its own
+    from descentkit.stochastic import epoch_batches
+
+    batch = epoch_batches(8, 2, rng=np.random.default_rng(2))[-1]
+    fails_with(
+        "ONE batch of 2", checks.check_minibatch_average,
+        grad(theta, batch), grad, theta, n=8, batch_size=2,
+    )
+    # the full gradient at the exercise's start instead of at theta
+    start = np.array([2.25, 3.0])
+    fails_with(
+        "gradient at theta0, (b, w) = (2.25, 3)", checks.check_minibatch_average,
+        grad(start), grad, theta, n=8, batch_size=2, other_points={"theta0": start},
+    )
+    # another wrong value keeps the comparison's message
+    fails_with(
+        "dL/db", checks.check_minibatch_average,
+        grad(theta) + [1.0, 0.0], grad, theta, n=8, batch_size=2,
+        other_points={"theta0": start},
+    )
 
 
 def test_check_unscaled_line():

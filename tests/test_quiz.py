@@ -400,7 +400,10 @@ def test_ch06_variance_ratio():
 
     assert abs(variance(1) / variance(16) - q.answer) <= q.tolerance
     mistakes = {a.value for a in q.answers if not a.correct and a.value is not None}
-    assert mistakes == {16.0, 4.0}
+    assert mistakes == {16.0, 4.0, 20.0}
+
+    # the 20 the hint names: B = 16's correction with N = 80 where N - 1 belongs
+    assert 16 * 80 / 64 == 20.0 and variance(1) == 1.0
 
 
 def test_ch06_minibatch_gradient_is_unbiased():

@@ -816,6 +816,7 @@ def check_value(
     """
     _require_answer(answer, name, (expected, ""))
     if isinstance(expected, dict):
+        expected_keys = list(expected)
         got, expected, names = _mapping_arrays(answer, expected, name)
     else:
         got = _as_array(answer, name)
@@ -847,6 +848,12 @@ def check_value(
     )
     if problem:
         raise CheckFailed(problem)
+    if isinstance(answer, dict):  # shown with its keys, as the learner wrote it
+        shown = ", ".join(
+            f"{k!r}: {_fmt(v)}" if isinstance(k, str) else f"{k}: {_fmt(v)}"
+            for k, v in zip(expected_keys, got)
+        )
+        return _passed(f"{name} = {{{shown}}}.")
     return _passed(f"{name} = {_fmt(got)}.")
 
 
@@ -887,9 +894,13 @@ def check_steps(
     counts of a sequence.
 
     Recognises: one step too few or too many (rounded down instead of up, counted from
-    1 instead of 0), not a whole number, twice or half the count, too many, too few.
+    1 instead of 0), not a whole number, twice or half the count, too many, too few; with
+    ``kappa``: the shrink's log10 over the natural log of 1/factor (or the other way
+    round), and for heavy ball the approximation ``ln(1/factor) ~ 2/sqrt(kappa)`` and the
+    momentum ``beta = factor**2`` taken as the factor.
     """
     _require_answer(answer, name, (expected, ""))
+    slips = {}
     if expected is None:
         given = [factor is not None, hessian is not None and lr is not None, kappa is not None]
         if shrink is None or sum(given) != 1:
@@ -917,6 +928,8 @@ def check_steps(
         expected = math.ceil(exact - 1e-9) if rtol == 0 else exact
         if hessian is not None and factor is None:
             _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name)
+        if kappa is not None:
+            slips = _kappa_step_slips(float(kappa), method, float(shrink), rho)
     if hasattr(expected, "converged_at"):
         expected = expected.converged_at
     elif isinstance(expected, (list, tuple)):
@@ -925,6 +938,11 @@ def check_steps(
         raise ValueError("the reference run did not converge: it has no step count")
     got = _as_array(answer, name)
     expected = np.asarray(expected, dtype=float)
+    if got.ndim == 0 and expected.ndim == 0 and float(got) != float(expected):
+        for value, why in slips.items():
+            near = abs(float(got) - value) <= 1e-6 * value
+            if value != float(expected) and (near or float(got) == math.ceil(value)):
+                raise CheckFailed(f"{name} = {_fmt(got)} is not right: {why}")
     problem = _compare(
         got,
         expected,
@@ -969,6 +987,27 @@ def _flat_factor_mistake(answer, hessian, lr, shrink, exact, rtol, name):
                 "the best fixed rate both extreme directions shrink by "
                 "(kappa - 1)/(kappa + 1) per step."
             )
+
+
+def _kappa_step_slips(kappa, method, shrink, rho):
+    """Typical wrong step counts for a condition number: value (before rounding) -> hint."""
+    ln_shrink, ln_rho = math.log(shrink), math.log(1 / rho)
+    slips = {
+        math.log10(shrink) / ln_rho: "the log10 of the shrink over the natural log of "
+        "1/rho: use the same logarithm above and below the fraction.",
+        ln_shrink / math.log10(1 / rho): "the natural log of the shrink over the log10 "
+        "of 1/rho: use the same logarithm above and below the fraction.",
+    }
+    if method == "heavy ball":
+        slips[math.sqrt(kappa) / 2 * ln_shrink] = (
+            "that is the approximation ln(1/rho) ~ 2/sqrt(kappa), which is a little "
+            "too small: compute rho itself and use ln(1/rho) exactly."
+        )
+        slips[ln_shrink / math.log(1 / rho**2)] = (
+            "that uses the momentum beta = rho**2 as the factor per step; the roots' "
+            "modulus, the factor, is sqrt(beta)."
+        )
+    return slips
 
 
 @_self_check
@@ -2758,14 +2797,18 @@ def check_batches(
 
 
 @_self_check
-def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name="your average"):
+def check_minibatch_average(
+    average, grad, theta, *, n, batch_size, seed=0, other_points=None, name="your average"
+):
     """Check the average of the mini-batch gradients over one epoch, at a fixed point ``theta``.
 
     Introduced for chapter 6's exercises. ``grad(theta, idx)`` is the gradient on the
     examples ``idx``; the check averages it over the batches of one shuffled epoch
     (:func:`descentkit.stochastic.epoch_batches`, ``batch_size`` dividing ``n``).
     Recognises: the sum of the batch gradients instead of their average, the wrong sign,
-    a factor of 2.
+    a factor of 2, the gradient of one batch only (of a shuffle seeded 0 to 19, or not
+    shuffled), and the gradient at one of ``other_points`` (a dictionary from a name,
+    such as ``"theta0"``, to a point) instead of at ``theta``.
     """
     from .stochastic import epoch_batches
 
@@ -2789,9 +2832,42 @@ def check_minibatch_average(average, grad, theta, *, n, batch_size, seed=0, name
             "(divide by the number of batches)."
         },
     )
+    if problem and "SUM" not in problem and got.shape == ref.shape:
+        problem = (
+            _minibatch_average_slip(got, grad, theta, n, batch_size, name, other_points)
+            or problem
+        )
     if problem:
         raise CheckFailed(problem)
     return _passed(f"{name} = {_fmt(got)}.")
+
+
+def _minibatch_average_slip(got, grad, theta, n, batch_size, name, other_points):
+    """Name the slip behind a wrong epoch average: one batch only, or another point."""
+    from .stochastic import epoch_batches
+
+    def same(a):
+        return np.allclose(got, a, rtol=1e-9, atol=1e-12)
+
+    orders = [epoch_batches(n, batch_size, shuffle=False)]
+    orders += [epoch_batches(n, batch_size, rng=np.random.default_rng(s)) for s in range(20)]
+    k = n // batch_size
+    if any(same(np.asarray(grad(theta, idx), dtype=float)) for b in orders for idx in b):
+        return (
+            f"{name} is the gradient of ONE batch of {batch_size}, not the average over "
+            f"the {k} batches of an epoch: loop over all of them, each gradient at the "
+            "same point, and average."
+        )
+    for label, point in (other_points or {}).items():
+        point = np.asarray(point, dtype=float)
+        if same(np.asarray(grad(point), dtype=float)) or any(
+            same(np.asarray(grad(point, idx), dtype=float)) for b in orders for idx in b
+        ):
+            return (
+                f"{name} is the gradient at {label}, {_point(point)}, not at "
+                f"{_point(theta)}: take every batch gradient at the fixed point asked for."
+            )
+    return None
 
 
 @_self_check

@@ -77,7 +77,8 @@
     const live = DK.live();
     fig.append(h("div", {class: "dk-controls"}, lrSlider.el, betaSlider.el, stepSlider.el, buttons),
                table, h("div", {class: "dk-plots"}, map.el, curves.el), phase.el, pointed,
-               h("p", {class: "dk-help"}, "Colours: steps heavy ball needs to shrink the error a millionfold (bright: few; grey: it does not converge). " +
+               h("p", {class: "dk-help"}, "Colours: on the contour map yellow is high loss; on the phase diagram, the steps heavy ball needs to shrink the error a millionfold (yellow: few; grey: it does not converge). " +
+                 "At \u03b2 = 0 both momentum rows are gradient descent. " +
                  "Star: Polyak's optimum. Ring: the rate and \u03b2 above. " + REGIMES), live.el);
     lrSlider.onChange((v) => { state.lr = v; changed(true); });
     betaSlider.onChange((v) => { state.beta = v; changed(true); });
@@ -101,7 +102,8 @@
     let runs = null;
     function compute() {
       const f = (p) => loss.loss(p);
-      const rules = [DK.rules.gd(), DK.rules.heavyBall(state.beta), state.beta > 0 ? DK.rules.nesterov(state.beta) : null];
+      // at beta = 0 both momentum rules are the plain gradient step: their rows show it
+      const rules = [DK.rules.gd(), DK.rules.heavyBall(state.beta), DK.rules.nesterov(state.beta)];
       runs = rules.map((rule) => {
         if (!rule) return null;
         const r = DK.descend(loss.grad, d.start, state.lr, {rule, numSteps: d.budget, f});
@@ -133,7 +135,6 @@
       const r = results();
       stepHead.textContent = `distance \u00f7 start's at step ${state.step}`;
       runs.forEach((run, i) => {
-        if (!run) { cells[i].error.textContent = "needs \u03b2 > 0"; cells[i].needed.textContent = "\u2014"; return; }
         cells[i].error.textContent = run.numSteps >= state.step ? DK.sig(run.error[state.step], 2)
           : `diverged at step ${run.numSteps + 1}`;
         cells[i].needed.textContent = run.needed === null ? (run.diverged ? "never (diverged)" : `not within ${DK.int(d.budget)} steps`) : DK.int(run.needed);

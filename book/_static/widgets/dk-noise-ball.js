@@ -17,7 +17,9 @@
       title: "Watch the noise ball of SGD form",
       hint: `Mini-batch SGD from the chapter's start for ${DK.int(d.num_steps)} steps with a constant learning rate. ` +
             "Choose the batch size, the rate and how batches are drawn: the points never settle at the minimum; they keep " +
-            "moving in a cloud around it, the noise ball. Dashed: full-batch gradient descent at the same rate, where the points are on average.",
+            "moving in a cloud around it, the noise ball. Dashed: full-batch gradient descent at the same rate, where the points are on average. " +
+            "Unlike the chapter's table of radii, which starts at the minimum itself and runs longer, this race starts far away and averages " +
+            "only the second half of its steps: its radii differ a little from the table's, and at the smallest rates it may not have settled yet.",
     });
     const bSlider = DK.slider({label: "batch size B =", values: d.batch_sizes, value: state.batch, format: String, name: "batch"});
     const lrSlider = DK.slider({label: "learning rate \u03b7 =", values: d.rates, value: state.lr, format: (v) => DK.sig(v, 4), name: "lr", log: true});
