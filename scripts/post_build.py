@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -41,6 +42,17 @@ import tomllib
 
 from course_tree import ROOT, RUNTIME, cell_source, chapters, pins
 from learner_notebooks import book_refs, learner_notebook, renderer_for
+
+# CPython 3.11's parser keeps its recursion depth in interpreter-wide state: two threads
+# parsing at once (tests/test_exercises.py makes student notebooks in a thread pool) can
+# fail with "SystemError: AST constructor recursion depth mismatch". One at a time.
+_PARSE_LOCK = threading.Lock()
+
+
+def _parse(code: str) -> ast.Module:
+    with _PARSE_LOCK:
+        return ast.parse(code)
+
 
 ARCHIVE_NAME = "gradient-descent-course"
 #: The front end the archive's README opens, pinned (it is not in the book's requirements).
@@ -103,7 +115,7 @@ def _check_call_name(node) -> str:
 def check_statements(code: str) -> list[str]:
     """The top-level self-check calls (``check_...(...)``, possibly over several lines)."""
     try:
-        tree = ast.parse(code)
+        tree = _parse(code)
     except SyntaxError:  # IPython syntax, say: fall back to single lines
         return [line for line in code.splitlines() if CHECK_LINE.match(line)]
     return [
@@ -121,7 +133,7 @@ def split_solution(code: str) -> tuple[list[str], str, list[str]]:
     name tools, not answers), before the placeholder.
     """
     try:
-        tree = ast.parse(code)
+        tree = _parse(code)
     except SyntaxError:
         checks = check_statements(code)
         return (
@@ -175,11 +187,11 @@ def answer_names(code: str) -> list[str]:
     _, answer, checks = split_solution(code)
     read = set()
     for check in checks:
-        for node in ast.walk(ast.parse(check)):
+        for node in ast.walk(_parse(check)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 read.add(node.id)
     names = []
-    for node in ast.parse(answer).body if answer else []:
+    for node in _parse(answer).body if answer else []:
         for name in _bound_names(node):
             if name in read and name not in names:
                 names.append(name)
@@ -230,7 +242,7 @@ def stub(code: str, hint=None) -> str:
             if isinstance(hint, str) and hint
             else "# Your code here."
         )
-    tree = ast.parse(answer)
+    tree = _parse(answer)
     lines = answer.splitlines()
     defs = {
         node.name: node
@@ -349,7 +361,7 @@ _IN_PLACE = set(
 
 def _mentioned_names(code: str) -> set[str]:
     try:
-        tree = ast.parse(code)
+        tree = _parse(code)
     except SyntaxError:
         return set(re.findall(r"[A-Za-z_]\w*", code))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
@@ -374,7 +386,7 @@ def _build_only_cells(cells: list) -> set[int]:
         hidden = "remove-cell" in meta.get("tags", [])
         if hidden and not meta.get("descentkit", {}).get("setup"):
             try:
-                tree = ast.parse(code)
+                tree = _parse(code)
             except SyntaxError:
                 tree = None
             bound = set()
